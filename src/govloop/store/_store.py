@@ -1,0 +1,125 @@
+"""Opening the database: engine, sessions and migrations.
+
+Each package that owns tables keeps an Alembic branch of its own in
+``govloop/<package>/migrations`` (``branch_labels=("<package>",)``, its own base revision), so
+packages evolve their schema independently and ``upgrade heads`` brings all of them up to date.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from govloop.errors import ConfigError, StoreError, missing_extra
+
+#: Packages that own an Alembic branch, in no particular order.
+MIGRATION_PACKAGES = ("registry", "ledger", "assess", "label", "gateway", "feedback")
+
+_upgrade_lock = threading.Lock()
+
+
+def _version_locations() -> list[str]:
+    root = Path(str(resources.files("govloop")))
+    return [str(root / p / "migrations") for p in MIGRATION_PACKAGES if (root / p / "migrations").is_dir()]
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic config for ``url`` covering every package's migration branch."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(str(resources.files("govloop"))) / "store" / "alembic"))
+    cfg.set_main_option("version_locations", " ".join(_version_locations()))
+    cfg.set_main_option("path_separator", "space")
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url``; SQLite files get WAL mode and a busy timeout."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"database_url {url!r} is not a SQLAlchemy URL") from exc
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database
+        if db and db != ":memory:":
+            Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except ModuleNotFoundError as exc:
+        raise missing_extra(exc.name or "psycopg", "postgres") from exc
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+class Store:
+    """The project database: an engine, a session factory and an up-to-date schema."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Store:
+        """Connect to ``url`` and bring the schema up to date (``alembic upgrade heads``)."""
+        engine = make_engine(url)
+        store = cls(engine)
+        if migrate:
+            store.migrate()
+        return store
+
+    def migrate(self) -> None:
+        """Apply every pending migration of every package branch."""
+        cfg = alembic_config(self.engine.url.render_as_string(hide_password=False))
+        try:
+            with _upgrade_lock, self.engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "heads")
+        except OperationalError as exc:
+            raise StoreError(f"cannot open database {self.engine.url!r}: {exc.orig}") from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"migrating {self.engine.url!r} failed: {exc}") from exc
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise StoreError(f"database error: {exc}") from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
