@@ -78,7 +78,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
 
     Raises :class:`ConfigError` naming the file or field when something is invalid.
     """
-    path = config_file or (Path(os.environ["GOVLOOP_CONFIG"]) if "GOVLOOP_CONFIG" in os.environ else None)
+    path = config_file or (
+        Path(os.environ["GOVLOOP_CONFIG"]) if "GOVLOOP_CONFIG" in os.environ else None
+    )
     file_values: dict[str, Any] = {}
     if path is None:
         candidate = _default_home() / "config.toml"
@@ -90,7 +92,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             raise ConfigError(f"{path}: config file not found") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    env_keys = {k[len("GOVLOOP_"):].lower() for k in os.environ if k.startswith("GOVLOOP_")}
+    env_keys = {k[len("GOVLOOP_") :].lower() for k in os.environ if k.startswith("GOVLOOP_")}
     values = {k: v for k, v in file_values.items() if k not in env_keys}
     values.update(overrides)
     try:

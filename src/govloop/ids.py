@@ -38,7 +38,9 @@ def uscc_check_char(first17: str) -> str:
 def validate_uscc(code: str) -> str:
     """Return ``code`` if it is a valid 18-character USCC, else raise :class:`InputError`."""
     if len(code) != 18:
-        raise InputError(f"unified social credit code {code!r} must have 18 characters, has {len(code)}")
+        raise InputError(
+            f"unified social credit code {code!r} must have 18 characters, has {len(code)}"
+        )
     for pos, ch in enumerate(code):
         if ch not in USCC_ALPHABET:
             raise InputError(
@@ -48,7 +50,8 @@ def validate_uscc(code: str) -> str:
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
         raise InputError(
-            f"unified social credit code {code!r}: check character is {code[17]!r}, expected {expected!r}"
+            f"unified social credit code {code!r}: check character is {code[17]!r}, "
+            f"expected {expected!r}"
         )
     return code
 
@@ -62,7 +65,9 @@ def validate_provider_code(code: str) -> str:
         raise InputError(f"provider code {code!r} must have 27 characters, has {len(code)}")
     bad = [c for c in code if c not in _CODE_CHARS]
     if bad:
-        raise InputError(f"provider code {code!r}: character {bad[0]!r} is not a digit or uppercase letter")
+        raise InputError(
+            f"provider code {code!r}: character {bad[0]!r} is not a digit or uppercase letter"
+        )
     if code[:2] != "00":
         raise InputError(f"provider code {code!r}: format code (positions 1-2) must be '00'")
     if code[2:4] != "11":

@@ -11,8 +11,8 @@ import traceback
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
+from typer._click.core import Context as ClickContext  # typer >= 0.29 vendors click
 from typer.core import TyperGroup
 
 from govloop.cli import _common
@@ -36,14 +36,18 @@ COMMAND_MODULES = (
 class _GovloopGroup(TyperGroup):
     """Root group that turns project errors into one-line diagnoses."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
         except GovloopError as exc:
             st = _common.state(ctx)  # type: ignore[arg-type]
-            st.err_console.print(f"[bold red]error:[/] {exc.diagnostics()}", highlight=False, markup=True)
+            st.err_console.print(
+                f"[bold red]error:[/] {exc.diagnostics()}", highlight=False, markup=True
+            )
             if st.verbose:
-                st.err_console.print("".join(traceback.format_exception(exc)), highlight=False, markup=False)
+                st.err_console.print(
+                    "".join(traceback.format_exception(exc)), highlight=False, markup=False
+                )
             raise typer.Exit(1) from exc
         except KeyboardInterrupt as exc:
             raise typer.Exit(130) from exc
@@ -73,7 +77,9 @@ def build_app() -> typer.Typer:
         config: Annotated[
             Path | None, typer.Option("--config", help="TOML config file (else GOVLOOP_CONFIG).")
         ] = None,
-        verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show error causes.")] = False,
+        verbose: Annotated[
+            bool, typer.Option("--verbose", "-v", help="Show error causes.")
+        ] = False,
     ) -> None:
         """govloop: closed-loop governance of generative AI."""
         st = _common.state(ctx)

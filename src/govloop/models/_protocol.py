@@ -143,6 +143,8 @@ class ImageModel(Protocol):
         """Model name."""
         ...
 
-    def generate_image(self, prompt: str, *, size: tuple[int, int] = (512, 512), seed: int | None = None) -> Image.Image:
+    def generate_image(
+        self, prompt: str, *, size: tuple[int, int] = (512, 512), seed: int | None = None
+    ) -> Image.Image:
         """Generate one RGB image for ``prompt``."""
         ...

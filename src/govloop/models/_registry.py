@@ -47,7 +47,6 @@ def open_image_model(spec: str = "demo-image") -> ImageModel:
     """Open an image model; only the built-in procedural ``demo-image`` ships."""
     if spec.split(":", 1)[0] != "demo-image":
         raise InputError(f"unknown image model spec {spec!r}: only 'demo-image' is built in")
-    from govloop.models.demo_image import DemoImageModel
-
-    seed_text = spec.partition(":")[2]
-    return DemoImageModel(name="demo-image" + (f":{seed_text}" if seed_text else ""))
+    module = importlib.import_module("govloop.models.demo_image")
+    model: ImageModel = module.DemoImageModel()
+    return model

@@ -31,13 +31,19 @@ _upgrade_lock = threading.Lock()
 
 def _version_locations() -> list[str]:
     root = Path(str(resources.files("govloop")))
-    return [str(root / p / "migrations") for p in MIGRATION_PACKAGES if (root / p / "migrations").is_dir()]
+    return [
+        str(root / p / "migrations")
+        for p in MIGRATION_PACKAGES
+        if (root / p / "migrations").is_dir()
+    ]
 
 
 def alembic_config(url: str) -> Config:
     """An Alembic config for ``url`` covering every package's migration branch."""
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(str(resources.files("govloop"))) / "store" / "alembic"))
+    cfg.set_main_option(
+        "script_location", str(Path(str(resources.files("govloop"))) / "store" / "alembic")
+    )
     cfg.set_main_option("version_locations", " ".join(_version_locations()))
     cfg.set_main_option("path_separator", "space")
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -63,7 +69,10 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
         if db and db != ":memory:":
-            Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot open database {url!r}: {exc.strerror}") from exc
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     elif parsed.get_backend_name() == "postgresql":
         kwargs["pool_pre_ping"] = True
