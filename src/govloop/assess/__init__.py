@@ -1,1 +1,126 @@
-"""govloop.assess."""
+"""Safety assessment against TC260-003 / GB/T 45654: banks, judges, runs, metrics and reports.
+
+* Banks: JSONL questions (:func:`load_bank`, :func:`bank_coverage`), starter banks shipped.
+* Keyword library: :class:`KeywordMatcher` (Aho-Corasick, Chinese-aware normalisation),
+  :func:`load_keyword_library`, :func:`keyword_coverage`.
+* Judges: :func:`is_refusal` / :class:`RefusalJudge`, :class:`KeywordJudge`, :class:`ModelJudge`;
+  :func:`calibrate` against human labels.
+* Runs: :func:`run_assessment` / :func:`resume_assessment` (seeded, stored as results arrive,
+  resumable), :func:`build_report`, :func:`render_html`, :func:`report_digest`,
+  :func:`record_assessment_on_filing`.
+"""
+
+from govloop.assess._assess import (
+    DEMO_MODEL_SPEC,
+    build_judges,
+    default_options,
+    open_model,
+    resume_assessment,
+    run_assessment,
+)
+from govloop.assess._bank import (
+    Bank,
+    BankCoverage,
+    BankItem,
+    bank_coverage,
+    load_bank,
+    parse_bank,
+    starter_bank_path,
+)
+from govloop.assess._calibrate import Agreement, LabelRecord, calibrate, load_labels
+from govloop.assess._filing import record_assessment_on_filing
+from govloop.assess._guard import KeywordGuardedModel
+from govloop.assess._html import render_html
+from govloop.assess._judges import (
+    DEFAULT_RUBRIC,
+    Judge,
+    Judgement,
+    KeywordJudge,
+    ModelJudge,
+    RefusalJudge,
+    Verdict,
+    combine,
+)
+from govloop.assess._keywords import (
+    KeywordCoverage,
+    KeywordHit,
+    KeywordMatcher,
+    keyword_coverage,
+    load_keyword_library,
+    starter_keywords_path,
+)
+from govloop.assess._metrics import Outcome, Rate, compute_metrics, wilson_interval
+from govloop.assess._normalize import normalize
+from govloop.assess._refusal import RefusalDetector, is_refusal
+from govloop.assess._report import build_report, canonical_json, report_digest
+from govloop.assess._run import (
+    DEFAULT_SIZES,
+    RunOptions,
+    RunSummary,
+    execute_run,
+    list_runs,
+    plan_sample,
+    run_summary,
+    start_run,
+)
+from govloop.assess._taxonomy import NIST_RISKS, TC260_RISKS, Risk, Taxonomy, load_taxonomy
+
+__all__ = [
+    "DEFAULT_RUBRIC",
+    "DEFAULT_SIZES",
+    "DEMO_MODEL_SPEC",
+    "NIST_RISKS",
+    "TC260_RISKS",
+    "Agreement",
+    "Bank",
+    "BankCoverage",
+    "BankItem",
+    "Judge",
+    "Judgement",
+    "KeywordCoverage",
+    "KeywordGuardedModel",
+    "KeywordHit",
+    "KeywordJudge",
+    "KeywordMatcher",
+    "LabelRecord",
+    "ModelJudge",
+    "Outcome",
+    "Rate",
+    "RefusalDetector",
+    "RefusalJudge",
+    "Risk",
+    "RunOptions",
+    "RunSummary",
+    "Taxonomy",
+    "Verdict",
+    "bank_coverage",
+    "build_judges",
+    "build_report",
+    "calibrate",
+    "canonical_json",
+    "combine",
+    "compute_metrics",
+    "default_options",
+    "execute_run",
+    "is_refusal",
+    "keyword_coverage",
+    "list_runs",
+    "load_bank",
+    "load_keyword_library",
+    "load_labels",
+    "load_taxonomy",
+    "normalize",
+    "open_model",
+    "parse_bank",
+    "plan_sample",
+    "record_assessment_on_filing",
+    "render_html",
+    "report_digest",
+    "resume_assessment",
+    "run_assessment",
+    "run_summary",
+    "start_run",
+    "starter_bank_path",
+    "starter_keywords_path",
+    "wilson_interval",
+]

@@ -47,13 +47,24 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "A.2": ("歧视性内容", "Discriminatory content"),
     "A.3": ("商业违法违规", "Commercial violations"),
     "A.4": ("侵犯他人合法权益", "Infringing others' legitimate rights and interests"),
-    "A.5": ("无法满足特定服务类型的安全需求", "Failing the security needs of specific service types"),
+    "A.5": (
+        "无法满足特定服务类型的安全需求",
+        "Failing the security needs of specific service types",
+    ),
 }
 
 _TC260: tuple[tuple[str, str, str], ...] = (
     ("A.1.a", "煽动颠覆国家政权、推翻社会主义制度", "Inciting subversion of state power"),
-    ("A.1.b", "危害国家安全和利益、损害国家形象", "Endangering national security; damaging the national image"),
-    ("A.1.c", "煽动分裂国家、破坏国家统一和社会稳定", "Inciting secession; undermining unity and stability"),
+    (
+        "A.1.b",
+        "危害国家安全和利益、损害国家形象",
+        "Endangering national security; damaging the national image",
+    ),
+    (
+        "A.1.c",
+        "煽动分裂国家、破坏国家统一和社会稳定",
+        "Inciting secession; undermining unity and stability",
+    ),
     ("A.1.d", "宣扬恐怖主义、极端主义", "Promoting terrorism or extremism"),
     ("A.1.e", "宣扬民族仇恨", "Promoting ethnic hatred"),
     ("A.1.f", "宣扬暴力、淫秽色情", "Promoting violence, obscenity and pornography"),
@@ -71,7 +82,11 @@ _TC260: tuple[tuple[str, str, str], ...] = (
     ("A.3.a", "侵犯他人知识产权", "Infringing intellectual property"),
     ("A.3.b", "违反商业道德", "Breaching business ethics"),
     ("A.3.c", "泄露他人商业秘密", "Disclosing trade secrets"),
-    ("A.3.d", "利用算法、数据、平台等优势，实施垄断和不正当竞争行为", "Monopoly or unfair competition"),
+    (
+        "A.3.d",
+        "利用算法、数据、平台等优势，实施垄断和不正当竞争行为",
+        "Monopoly or unfair competition",
+    ),
     ("A.3.e", "其他商业违法违规行为", "Other commercial violations"),
     ("A.4.a", "危害他人身心健康", "Harming physical or mental health"),
     ("A.4.b", "侵害他人肖像权", "Infringing portrait rights"),

@@ -1,1 +1,60 @@
-"""govloop.classify."""
+"""Risk classification under several regimes at once; regimes are YAML rule files (data).
+
+Typical use::
+
+    from govloop.classify import classify, load_regimes
+
+    profile = classify(filing, load_regimes(home=settings.home))
+    profile.tier("eu"), profile.obligation("machine-readable-marking")
+"""
+
+from govloop.classify._attributes import Attribute, attribute_catalog, filing_context
+from govloop.classify._expr import ExprError, evaluate, parse_condition, parse_expression
+from govloop.classify._profile import (
+    CrosswalkObligation,
+    Designation,
+    FiredRule,
+    ObligationSource,
+    RegimeResult,
+    RiskProfile,
+    classify,
+)
+from govloop.classify._regime import (
+    Regime,
+    RegimeSpec,
+    Rule,
+    VocabularyEntry,
+    crosswalk_vocabulary,
+    load_regime,
+    load_regimes,
+    parse_regime,
+    shipped_regime_paths,
+    shipped_regimes,
+)
+
+__all__ = [
+    "Attribute",
+    "CrosswalkObligation",
+    "Designation",
+    "ExprError",
+    "FiredRule",
+    "ObligationSource",
+    "Regime",
+    "RegimeResult",
+    "RegimeSpec",
+    "RiskProfile",
+    "Rule",
+    "VocabularyEntry",
+    "attribute_catalog",
+    "classify",
+    "crosswalk_vocabulary",
+    "evaluate",
+    "filing_context",
+    "load_regime",
+    "load_regimes",
+    "parse_condition",
+    "parse_expression",
+    "parse_regime",
+    "shipped_regime_paths",
+    "shipped_regimes",
+]

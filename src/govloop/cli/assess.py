@@ -1,10 +1,381 @@
-"""CLI commands for assess (to be filled in)."""
+"""``govloop assess``: run test banks against a model, report, check coverage, calibrate judges."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
+from govloop.cli._common import print_json, state
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
-    del app
+if TYPE_CHECKING:
+    from govloop.assess import RunSummary
+    from govloop.models import TextModel
+
+app = typer.Typer(
+    help="Safety assessment (TC260-003 / GB/T 45654): banks, runs, reports.", no_args_is_help=True
+)
+
+
+def _progress_runner(console: Any, label: str) -> tuple[Any, Any]:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("–" if speed is None else f"{speed:.1f} q/s")
+
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+    task_id = progress.add_task(label, total=None)
+
+    def on_progress(done: int, total: int) -> None:
+        if total >= 0:
+            progress.update(task_id, completed=done, total=total)
+
+    return progress, on_progress
+
+
+def _print_summary(
+    ctx: typer.Context, summary: RunSummary, report: dict[str, Any], as_json: bool
+) -> None:
+    if as_json:
+        print_json(
+            ctx,
+            {
+                "run": summary.to_json(),
+                "passed": report["passed"],
+                "conclusion": report["conclusion"],
+                "metrics": {
+                    k: {x: m[x] for x in ("k", "n", "rate", "ci95", "passed")}
+                    for k, m in report["metrics"].items()
+                },
+                "reasons": report["reasons"],
+            },
+        )
+        return
+    console = state(ctx).console
+    console.print(
+        f"run [bold]{summary.run_id}[/] {summary.status}: {summary.answered}/{summary.planned} answered, "
+        f"{summary.errors} errors"
+    )
+    for key, m in report["metrics"].items():
+        rate = "–" if m["rate"] is None else f"{m['rate']:.2%}"
+        lo, hi = m["ci95"]
+        mark = "[green]pass[/]" if m["passed"] else "[red]fail[/]"
+        console.print(
+            f"  {key}: {rate} ({m['k']}/{m['n']}, 95% CI {lo:.2%}-{hi:.2%}) "
+            f"{m['threshold']['op']} {m['threshold']['limit']:.0%}: {mark}"
+        )
+    console.print(
+        f"conclusion: {report['conclusion']} ({'passed' if report['passed'] else 'not passed'})"
+    )
+    for r in report["reasons"]:
+        console.print(f"  - {r}", highlight=False, markup=False)
+
+
+@app.command("run")
+def run_cmd(
+    ctx: typer.Context,
+    model: Annotated[
+        str, typer.Argument(help="Model spec (demo, openai:URL#name, python:mod:fn) or name.")
+    ] = "demo",
+    bank: Annotated[
+        Path | None, typer.Option("--bank", help="JSONL bank (default: starter bank).")
+    ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", help="OpenAI-compatible base URL; MODEL is the served name."),
+    ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo", help="Assess the built-in demo service (demo model + keyword guard)."
+        ),
+    ] = False,
+    filing: Annotated[
+        str | None, typer.Option("--filing", help="Attach the report digest to this filing.")
+    ] = None,
+    limit_generated: Annotated[
+        int, typer.Option("--limit-generated", min=0, help="Generated-content sample.")
+    ] = 1000,
+    limit_refuse: Annotated[
+        int, typer.Option("--limit-refuse", min=0, help="Should-refuse sample.")
+    ] = 300,
+    limit_answer: Annotated[
+        int, typer.Option("--limit-answer", min=0, help="Should-answer sample.")
+    ] = 300,
+    seed: Annotated[int, typer.Option("--seed", help="Sampling seed.")] = 0,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, help="Questions in flight.")
+    ] = 16,
+    judge: Annotated[
+        list[str] | None, typer.Option("--judge", help="Judges: refusal, keyword, model.")
+    ] = None,
+    guard_model: Annotated[
+        str | None, typer.Option("--guard-model", help="Model spec of the guard model.")
+    ] = None,
+    keywords: Annotated[
+        Path | None, typer.Option("--keywords", help="Keyword library (term<TAB>risk).")
+    ] = None,
+    taxonomy: Annotated[
+        Path | None, typer.Option("--taxonomy", help="YAML file of custom risks.")
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Endpoint timeout, seconds.")] = 60.0,
+    retries: Annotated[int, typer.Option("--retries", min=0, help="Endpoint retries.")] = 3,
+    max_tokens: Annotated[
+        int, typer.Option("--max-tokens", min=1, help="Answer length limit.")
+    ] = 512,
+    resume: Annotated[
+        str | None, typer.Option("--resume", help="Continue this interrupted run.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Run a bank against a model; results are stored as they arrive (resumable)."""
+    from govloop.assess import (
+        DEMO_MODEL_SPEC,
+        RunOptions,
+        build_report,
+        load_bank,
+        load_taxonomy,
+        record_assessment_on_filing,
+        resume_assessment,
+        run_assessment,
+    )
+
+    st = state(ctx)
+    store = st.store
+    the_model: TextModel | None = None
+    spec = DEMO_MODEL_SPEC if demo else model
+    if endpoint:
+        from govloop.models.openai_http import OpenAIChatModel, api_key_from_env
+
+        spec = f"openai:{endpoint}#{model}"
+        the_model = OpenAIChatModel(
+            endpoint,
+            model,
+            api_key=api_key_from_env(),
+            max_concurrency=concurrency,
+            timeout=timeout,
+            max_retries=retries,
+        )
+    progress, on_progress = _progress_runner(st.err_console, "assessing")
+    try:
+        with progress:
+            if resume:
+                summary = asyncio.run(
+                    resume_assessment(
+                        store,
+                        resume,
+                        model=the_model,
+                        concurrency=concurrency,
+                        on_progress=on_progress,
+                    )
+                )
+            else:
+                the_bank = load_bank(bank, taxonomy=load_taxonomy(taxonomy))
+                options = RunOptions(
+                    sizes={
+                        "generated-content": limit_generated,
+                        "should-refuse": limit_refuse,
+                        "should-answer": limit_answer,
+                    },
+                    seed=seed,
+                    max_tokens=max_tokens,
+                    judges=tuple(
+                        judge
+                        or (
+                            ("refusal", "keyword", "model")
+                            if guard_model
+                            else ("refusal", "keyword")
+                        )
+                    ),
+                    keywords=str(keywords) if keywords else None,
+                    guard_model=guard_model,
+                )
+                summary = asyncio.run(
+                    run_assessment(
+                        store,
+                        spec,
+                        the_bank,
+                        options,
+                        model=the_model,
+                        filing_id=filing,
+                        concurrency=concurrency,
+                        on_progress=on_progress,
+                    )
+                )
+    except KeyboardInterrupt:
+        st.err_console.print(
+            "interrupted: answers received so far are stored; continue with "
+            "'govloop assess run --resume RUN_ID' (see 'govloop assess runs')"
+        )
+        raise typer.Exit(130) from None
+    report = build_report(store, summary.run_id)
+    if filing:
+        record_assessment_on_filing(store, filing, summary.run_id)
+    _print_summary(ctx, summary, report, as_json)
+
+
+@app.command("runs")
+def runs_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List assessment runs, newest first."""
+    from govloop.assess import list_runs, run_summary
+
+    store = state(ctx).store
+    rows = [run_summary(store, r.id).to_json() for r in list_runs(store)]
+    if as_json:
+        print_json(ctx, rows)
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['run_id']}  {r['status']:<11} {r['answered']}/{r['planned']} errors={r['errors']}  {r['model']}"
+        )
+
+
+@app.command("report")
+def report_cmd(
+    ctx: typer.Context,
+    run: Annotated[str, typer.Argument(help="Run id.")],
+    fmt: Annotated[str, typer.Option("--format", help="html or json.")] = "html",
+    lang: Annotated[str, typer.Option("--lang", help="zh or en (HTML).")] = "zh",
+    out: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")
+    ] = None,
+) -> None:
+    """Write a run's report: canonical JSON or self-contained HTML."""
+    from govloop.assess import build_report, canonical_json, render_html, report_digest
+    from govloop.errors import InputError
+
+    if fmt not in ("html", "json"):
+        raise InputError(f"--format {fmt!r}: use html or json")
+    if lang not in ("zh", "en"):
+        raise InputError(f"--lang {lang!r}: use zh or en")
+    report = build_report(state(ctx).store, run)
+    digest = report_digest(report)
+    data = (
+        canonical_json(report)
+        if fmt == "json"
+        else render_html(report, lang=lang, digest=digest).encode()
+    )
+    if out is None:
+        typer.echo(data.decode("utf-8"))
+    else:
+        out.write_bytes(data)
+        state(ctx).err_console.print(f"wrote {out} (report sha256 {digest})", highlight=False)
+
+
+@app.command("coverage")
+def coverage_cmd(
+    ctx: typer.Context,
+    bank: Annotated[Path | None, typer.Argument(help="JSONL bank (default: starter bank).")] = None,
+    keywords: Annotated[
+        Path | None, typer.Option("--keywords", help="Also check this keyword library.")
+    ] = None,
+    starter_keywords: Annotated[
+        bool, typer.Option("--starter-keywords", help="Also check the shipped library.")
+    ] = False,
+    taxonomy: Annotated[
+        Path | None, typer.Option("--taxonomy", help="YAML file of custom risks.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Report what a bank (and keyword library) lacks against the standard's sizes."""
+    from govloop.assess import (
+        bank_coverage,
+        keyword_coverage,
+        load_bank,
+        load_keyword_library,
+        load_taxonomy,
+    )
+
+    cov = bank_coverage(load_bank(bank, taxonomy=load_taxonomy(taxonomy)))
+    data: dict[str, Any] = {"bank": cov.to_json()}
+    if keywords or starter_keywords:
+        data["keywords"] = keyword_coverage(load_keyword_library(keywords)).to_json()
+    if as_json:
+        print_json(ctx, data)
+    else:
+        console = state(ctx).console
+        starter = " (starter bank)" if cov.starter else ""
+        console.print(f"bank{starter}: " + ", ".join(f"{k} {n}" for k, n in cov.totals.items()))
+        if cov.complete:
+            console.print("[green]meets the standard's sizes and per-risk minima[/]")
+        for s in cov.shortfalls:
+            console.print(f"  lacks {s.kind} {s.scope}: {s.have}/{s.need}", highlight=False)
+        if "keywords" in data:
+            kw = data["keywords"]
+            console.print(
+                f"keyword library: {kw['total']} terms"
+                + (" [green]complete[/]" if kw["complete"] else "")
+            )
+            for s in kw["shortfalls"]:
+                console.print(
+                    f"  lacks keywords {s['scope']}: {s['have']}/{s['need']}", highlight=False
+                )
+    if not cov.complete or ("keywords" in data and not data["keywords"]["complete"]):
+        raise typer.Exit(3)
+
+
+@app.command("calibrate")
+def calibrate_cmd(
+    ctx: typer.Context,
+    labels: Annotated[Path, typer.Argument(help="JSONL of human-labelled answers.")],
+    judge: Annotated[list[str] | None, typer.Option("--judge", help="Judges to check.")] = None,
+    guard_model: Annotated[
+        str | None, typer.Option("--guard-model", help="Model spec for the model judge.")
+    ] = None,
+    keywords: Annotated[Path | None, typer.Option("--keywords", help="Keyword library.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Precision and recall of each judge against human labels."""
+    from govloop.assess import RunOptions, build_judges, calibrate, load_labels
+
+    names = tuple(
+        judge or (("refusal", "keyword", "model") if guard_model else ("refusal", "keyword"))
+    )
+    opts = RunOptions(
+        sizes={},
+        judges=names,
+        keywords=str(keywords) if keywords else None,
+        guard_model=guard_model,
+    )
+    result = asyncio.run(calibrate(load_labels(labels), build_judges(opts)))
+    if as_json:
+        print_json(ctx, [a.to_json() for a in result])
+        return
+
+    def pct(v: float | None) -> str:
+        return "–" if v is None else f"{v:.1%}"
+
+    for a in result:
+        typer.echo(
+            f"{a.judge:<8} {a.label:<8} n={a.n:<5} precision={pct(a.precision)} recall={pct(a.recall)} "
+            f"accuracy={pct(a.accuracy)} (tp={a.tp} fp={a.fp} fn={a.fn} tn={a.tn})"
+        )
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``assess`` group to the root app."""
+    root.add_typer(app, name="assess")

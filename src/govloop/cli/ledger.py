@@ -1,10 +1,200 @@
-"""CLI commands for ledger (to be filled in)."""
+"""``govloop ledger``: record content, issue checkpoints, prove, verify and manage the key."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, cast
+
 import typer
+
+from govloop.cli._common import print_json, state
+
+if TYPE_CHECKING:
+    from govloop.ledger import Ledger, MediaType
+
+ledger_app = typer.Typer(
+    help="The tamper-evident generation ledger (RFC 9162).", no_args_is_help=True
+)
+key_app = typer.Typer(help="The checkpoint signing key.", no_args_is_help=True)
+ledger_app.add_typer(key_app, name="key")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _ledger(ctx: typer.Context) -> Ledger:
+    from govloop.ledger import Ledger
+
+    st = state(ctx)
+    return Ledger.open(st.store, st.keys, st.settings)
+
+
+def _read(path: Path, what: str) -> bytes:
+    from govloop.errors import InputError
+
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read {what}: {exc.strerror}") from exc
+
+
+@ledger_app.command("append")
+def append(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Content file to record.")],
+    model: Annotated[str, typer.Option(help="Model that produced it.")] = "unknown",
+    media_type: Annotated[
+        str | None, typer.Option("--media-type", help="text, image, audio, video or other.")
+    ] = None,
+    filing_id: Annotated[str | None, typer.Option("--filing-id", help="Registry filing.")] = None,
+    produce_id: Annotated[str | None, typer.Option("--produce-id", help="ProduceID.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a piece of content; prints its ProduceID and leaf index."""
+    from govloop.errors import InputError
+    from govloop.ledger import record_output
+    from govloop.trace import Subject
+
+    data = _read(file, "content")
+    kind = media_type or Subject(data, file.name).media_type
+    if kind not in ("text", "image", "audio", "video", "other"):
+        raise InputError(f"--media-type {kind!r} must be text, image, audio, video or other")
+    ledger = _ledger(ctx)
+    res = record_output(
+        ledger,
+        data,
+        media_type=cast("MediaType", kind),
+        model=model,
+        provider_code=state(ctx).settings.provider_code,
+        filing_id=filing_id,
+        produce_id=produce_id,
+    )
+    if as_json:
+        print_json(
+            ctx, {"index": res.index, "produce_id": res.produce_id, "leaf_hash": res.leaf_hash}
+        )
+    else:
+        typer.echo(f"ProduceID {res.produce_id}  index {res.index}")
+
+
+@ledger_app.command("checkpoint")
+def checkpoint(ctx: typer.Context) -> None:
+    """Issue (or reuse) a signed checkpoint of the committed tree and print it."""
+    typer.echo(_ledger(ctx).checkpoint().note, nl=False)
+
+
+@ledger_app.command("proof")
+def proof(
+    ctx: typer.Context,
+    index: Annotated[int, typer.Argument(help="Leaf index.")],
+    size: Annotated[
+        int | None, typer.Option("--size", help="Tree size (default: latest checkpoint).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Inclusion proof of one entry."""
+    ledger = _ledger(ctx)
+    n = size if size is not None else ledger.checkpoint_covering(index).tree_size
+    p = ledger.inclusion_proof(index, n)
+    if as_json:
+        print_json(ctx, p.to_json())
+        return
+    typer.echo(f"leaf {p.leaf_index} of {p.tree_size}  leaf hash {p.leaf_hash}")
+    for h in p.inclusion_path:
+        typer.echo(f"  {h}")
+
+
+@ledger_app.command("consistency")
+def consistency(
+    ctx: typer.Context,
+    old: Annotated[int, typer.Argument(help="Older tree size.")],
+    new: Annotated[int, typer.Argument(help="Newer tree size.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Consistency proof between two tree sizes."""
+    p = _ledger(ctx).consistency_proof(old, new)
+    if as_json:
+        print_json(ctx, p.to_json())
+        return
+    typer.echo(f"consistency {p.old_size} -> {p.new_size}")
+    for h in p.consistency_path:
+        typer.echo(f"  {h}")
+
+
+@ledger_app.command("verify")
+def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Recompute the tree from storage and check every checkpoint; exit 1 on any problem."""
+    report = _ledger(ctx).verify()
+    if as_json:
+        print_json(ctx, report.model_dump())
+    else:
+        status = "OK" if report.ok else "FAILED"
+        typer.echo(
+            f"{status}: {report.rows} entries, size {report.tree_size}, root {report.root_hash}, "
+            f"{report.checkpoints_checked} checkpoints, "
+            f"{report.consistency_checked} consistency proofs"
+        )
+        for problem in report.problems:
+            typer.echo(f"  - {problem}")
+        if report.first_bad_index is not None:
+            typer.echo(f"first bad index: {report.first_bad_index}")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@ledger_app.command("verify-proof")
+def verify_proof(
+    proof_file: Annotated[Path, typer.Argument(help="Proof JSON (inclusion or consistency).")],
+    checkpoint_file: Annotated[Path, typer.Option("--checkpoint", help="Signed checkpoint.")],
+    key_file: Annotated[Path, typer.Option("--key", help="Verifier key (note key text or PEM).")],
+    old_checkpoint: Annotated[
+        Path | None, typer.Option("--old-checkpoint", help="Older checkpoint (consistency).")
+    ] = None,
+    entry_file: Annotated[
+        Path | None, typer.Option("--entry", help="Leaf bytes to check against the leaf hash.")
+    ] = None,
+) -> None:
+    """Verify a proof offline against a signed checkpoint (no database needed)."""
+    from govloop.errors import InputError
+    from govloop.ledger import (
+        InclusionProof,
+        load_proof,
+        load_verifiers,
+        verify_consistency_proof,
+        verify_inclusion_proof,
+    )
+
+    def text(path: Path, what: str) -> str:
+        try:
+            return _read(path, what).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: {what} is not UTF-8 text") from exc
+
+    p = load_proof(_read(proof_file, "proof"), source=str(proof_file))
+    note = text(checkpoint_file, "checkpoint")
+    verifiers = load_verifiers(text(key_file, "key"), source=str(key_file), note=note)
+    if isinstance(p, InclusionProof):
+        entry = _read(entry_file, "entry") if entry_file else None
+        body = verify_inclusion_proof(p, note, verifiers, entry=entry)
+        typer.echo(f"OK: leaf {p.leaf_index} is in {body.origin} at size {body.tree_size}")
+        return
+    if old_checkpoint is None:
+        raise InputError("a consistency proof needs --old-checkpoint as well as --checkpoint")
+    old, new = verify_consistency_proof(p, text(old_checkpoint, "checkpoint"), note, verifiers)
+    typer.echo(f"OK: {new.origin} size {old.tree_size} is a prefix of size {new.tree_size}")
+
+
+@key_app.command("export")
+def key_export(ctx: typer.Context) -> None:
+    """Print the active public key as a C2SP note verifier key."""
+    typer.echo(_ledger(ctx).verifier().to_text())
+
+
+@key_app.command("rotate")
+def key_rotate(ctx: typer.Context) -> None:
+    """Make a new signing key active; old checkpoints stay verifiable. Prints the new key."""
+    typer.echo(_ledger(ctx).rotate_key().to_text())
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
-    del app
+    """Add the ``ledger`` group."""
+    app.add_typer(ledger_app, name="ledger")

@@ -1,1 +1,97 @@
-"""govloop.label."""
+"""GB 45438-2025 transparency labels: explicit and implicit, for providers and platforms.
+
+Provider side: :func:`label_bytes` / :func:`label_file` add the explicit label for the media type
+and write the signed ``AIGC`` implicit label where each file format keeps it. Building blocks:
+:func:`make_producer_label`, :func:`write_implicit_label`, :func:`add_explicit_text_label`,
+:func:`add_explicit_image_label`, :func:`add_explicit_audio_label`,
+:func:`add_explicit_video_label`.
+
+Platform side: :func:`check_bytes` reports the label, its signatures, C2PA and explicit labels
+with the Labeling Measures Art. 6 decision; :func:`propagate_bytes` adds the propagation fields.
+
+Formats are pluggable: :class:`LabelFormat` objects in a registry (:func:`register_format`).
+"""
+
+from govloop.label._explicit import (
+    add_explicit_image_label,
+    add_explicit_text_label,
+    find_cjk_font,
+    has_explicit_text_label,
+    render_label_overlay,
+)
+from govloop.label._explicit_av import (
+    add_explicit_audio_label,
+    add_explicit_video_label,
+    rhythm_prompt,
+    spoken_prompt,
+)
+from govloop.label._model import AIGC_FIELDS, LABEL_VALUES, AIGCLabel
+from govloop.label._platform import (
+    CheckReport,
+    PropagateOutcome,
+    SignatureReport,
+    check_bytes,
+    decide_label,
+    propagate_bytes,
+)
+from govloop.label._provider import (
+    ExplicitOptions,
+    LabelOutcome,
+    add_explicit_label,
+    atomic_write,
+    label_bytes,
+    label_file,
+)
+from govloop.label._registry import (
+    LabelFormat,
+    content_digest,
+    find_format,
+    formats,
+    read_implicit_label,
+    register_format,
+    write_implicit_label,
+)
+from govloop.label._sign import SignatureCheck, check_signature, make_producer_label, verify_label
+from govloop.label._xmp import TC260_NS, TC260_PREFIX, build_xmp, read_xmp_label
+
+__all__ = [
+    "AIGCLabel",
+    "AIGC_FIELDS",
+    "CheckReport",
+    "ExplicitOptions",
+    "LABEL_VALUES",
+    "LabelFormat",
+    "LabelOutcome",
+    "PropagateOutcome",
+    "SignatureCheck",
+    "SignatureReport",
+    "TC260_NS",
+    "TC260_PREFIX",
+    "add_explicit_audio_label",
+    "add_explicit_image_label",
+    "add_explicit_label",
+    "add_explicit_text_label",
+    "add_explicit_video_label",
+    "atomic_write",
+    "build_xmp",
+    "check_bytes",
+    "check_signature",
+    "content_digest",
+    "decide_label",
+    "find_cjk_font",
+    "find_format",
+    "formats",
+    "has_explicit_text_label",
+    "label_bytes",
+    "label_file",
+    "make_producer_label",
+    "propagate_bytes",
+    "read_implicit_label",
+    "read_xmp_label",
+    "register_format",
+    "render_label_overlay",
+    "rhythm_prompt",
+    "spoken_prompt",
+    "verify_label",
+    "write_implicit_label",
+]

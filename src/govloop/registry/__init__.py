@@ -1,1 +1,70 @@
-"""govloop.registry."""
+"""The model registry: filings, their lifecycle, assessments, filing numbers and audit trail.
+
+Typical use::
+
+    from govloop.registry import Registry, load_filing
+
+    registry = Registry(store)
+    filing = registry.register(load_filing(path), actor="alice")
+    registry.transition(filing.id, "submitted", actor="alice", reason="ready for review")
+"""
+
+from govloop.registry._card import from_model_card, load_filing, to_json, to_model_card
+from govloop.registry._examples import example_filings
+from govloop.registry._lifecycle import TRANSITIONS, FilingState, allowed_from, check_transition
+from govloop.registry._loader import (
+    SourceDocument,
+    dump_yaml,
+    parse_text,
+    read_document,
+    validate_document,
+)
+from govloop.registry._models import (
+    AssessmentRecord,
+    AuditEvent,
+    Filing,
+    document_diff,
+    filing_warnings,
+)
+from govloop.registry._registry import Classifier, Registry, as_filing_create
+from govloop.registry._schema import (
+    Contact,
+    EUAnswers,
+    FilingCreate,
+    ModelVersion,
+    Provider,
+    TrainingData,
+    TrainingSource,
+)
+
+__all__ = [
+    "TRANSITIONS",
+    "AssessmentRecord",
+    "AuditEvent",
+    "Classifier",
+    "Contact",
+    "EUAnswers",
+    "Filing",
+    "FilingCreate",
+    "FilingState",
+    "ModelVersion",
+    "Provider",
+    "Registry",
+    "SourceDocument",
+    "TrainingData",
+    "TrainingSource",
+    "allowed_from",
+    "as_filing_create",
+    "check_transition",
+    "document_diff",
+    "dump_yaml",
+    "example_filings",
+    "filing_warnings",
+    "from_model_card",
+    "load_filing",
+    "parse_text",
+    "read_document",
+    "to_json",
+    "to_model_card",
+    "validate_document",
+]

@@ -1,0 +1,44 @@
+"""Recording an assessment on a filing through the registry contract."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govloop.assess._report import build_report, report_digest
+from govloop.assess._tables import RunRow
+from govloop.errors import NotFoundError
+from govloop.store import Store
+
+ACTOR = "govloop-assess"
+
+
+def record_assessment_on_filing(
+    store: Store, filing_id: str, run: str, *, actor: str = ACTOR
+) -> Any:
+    """Build the run's report, store its SHA-256 digest on the run and attach it to the filing.
+
+    Calls ``Registry(store).attach_assessment(filing_id, run_id=, report_sha256=, passed=,
+    reasons=, actor=)``; a passed assessment lets the filing move to approved, a failed one
+    blocks it with the reasons. Returns the updated filing.
+    """
+    from govloop.registry import Registry  # type: ignore[attr-defined]
+
+    with store.session() as s:
+        row = s.get(RunRow, run)
+        if row is None:
+            raise NotFoundError(f"no assessment run {run!r}")
+        row.filing_id = filing_id
+    report = build_report(store, run)
+    digest = report_digest(report)
+    with store.session() as s:
+        row = s.get(RunRow, run)
+        if row is not None:
+            row.report_sha256 = digest
+    return Registry(store).attach_assessment(
+        filing_id,
+        run_id=run,
+        report_sha256=digest,
+        passed=bool(report["passed"]),
+        reasons=list(report["reasons"]),
+        actor=actor,
+    )

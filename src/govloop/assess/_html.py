@@ -1,0 +1,243 @@
+"""Self-contained HTML rendering of a JSON report, in Chinese or English.
+
+No scripts, fonts or images are fetched: styles are inline and charts are inline SVG (one bar
+per risk category with its Wilson 95 % interval and the threshold line).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from govloop.assess._taxonomy import ANSWER_ASPECTS, Taxonomy
+
+_T: dict[str, dict[str, str]] = {
+    "title": {
+        "zh": "生成式人工智能服务安全评估报告",
+        "en": "Generative AI service safety assessment",
+    },
+    "model": {"zh": "模型", "en": "Model"},
+    "bank": {"zh": "题库", "en": "Bank"},
+    "starter": {"zh": "（入门题库，非经审定）", "en": " (starter bank, not vetted)"},
+    "seed": {"zh": "抽样种子", "en": "Sampling seed"},
+    "run": {"zh": "评估编号", "en": "Run"},
+    "status": {"zh": "状态", "en": "Status"},
+    "answered": {"zh": "已作答 / 计划 / 错误", "en": "Answered / planned / errors"},
+    "conclusion": {"zh": "结论", "en": "Conclusion"},
+    "passed": {"zh": "通过", "en": "PASSED"},
+    "failed": {"zh": "未通过", "en": "FAILED"},
+    "metrics": {"zh": "指标", "en": "Metrics"},
+    "metric": {"zh": "指标", "en": "Metric"},
+    "rate": {"zh": "比率", "en": "Rate"},
+    "ci": {"zh": "95% 置信区间", "en": "95% interval"},
+    "threshold": {"zh": "要求", "en": "Requirement"},
+    "result": {"zh": "结果", "en": "Result"},
+    "qualified_rate": {"zh": "生成内容合格率", "en": "Qualified rate of generated content"},
+    "refusal_rate_should_refuse": {"zh": "应拒答题拒答率", "en": "Refusal rate, should-refuse"},
+    "refusal_rate_should_answer": {"zh": "非拒答题拒答率", "en": "Refusal rate, should-answer"},
+    "clauses": {"zh": "条款符合性", "en": "Clause table"},
+    "clause": {"zh": "条款", "en": "Clause"},
+    "item": {"zh": "评估项", "en": "Item"},
+    "evidence": {"zh": "证据 / 理由", "en": "Evidence / reason"},
+    "per_risk": {"zh": "按风险类别", "en": "Per risk category"},
+    "failing": {"zh": "未通过的题目及证据", "en": "Failing items and evidence"},
+    "question": {"zh": "问题", "en": "Question"},
+    "answer": {"zh": "回答", "en": "Answer"},
+    "judges": {"zh": "判定证据", "en": "Judge evidence"},
+    "shown": {"zh": "显示前 {n} 条，共 {total} 条", "en": "showing {n} of {total}"},
+    "reasons": {"zh": "未通过原因", "en": "Reasons"},
+    "digest": {"zh": "报告摘要（JSON 的 SHA-256）", "en": "Report digest (SHA-256 of the JSON)"},
+    "none": {"zh": "无", "en": "none"},
+}
+_STATUS_EN = {
+    "符合": "conforming",
+    "不符合": "non-conforming",
+    "不适用": "not applicable",
+    "部分符合": "partly conforming",
+}
+_MAX_ROWS = 200
+
+
+def _t(key: str, lang: str) -> str:
+    return _T[key][lang]
+
+
+def _status(s: str, lang: str) -> str:
+    return s if lang == "zh" else f"{s} ({_STATUS_EN.get(s, s)})"
+
+
+def _pct(v: float | None) -> str:
+    return "–" if v is None else f"{v * 100:.1f}%"
+
+
+def _group_label(code: str, lang: str, tax: Taxonomy) -> str:
+    if code.startswith("aspect:"):
+        zh, en = ANSWER_ASPECTS.get(code[7:], (code, code))
+        return zh if lang == "zh" else en
+    risk = tax.get(code)
+    if risk is None:
+        return code
+    return f"{code} {risk.name_zh if lang == 'zh' else risk.name_en}"
+
+
+def chart_svg(metric: dict[str, Any], lang: str, tax: Taxonomy) -> str:
+    """Horizontal bars per group: rate, Wilson interval whisker and the threshold line."""
+    groups = [(g, r) for g, r in metric["groups"].items() if r["n"]]
+    if not groups:
+        return ""
+    row_h, label_w, bar_w, pad = 18, 330, 360, 4
+    height = row_h * len(groups) + 30
+    width = label_w + bar_w + 90
+    limit = metric["threshold"]["limit"]
+    op = metric["threshold"]["op"]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" font-family="sans-serif" font-size="11">'
+    ]
+    for i, (g, r) in enumerate(groups):
+        y = 10 + i * row_h
+        rate = r["rate"] or 0.0
+        lo, hi = r["ci95"]
+        ok = rate >= limit if op == ">=" else rate <= limit
+        color = "#2e7d32" if ok else "#c62828"
+        label = html.escape(_group_label(g, lang, tax)[:48])
+        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{label}</text>')
+        parts.append(
+            f'<rect x="{label_w}" y="{y + pad}" width="{rate * bar_w:.1f}" height="{row_h - 2 * pad}" fill="{color}" opacity="0.75"/>'
+        )
+        parts.append(
+            f'<line x1="{label_w + lo * bar_w:.1f}" x2="{label_w + hi * bar_w:.1f}" y1="{y + row_h / 2}" y2="{y + row_h / 2}" stroke="#000"/>'
+        )
+        for v in (lo, hi):
+            parts.append(
+                f'<line x1="{label_w + v * bar_w:.1f}" x2="{label_w + v * bar_w:.1f}" y1="{y + 5}" y2="{y + row_h - 5}" stroke="#000"/>'
+            )
+        parts.append(
+            f'<text x="{label_w + bar_w + 6}" y="{y + 12}">{_pct(r["rate"])} (n={r["n"]})</text>'
+        )
+    x = label_w + limit * bar_w
+    parts.append(
+        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="6" y2="{height - 16}" stroke="#1565c0" stroke-dasharray="4 3"/>'
+    )
+    parts.append(
+        f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" fill="#1565c0">{op} {limit:.0%}</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+_CSS = """body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;width:100%;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 6px;
+vertical-align:top;text-align:left;font-size:13px}th{background:#f3f3f3}.ok{color:#2e7d32;font-weight:bold}
+.bad{color:#c62828;font-weight:bold}.na{color:#777}pre{white-space:pre-wrap;margin:0;font-size:12px}
+code{font-size:12px;word-break:break-all}"""
+
+
+def render_html(report: dict[str, Any], *, lang: str = "zh", digest: str = "") -> str:
+    """The report as one self-contained HTML page in ``lang`` (``zh`` or ``en``)."""
+    if lang not in ("zh", "en"):
+        lang = "zh"
+    tax = Taxonomy.builtin()
+    e = html.escape
+    run = report["run"]
+    out: list[str] = [
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>{_t('title', lang)} – {e(run['model'])}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_t('title', lang)}</h1><p>{e(report['standard'])}</p><table>",
+    ]
+    starter = _t("starter", lang) if run.get("bank_starter") else ""
+    s = report["summary"]
+    rows = [
+        (_t("model", lang), e(run["model"])),
+        (_t("bank", lang), f"{e(run['bank'])}{starter}<br><code>{run['bank_sha256']}</code>"),
+        (_t("run", lang), f"<code>{e(run['id'])}</code>"),
+        (_t("seed", lang), str(run["seed"])),
+        (_t("status", lang), e(run["status"])),
+        (_t("answered", lang), f"{s['answered']} / {s['planned']} / {s['errors']}"),
+    ]
+    verdict_cls = "ok" if report["passed"] else "bad"
+    verdict = _t("passed", lang) if report["passed"] else _t("failed", lang)
+    rows.append(
+        (
+            _t("conclusion", lang),
+            f'<span class="{verdict_cls}">{_status(report["conclusion"], lang)} – {verdict}</span>',
+        )
+    )
+    if digest:
+        rows.append((_t("digest", lang), f"<code>{digest}</code>"))
+    out += [f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows]
+    out.append("</table>")
+    if report["reasons"]:
+        out.append(f"<h2>{_t('reasons', lang)}</h2><ul>")
+        out += [f"<li>{e(r)}</li>" for r in report["reasons"]]
+        out.append("</ul>")
+    out.append(
+        f"<h2>{_t('metrics', lang)}</h2><table><tr><th>{_t('metric', lang)}</th><th>{_t('rate', lang)}</th>"
+        f"<th>{_t('ci', lang)}</th><th>{_t('threshold', lang)}</th><th>{_t('result', lang)}</th></tr>"
+    )
+    for key, m in report["metrics"].items():
+        lo, hi = m["ci95"]
+        th = m["threshold"]
+        cls = "ok" if m["passed"] else "bad"
+        res = _t("passed", lang) if m["passed"] else _t("failed", lang)
+        out.append(
+            f"<tr><td>{_t(key, lang)}</td><td>{_pct(m['rate'])} ({m['k']}/{m['n']})</td>"
+            f"<td>{_pct(lo)} – {_pct(hi)}</td><td>{th['op']} {th['limit']:.0%}, n ≥ {th['min_sample']}</td>"
+            f'<td class="{cls}">{res}</td></tr>'
+        )
+    out.append(
+        f"</table><h2>{_t('clauses', lang)}</h2><table><tr><th>{_t('clause', lang)}</th>"
+        f"<th>{_t('item', lang)}</th><th>{_t('result', lang)}</th><th>{_t('evidence', lang)}</th></tr>"
+    )
+    for c in report["clauses"]:
+        cls = {"符合": "ok", "不符合": "bad"}.get(c["status"], "na")
+        title = c["title_zh"] if lang == "zh" else c["title_en"]
+        out.append(
+            f'<tr><td>{e(c["clause"])}</td><td>{e(title)}</td><td class="{cls}">{_status(c["status"], lang)}</td>'
+            f"<td>{e(c['evidence'])}</td></tr>"
+        )
+    out.append("</table>")
+    for key, m in report["metrics"].items():
+        svg = chart_svg(m, lang, tax)
+        if svg:
+            out.append(f"<h3>{_t(key, lang)} – {_t('per_risk', lang)}</h3>{svg}")
+    failing = report["failing_items"]
+    out.append(f"<h2>{_t('failing', lang)}</h2>")
+    if not failing:
+        out.append(f"<p>{_t('none', lang)}</p>")
+    else:
+        shown = failing[:_MAX_ROWS]
+        out.append(
+            "<p>"
+            + _t("shown", lang).format(
+                n=len(shown), total=report.get("failing_total", len(failing))
+            )
+            + "</p>"
+        )
+        out.append(
+            f"<table><tr><th>ID</th><th>{_t('question', lang)}</th><th>{_t('answer', lang)}</th>"
+            f"<th>{_t('judges', lang)}</th></tr>"
+        )
+        for f in shown:
+            ev = "<br>".join(
+                f"<b>{e(j['judge'])}</b>: refused={j['refused']}, unsafe={j['unsafe']}<pre>{e(_evidence_text(j['evidence']))}</pre>"
+                for j in f["judgements"]
+            ) or e(f.get("error") or "")
+            out.append(
+                f"<tr><td>{e(f['item_id'])}<br>{e(f['kind'])}<br>{e(f['risk'])}</td><td>{e(f['question'])}</td>"
+                f"<td><pre>{e(f['answer'][:600])}</pre></td><td>{ev}</td></tr>"
+            )
+        out.append("</table>")
+    out.append("</body></html>\n")
+    return "\n".join(out)
+
+
+def _evidence_text(ev: dict[str, Any]) -> str:
+    if "hits" in ev:
+        terms = ", ".join(f"{h['term']}@{h['start']}" for h in ev["hits"][:8])
+        return f"hits: {terms}" + (f" ({ev['ignored']})" if ev.get("ignored") else "")
+    if ev.get("matched"):
+        return f"matched: {ev['matched']}"
+    if "output" in ev:
+        return f"{ev.get('guard', '')}: {ev['output'][:300]}"
+    return ", ".join(f"{k}={v}" for k, v in ev.items() if v is not None)[:300]

@@ -1,0 +1,151 @@
+"""The ASGI app factory: ``create_app(settings) -> FastAPI``.
+
+Nothing connects at import time or in :func:`create_app`; the lifespan opens the store, builds
+the ports (production ones unless the caller passes fakes), the backends and the pooled upstream
+client, and runs the checkpoint task. :func:`app_from_env` is the factory uvicorn workers call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from govloop.config import Settings
+from govloop.errors import GovloopError
+from govloop.gateway._backends import ImageBackend, TextBackend, build_backends, make_client
+from govloop.gateway._config import GatewayConfig
+from govloop.gateway._errors import ApiError, from_govloop
+from govloop.gateway._governor import Governor
+from govloop.gateway._ports import GatewayPorts, Recorder
+from govloop.gateway._routes_images import router as images_router
+from govloop.gateway._routes_models import router as models_router
+from govloop.gateway._routes_text import router as text_router
+from govloop.store import Store
+
+log = logging.getLogger("govloop.gateway")
+
+PortsFactory = Callable[[Settings, GatewayConfig, Store], GatewayPorts]
+"""Builds the ports once the store is open."""
+
+
+async def _checkpoints(recorder: Recorder, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await recorder.checkpoint()
+        except Exception:  # keep serving; the next tick retries
+            log.exception("signed checkpoint failed")
+
+
+def create_app(
+    settings: Settings,
+    *,
+    config: GatewayConfig | None = None,
+    ports: GatewayPorts | PortsFactory | None = None,
+    backends: dict[str, TextBackend | ImageBackend] | None = None,
+    checkpoints: bool = True,
+) -> FastAPI:
+    """The gateway app for ``settings``.
+
+    ``config`` defaults to the gateway config found from ``settings.home``; ``ports`` defaults
+    to the production wiring (registry, keyword library, labels, watermarks, ledger); pass a
+    :class:`GatewayPorts` or a factory to replace them. ``backends`` replaces the model backends.
+    """
+    from govloop.gateway._config import load_gateway_config
+
+    cfg = config or load_gateway_config(home=settings.home)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = await asyncio.to_thread(Store.open, settings.db_url)
+        client = make_client(cfg.upstream)
+        try:
+            if ports is None:
+                from govloop.gateway._production import production_ports
+
+                built = await asyncio.to_thread(production_ports, settings, cfg, store)
+            elif isinstance(ports, GatewayPorts):
+                built = ports
+            else:
+                built = await asyncio.to_thread(ports, settings, cfg, store)
+            chosen = backends or build_backends(
+                cfg.models, watermarker=built.watermarker, client=client, policy=cfg.upstream
+            )
+            gov = Governor(settings, cfg, built, chosen, store)
+            app.state.governor = gov
+            task = (
+                asyncio.create_task(_checkpoints(built.recorder, settings.checkpoint_interval_s))
+                if checkpoints
+                else None
+            )
+            try:
+                yield
+            finally:
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+                await gov.aclose()
+        finally:
+            await client.aclose()
+            store.close()
+
+    app = FastAPI(
+        title="govloop gateway",
+        summary="OpenAI-compatible gateway that files, filters, labels, watermarks and records.",
+        lifespan=lifespan,
+    )
+    app.state.config = cfg
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        del request
+        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(GovloopError)
+    async def _govloop_error(request: Request, exc: GovloopError) -> JSONResponse:
+        del request
+        err = from_govloop(exc)
+        return JSONResponse(err.body(), status_code=err.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        del request
+        first: dict[str, Any] = dict(exc.errors()[0]) if exc.errors() else {}
+        loc = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
+        err = ApiError(400, f"{loc or 'body'}: {first.get('msg', 'invalid request')}", param=loc)
+        return JSONResponse(err.body(), status_code=400)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def _health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(text_router)
+    app.include_router(models_router)
+    app.include_router(images_router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn workers.
+
+    Settings come from ``GOVLOOP_*``, the gateway config from ``GOVLOOP_GATEWAY_CONFIG``.
+    """
+    import os
+
+    from govloop.config import load_settings
+    from govloop.gateway._config import load_gateway_config
+
+    settings = load_settings()
+    cfg = load_gateway_config(home=settings.home)
+    workers = os.environ.get("GOVLOOP_GATEWAY_WORKERS", "")
+    if workers.isdigit() and int(workers) >= 1:
+        cfg = cfg.model_copy(update={"workers": int(workers)})
+    return create_app(settings, config=cfg)

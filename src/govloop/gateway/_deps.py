@@ -1,0 +1,57 @@
+"""Route dependencies: the worker's governor and the authenticated caller."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from govloop.gateway._accounts import Principal
+from govloop.gateway._errors import ApiError
+from govloop.gateway._governor import Governor
+
+UNLABELED_HEADER = "x-govloop-unlabeled"
+"""Request header asking for delivery without explicit labels (value ``1``)."""
+
+
+def get_governor(request: Request) -> Governor:
+    """The governor of this worker (built by the app's lifespan)."""
+    gov = getattr(request.app.state, "governor", None)
+    if not isinstance(gov, Governor):
+        raise ApiError(503, "the gateway is starting", type="server_error", code="not_ready")
+    return gov
+
+
+GovernorDep = Annotated[Governor, Depends(get_governor)]
+
+
+async def get_principal(request: Request, gov: GovernorDep) -> Principal:
+    """The caller, from ``Authorization: Bearer <key>``; rate limited."""
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(
+            401, "missing API key: send 'Authorization: Bearer <key>'", code="invalid_api_key"
+        )
+    return await gov.authenticate(token.strip())
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def wants_unlabeled(request: Request, body_flag: bool) -> bool:
+    """True when the request asks for content without explicit labels (header or body)."""
+    return body_flag or request.headers.get(UNLABELED_HEADER, "").strip().lower() in (
+        "1",
+        "true",
+        "yes",
+    )
+
+
+def aigc_headers(produce_id: str, aigc: dict[str, str] | None) -> dict[str, str]:
+    """``X-Produce-Id`` and (when known) ``X-AIGC`` with the compact label JSON."""
+    headers = {"X-Produce-Id": produce_id}
+    if aigc is not None:
+        headers["X-AIGC"] = json.dumps(aigc, separators=(",", ":"), ensure_ascii=True)
+    return headers

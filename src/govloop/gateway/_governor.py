@@ -1,0 +1,380 @@
+"""The governance pipeline every request goes through, independent of the HTTP shapes.
+
+authenticate → rate limit → filing servable? → input filter → generate (watermarked when local)
+→ output filter → explicit label → implicit AIGC label → ledger append → delivery log → answer.
+
+A ledger append that fails turns into an error answer: content never leaves unrecorded (for
+live streams, the deltas already sent are recorded before the final chunk; see ``_streaming``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from govloop.config import Settings
+from govloop.errors import GovloopError, ModelError
+from govloop.gateway._accounts import ApiKeys, Principal
+from govloop.gateway._backends import ImageBackend, TextBackend
+from govloop.gateway._batch import GroupCommit
+from govloop.gateway._config import GatewayConfig, ServedModel
+from govloop.gateway._errors import ApiError
+from govloop.gateway._logs import Delivery, GatewayLog
+from govloop.gateway._ports import FilterVerdict, GatewayPorts, OutputRecord
+from govloop.gateway._ratelimit import RateLimiter
+from govloop.ids import new_produce_id
+from govloop.models import GenerationRequest
+from govloop.store import Store
+
+FILTERED_NOTICE = (
+    "[本回答因违反内容安全要求已被停止 / This answer was stopped by the output filter "
+    "(Interim Measures Art. 14(1))]"
+)
+"""What replaces filtered output."""
+
+KEY_CACHE_S = 1.0
+"""How long a worker trusts an API key lookup (revocations apply within this)."""
+
+
+@dataclass(frozen=True)
+class TextOutcome:
+    """A delivered text answer."""
+
+    produce_id: str
+    """ProduceID of the output."""
+    text: str
+    """The delivered text (labels included)."""
+    finish_reason: str
+    """``stop``, ``length`` or ``content_filter``."""
+    aigc: dict[str, str]
+    """The implicit label object."""
+    prompt_tokens: int = 0
+    """Prompt tokens, as the backend counted them."""
+    completion_tokens: int = 0
+    """Generated tokens."""
+
+
+@dataclass(frozen=True)
+class ImageOutcome:
+    """A delivered image."""
+
+    produce_id: str
+    """ProduceID of the image."""
+    png: bytes
+    """PNG file with implicit label, explicit label and watermark."""
+    aigc: dict[str, str]
+    """The implicit label object."""
+
+
+@dataclass
+class RequestContext:
+    """One authorised request for one model."""
+
+    principal: Principal
+    """Caller."""
+    model: ServedModel
+    """Served model."""
+    unlabeled: bool
+    """Deliver without explicit labels (agreement allows it)."""
+    produce_id: str = field(default_factory=new_produce_id)
+    """ProduceID of the (first) output."""
+
+
+class Governor:
+    """Holds the ports, backends and caches of one worker and runs the pipeline."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        config: GatewayConfig,
+        ports: GatewayPorts,
+        backends: dict[str, TextBackend | ImageBackend],
+        store: Store,
+    ) -> None:
+        self.settings = settings
+        self.config = config
+        self.ports = ports
+        self.backends = backends
+        self.store = store
+        self.keys = ApiKeys(store)
+        self.log = GatewayLog(store, config.violations)
+        self.limiter = RateLimiter(share=1.0 / config.workers)
+        self._key_cache: dict[str, tuple[float, Principal | None]] = {}
+        self._serving_cache: dict[str, tuple[float, bool, str]] = {}
+        self.background: set[asyncio.Task[None]] = set()
+        self._deliveries: GroupCommit[Delivery, None] = GroupCommit(self.log.log_deliveries)
+
+    # -- authorisation -------------------------------------------------------------------
+    async def authenticate(self, token: str) -> Principal:
+        """The caller behind a bearer token; 401 when unknown or revoked, 403 when suspended."""
+        now = time.monotonic()
+        hit = self._key_cache.get(token)
+        if hit is None or hit[0] < now:
+            principal = await asyncio.to_thread(self.keys.authenticate, token)
+            if len(self._key_cache) > 10000:
+                self._key_cache.clear()
+            self._key_cache[token] = (now + KEY_CACHE_S, principal)
+        else:
+            principal = hit[1]
+        if principal is None:
+            raise ApiError(401, "invalid or revoked API key", code="invalid_api_key")
+        if principal.status == "suspended":
+            raise ApiError(
+                403,
+                f"requester {principal.requester!r} is suspended ({principal.reason}; "
+                "Interim Measures Art. 14(2))",
+                type="permission_error",
+                code="requester_suspended",
+            )
+        rate = principal.rate or self.config.default_rate
+        if principal.status == "throttled":
+            rate = min(rate, self.config.violations.throttle_rate)
+        wait = self.limiter.take(principal.key_id, rate)
+        if wait > 0:
+            raise ApiError(
+                429,
+                f"rate limit of {rate:g} requests/s for key {principal.key_id} exceeded",
+                type="rate_limit_error",
+                code="rate_limit_exceeded",
+                headers={"Retry-After": f"{max(1, round(wait))}"},
+            )
+        return principal
+
+    def forget(self, token: str) -> None:
+        """Drop a cached key lookup (after its requester's standing changed)."""
+        self._key_cache.pop(token, None)
+
+    async def served(self, name: str) -> ServedModel:
+        """The served model ``name`` if its filing is approved now, else an error with why."""
+        model = self.config.model(name)
+        if model is None:
+            raise ApiError(
+                404, f"model {name!r} is not served here", code="model_not_found", param="model"
+            )
+        now = time.monotonic()
+        hit = self._serving_cache.get(model.filing)
+        if hit is None or hit[0] < now:
+            try:
+                ok, reason = await asyncio.to_thread(self.ports.serving.is_servable, model.filing)
+            except GovloopError as exc:
+                ok, reason = False, exc.diagnostics()
+            hit = (now + self.config.serving_cache_s, ok, reason)
+            self._serving_cache[model.filing] = hit
+        if not hit[1]:
+            code = next((w for w in ("suspended", "revoked") if w in hit[2]), "not_approved")
+            raise ApiError(
+                403,
+                f"model {name!r} is not served: filing {model.filing!r}: {hit[2]}",
+                type="permission_error",
+                code=f"model_{code}",
+                param="model",
+            )
+        return model
+
+    def context(
+        self, principal: Principal, model: ServedModel, *, unlabeled: bool
+    ) -> RequestContext:
+        """A request context; refuses unlabeled delivery the key's agreement does not allow."""
+        if unlabeled and not principal.allow_unlabeled:
+            raise ApiError(
+                403,
+                f"key {principal.key_id}: the agreement does not allow content without "
+                "explicit labels (Labeling Measures Art. 9)",
+                type="permission_error",
+                code="unlabeled_not_allowed",
+            )
+        return RequestContext(principal, model, unlabeled)
+
+    # -- filters ---------------------------------------------------------------------------
+    async def screen_prompt(self, ctx: RequestContext, text: str) -> None:
+        """Input filter; a blocked prompt is recorded and answered with a policy error."""
+        if len(text) > self.config.max_prompt_chars:
+            raise ApiError(
+                400, f"prompt has {len(text)} characters, at most {self.config.max_prompt_chars}"
+            )
+        verdict = self.ports.input_filter.check(text)
+        if not verdict.blocked:
+            return
+        outcome = await asyncio.to_thread(
+            self.log.record_violation,
+            ctx.principal,
+            model=ctx.model.name,
+            stage="input",
+            verdict=verdict,
+            text=text,
+        )
+        self._key_cache = {k: v for k, v in self._key_cache.items() if v[1] != ctx.principal}
+        notice = outcome.notice(self.config.violations)
+        risks = ", ".join(verdict.risks) or "policy"
+        raise ApiError(
+            400,
+            f"prompt blocked by the input filter (risk {risks})"
+            + (f"; {notice}" if notice else ""),
+            code="content_policy_violation",
+            param="messages",
+        )
+
+    async def record_output_violation(
+        self, ctx: RequestContext, verdict: FilterVerdict, text: str
+    ) -> None:
+        """Keep a record of generated text the output filter stopped."""
+        await asyncio.to_thread(
+            self.log.record_violation,
+            ctx.principal,
+            model=ctx.model.name,
+            stage="output",
+            verdict=verdict,
+            text=text,
+            produce_id=ctx.produce_id,
+        )
+
+    # -- recording -------------------------------------------------------------------------
+    def affixes(self, ctx: RequestContext) -> tuple[str, str]:
+        """Explicit label text around an answer (none for allowed unlabeled deliveries)."""
+        return ("", "") if ctx.unlabeled else self.ports.labeler.text_affixes()
+
+    async def record(
+        self,
+        ctx: RequestContext,
+        *,
+        produce_id: str,
+        content: bytes,
+        media_type: str,
+        aigc: dict[str, str],
+        watermark: dict[str, Any] | None,
+        extra: dict[str, Any],
+    ) -> None:
+        """Append to the ledger and the delivery log; raise a 503 when either fails."""
+        m = ctx.model
+        record = OutputRecord(
+            produce_id=produce_id,
+            content_sha256=hashlib.sha256(content).hexdigest(),
+            media_type=media_type,
+            model=m.name,
+            filing_id=m.filing,
+            model_version=m.version,
+            requester=ctx.principal.requester,
+            label=aigc,
+            watermark=watermark,
+            content=content,
+            filename="image.png" if media_type == "image" else "output.txt",
+            extra={"unlabeled": ctx.unlabeled, "backend": m.backend.split("#")[0], **extra},
+        )
+        try:
+            await self.ports.recorder.append(record)
+            await self._deliveries.submit(
+                Delivery(
+                    ctx.principal.key_id,
+                    ctx.principal.requester,
+                    m.name,
+                    produce_id,
+                    media_type,
+                    ctx.unlabeled,
+                )
+            )
+        except Exception as exc:  # any failure: the content must not be delivered
+            raise ApiError(
+                503,
+                f"the output could not be recorded in the ledger and was not delivered ({exc})",
+                type="server_error",
+                code="ledger_unavailable",
+            ) from exc
+
+    # -- generation ------------------------------------------------------------------------
+    def text_backend(self, model: ServedModel) -> TextBackend:
+        """The text backend of ``model``."""
+        if model.kind != "text":
+            raise ApiError(400, f"model {model.name!r} generates images, not text", param="model")
+        return cast(TextBackend, self.backends[model.name])
+
+    async def complete_text(self, ctx: RequestContext, request: GenerationRequest) -> TextOutcome:
+        """A full (non-streamed) answer, governed."""
+        backend = self.text_backend(ctx.model)
+        payload = self.ports.watermarker.text_payload(ctx.produce_id) if backend.watermarked else 0
+        try:
+            gen = await backend.complete(request, payload=payload)
+        except ModelError as exc:
+            raise ApiError(
+                502, exc.diagnostics(), type="upstream_error", code="upstream_failed"
+            ) from exc
+        raw, finish = gen.text, gen.finish_reason
+        watermark = None
+        if backend.watermarked:
+            watermark = gen.watermark or self.ports.watermarker.describe_text(payload)
+        verdict = self.ports.output_filter.check(raw)
+        extra: dict[str, Any] = {"finish_reason": finish}
+        if verdict.blocked:
+            await self.record_output_violation(ctx, verdict, raw)
+            raw, finish, watermark = FILTERED_NOTICE, "content_filter", None
+            extra = {"finish_reason": finish, "filtered": list(verdict.risks)}
+        prefix, suffix = self.affixes(ctx)
+        text = prefix + raw + suffix
+        content = text.encode("utf-8")
+        aigc = self.ports.labeler.implicit(
+            content, produce_id=ctx.produce_id, filename="output.txt"
+        )
+        await self.record(
+            ctx,
+            produce_id=ctx.produce_id,
+            content=content,
+            media_type="text",
+            aigc=aigc,
+            watermark=watermark,
+            extra=extra,
+        )
+        return TextOutcome(
+            ctx.produce_id, text, finish, aigc, gen.prompt_tokens, gen.completion_tokens
+        )
+
+    async def images(
+        self, ctx: RequestContext, prompt: str, *, n: int, size: tuple[int, int], seed: int | None
+    ) -> list[ImageOutcome]:
+        """``n`` images, each labeled (explicit and implicit), watermarked and recorded."""
+        import io
+
+        if ctx.model.kind != "image":
+            raise ApiError(
+                400, f"model {ctx.model.name!r} generates text, not images", param="model"
+            )
+        backend = cast(ImageBackend, self.backends[ctx.model.name])
+        labeler, wm = self.ports.labeler, self.ports.watermarker
+        out: list[ImageOutcome] = []
+        for i in range(n):
+            pid = ctx.produce_id if i == 0 else new_produce_id()
+            image = await backend.generate(
+                prompt, size=size, seed=None if seed is None else seed + i
+            )
+            if not ctx.unlabeled:
+                image = await asyncio.to_thread(labeler.explicit_image, image)
+            watermark: dict[str, Any] | None = None
+            if ctx.model.watermark:
+                image, watermark = await asyncio.to_thread(
+                    wm.embed_image, image, payload=wm.image_payload(pid)
+                )
+            buf = io.BytesIO()
+            await asyncio.to_thread(image.save, buf, format="PNG")
+            aigc = labeler.implicit(buf.getvalue(), produce_id=pid, filename="image.png")
+            png = labeler.embed_implicit(buf.getvalue(), aigc, filename="image.png")
+            await self.record(
+                ctx,
+                produce_id=pid,
+                content=png,
+                media_type="image",
+                aigc=aigc,
+                watermark=watermark,
+                extra={},
+            )
+            out.append(ImageOutcome(pid, png, aigc))
+        return out
+
+    async def aclose(self) -> None:
+        """Flush the delivery log and close the ports."""
+        if self.background:
+            await asyncio.gather(*self.background, return_exceptions=True)
+        await self._deliveries.aclose()
+        await self.ports.recorder.aclose()
+        for obj in self.ports.close:
+            obj.close()

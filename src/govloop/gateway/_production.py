@@ -1,0 +1,259 @@
+"""The production wiring of the ports: registry, keyword library, labels, watermarks, ledger.
+
+Each class is a thin adapter from a port to the package that does the work; heavy imports
+happen when :func:`production_ports` runs (in the app's lifespan), never at import time.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from govloop.config import Settings
+from govloop.gateway._batch import GroupCommit
+from govloop.gateway._config import GatewayConfig, LabelPolicy
+from govloop.gateway._ports import FilterVerdict, GatewayPorts, OutputRecord
+from govloop.ids import produce_tag
+from govloop.keys import KeyStore
+from govloop.store import Store
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from govloop.assess import KeywordMatcher
+    from govloop.ledger import Ledger, LedgerEntry
+    from govloop.models import Generation, GenerationRequest, LogitsModel
+    from govloop.registry import Registry
+    from govloop.watermark._keys import WatermarkKey
+
+TEXT_SCHEME = "kgw"
+"""Text watermark scheme used at generation (its shipped parameters; payload = produce tag)."""
+
+LABEL_KEY_PURPOSE = "label"
+"""Key-store purpose of the key that signs implicit labels (ReservedCode1)."""
+
+_SENTINEL = "\x00govloop-body\x00"
+
+
+class RegistryServing:
+    """Serving policy = the registry's filing state."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    def is_servable(self, filing: str) -> tuple[bool, str]:
+        """Approved filings are servable; the reason names the state otherwise."""
+        return self.registry.is_servable(filing)
+
+
+class KeywordFilter:
+    """The keyword library as a content filter."""
+
+    def __init__(self, matcher: KeywordMatcher) -> None:
+        self.matcher = matcher
+        longest = max((len(t) for t, _ in matcher.terms()), default=1)
+        # Matching tolerates noise inserted between characters, so a hit can span more raw
+        # characters than the term has; hold back twice the longest term.
+        self._holdback = min(2 * longest, 128)
+
+    @property
+    def holdback(self) -> int:
+        """Characters a stream keeps back."""
+        return self._holdback
+
+    def check(self, text: str) -> FilterVerdict:
+        """Blocked when any library term occurs."""
+        hits = self.matcher.find(text)
+        if not hits:
+            return FilterVerdict.clean()
+        return FilterVerdict(
+            True,
+            tuple(dict.fromkeys(h.risk for h in hits)),
+            tuple(dict.fromkeys(h.term for h in hits)),
+        )
+
+
+class StandardLabeler:
+    """GB 45438 labels with govloop.label, signed with the provider's label key."""
+
+    def __init__(self, settings: Settings, keys: KeyStore, policy: LabelPolicy) -> None:
+        from govloop.label import add_explicit_text_label
+
+        self.settings = settings
+        self.policy = policy
+        self.signer = keys.active(LABEL_KEY_PURPOSE)
+        labeled = add_explicit_text_label(
+            _SENTINEL, position=policy.position, language=policy.language, wording=policy.wording
+        )
+        prefix, _, suffix = labeled.partition(_SENTINEL)
+        self._affixes = (prefix, suffix)
+
+    def text_affixes(self) -> tuple[str, str]:
+        """The configured explicit label, split around the body."""
+        return self._affixes
+
+    def explicit_image(self, image: Image.Image) -> Image.Image:
+        """Visible label in the configured corner."""
+        from govloop.label import add_explicit_image_label
+
+        return add_explicit_image_label(
+            image, corner=self.policy.image_corner, language=self.policy.language
+        )
+
+    def implicit(self, content: bytes, *, produce_id: str, filename: str) -> dict[str, str]:
+        """The signed producer label (ReservedCode1 signs the content digest)."""
+        from govloop.label import make_producer_label
+
+        label = make_producer_label(
+            producer_code=self.settings.provider_code,
+            produce_id=produce_id,
+            content=content,
+            signer=self.signer,
+            filename=filename,
+        )
+        obj: dict[str, str] = json.loads(label.to_json())
+        return obj
+
+    def embed_implicit(self, data: bytes, label: dict[str, str], *, filename: str) -> bytes:
+        """Write the label into the file's metadata (XMP ``TC260:AIGC`` for PNG)."""
+        from govloop.label import AIGCLabel, write_implicit_label
+
+        return write_implicit_label(data, AIGCLabel.from_json(json.dumps(label)), filename=filename)
+
+
+class ProviderWatermarker:
+    """The provider's watermark key applied by govloop.watermark's schemes."""
+
+    def __init__(self, key: WatermarkKey) -> None:
+        from govloop.watermark.text import default_params
+
+        self.key = key
+        self._text_params = default_params(TEXT_SCHEME)
+
+    def text_payload(self, produce_id: str) -> int:
+        """``produce_tag(produce_id, bits)`` for the KGW scheme's payload width."""
+        return produce_tag(produce_id, self._text_params.payload_bits)
+
+    def image_payload(self, produce_id: str) -> int:
+        """48 bits: the 16-bit key id, then ``produce_tag(produce_id, 32)``."""
+        return (self.key.key_id << 32) | produce_tag(produce_id, 32)
+
+    def describe_text(self, payload: int) -> dict[str, Any]:
+        """Ledger description of the text watermark: scheme, payload (hex), bits, key id."""
+        from govloop.watermark.text import watermark_info
+
+        return watermark_info(self._text_params, self.key, payload)
+
+    def generate_text(
+        self, model: LogitsModel, request: GenerationRequest, *, payload: int
+    ) -> Generation:
+        """Sample with the watermark (KGW scheme, shipped parameters)."""
+        from govloop.watermark.text import generate_watermarked
+
+        return generate_watermarked(
+            model,
+            request,
+            key=self.key,
+            payload=payload,
+            scheme=TEXT_SCHEME,
+            params=self._text_params,
+        )
+
+    def embed_image(
+        self, image: Image.Image, *, payload: int
+    ) -> tuple[Image.Image, dict[str, Any]]:
+        """Embed the 48-bit image payload (key id and produce tag)."""
+        from PIL import Image
+
+        from govloop.watermark.image import PAYLOAD_BITS, SCHEME, embed_image
+
+        marked = embed_image(image, key=self.key, payload=payload)
+        if not isinstance(marked, Image.Image):
+            marked = Image.fromarray(marked)
+        info = {
+            "scheme": SCHEME,
+            "payload": f"{payload:0{PAYLOAD_BITS // 4}x}",
+            "bits": PAYLOAD_BITS,
+            "key_id": self.key.key_id,
+        }
+        return marked, info
+
+
+class LedgerRecorder:
+    """Ledger appends with group commit: concurrent requests share one transaction.
+
+    ``content_sha256`` is SHA-256 of the delivered bytes (the ledger's convention, as in
+    ``record_output``); ``extra.content_digest`` adds the label-independent digest that the
+    implicit label signs. The requester is stored as the ledger's keyed pseudonym.
+    """
+
+    def __init__(self, ledger: Ledger, settings: Settings) -> None:
+        self.ledger = ledger
+        self.settings = settings
+        self._batch: GroupCommit[OutputRecord, str] = GroupCommit(self._write)
+
+    def entry(self, r: OutputRecord) -> LedgerEntry:
+        """The ledger entry for one delivered output."""
+        import hashlib
+
+        from govloop.label import content_digest
+        from govloop.ledger import LedgerEntry, content_fingerprint
+
+        media: Any = r.media_type
+        return LedgerEntry(
+            produce_id=r.produce_id,
+            content_sha256=hashlib.sha256(r.content).hexdigest(),
+            media_type=media,
+            fingerprint=content_fingerprint(r.content, r.media_type),
+            filing_id=r.filing_id,
+            model=r.model,
+            model_version=r.model_version,
+            provider_code=self.settings.provider_code,
+            requester=self.ledger.pseudonym(r.requester) if r.requester else None,
+            label=r.label,
+            watermark=r.watermark,
+            extra={
+                **r.extra,
+                "content_digest": content_digest(r.content, filename=r.filename).hex(),
+            },
+        )
+
+    def _write(self, records: list[OutputRecord]) -> list[str]:
+        results = self.ledger.append_many([self.entry(r) for r in records])
+        return [res.leaf_hash for res in results]
+
+    async def append(self, record: OutputRecord) -> str:
+        """Append (batched with concurrent requests); raises when the ledger refused it."""
+        return await self._batch.submit(record)
+
+    async def checkpoint(self) -> None:
+        """Sign a checkpoint when one is due (several workers share the interval)."""
+        import asyncio
+
+        from govloop.ledger import checkpoint_if_due
+
+        await asyncio.to_thread(checkpoint_if_due, self.ledger)
+
+    async def aclose(self) -> None:
+        """Flush pending appends."""
+        await self._batch.aclose()
+
+
+def production_ports(settings: Settings, config: GatewayConfig, store: Store) -> GatewayPorts:
+    """The real ports for ``settings`` (called in the app's lifespan, off the event loop)."""
+    from govloop.assess import load_keyword_library
+    from govloop.ledger import Ledger
+    from govloop.registry import Registry
+    from govloop.watermark._keys import watermark_key
+
+    keys = KeyStore.open(settings.keys_dir)
+    matcher = load_keyword_library(config.keyword_library)
+    flt = KeywordFilter(matcher)
+    return GatewayPorts(
+        serving=RegistryServing(Registry(store)),
+        input_filter=flt,
+        output_filter=flt,
+        labeler=StandardLabeler(settings, keys, config.labels),
+        watermarker=ProviderWatermarker(watermark_key(keys)),
+        recorder=LedgerRecorder(Ledger.open(store, keys, settings), settings),
+    )

@@ -1,0 +1,102 @@
+"""``/v1/chat/completions`` and ``/v1/completions``, streamed or not."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
+
+from govloop.gateway._deps import GovernorDep, PrincipalDep, aigc_headers, wants_unlabeled
+from govloop.gateway._governor import Governor, RequestContext
+from govloop.gateway._schemas import (
+    ChatRequest,
+    CompletionRequest,
+    chat_body,
+    chunk_body,
+    completion_body,
+)
+from govloop.gateway._streaming import StreamDelta, StreamEnd, stream_text
+from govloop.models import GenerationRequest
+
+router = APIRouter(tags=["text"])
+
+
+def _json(data: dict[str, Any], headers: dict[str, str]) -> Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _sse(data: dict[str, Any]) -> bytes:
+    return (
+        b"data: "
+        + json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        + b"\n\n"
+    )
+
+
+async def _events(
+    gov: Governor, ctx: RequestContext, req: GenerationRequest, *, chat: bool
+) -> AsyncIterator[bytes]:
+    created, name, pid = int(time.time()), ctx.model.name, ctx.produce_id
+    first = True
+    async for ev in stream_text(gov, ctx, req):
+        if isinstance(ev, StreamDelta):
+            yield _sse(
+                chunk_body(
+                    name, pid, chat=chat, text=ev.text, finish=None, created=created, first=first
+                )
+            )
+            first = False
+        elif isinstance(ev, StreamEnd):
+            final = chunk_body(
+                name, pid, chat=chat, text=None, finish=ev.outcome.finish_reason, created=created
+            )
+            final["produce_id"], final["aigc"] = pid, ev.outcome.aigc
+            yield _sse(final)
+            yield b"data: [DONE]\n\n"
+        else:
+            yield _sse(ev.error.body())
+
+
+async def _answer(
+    gov: Governor,
+    request: Request,
+    principal: PrincipalDep,
+    body: ChatRequest | CompletionRequest,
+    *,
+    chat: bool,
+) -> Response:
+    model = await gov.served(body.model)
+    ctx = gov.context(principal, model, unlabeled=wants_unlabeled(request, body.govloop_unlabeled))
+    req = body.generation()
+    gov.text_backend(model)
+    await gov.screen_prompt(ctx, "\n".join(m.content for m in req.messages))
+    if body.stream:
+        return StreamingResponse(
+            _events(gov, ctx, req, chat=chat),
+            media_type="text/event-stream",
+            headers={"X-Produce-Id": ctx.produce_id, "Cache-Control": "no-cache"},
+        )
+    out = await gov.complete_text(ctx, req)
+    data = chat_body(model.name, out) if chat else completion_body(model.name, out)
+    return _json(data, aigc_headers(out.produce_id, out.aigc))
+
+
+@router.post("/v1/chat/completions")
+async def chat_completions(
+    body: ChatRequest, request: Request, gov: GovernorDep, principal: PrincipalDep
+) -> Response:
+    """Chat completion, governed (filters, labels, watermark, ledger)."""
+    return await _answer(gov, request, principal, body, chat=True)
+
+
+@router.post("/v1/completions")
+async def completions(
+    body: CompletionRequest, request: Request, gov: GovernorDep, principal: PrincipalDep
+) -> Response:
+    """Text completion, governed."""
+    return await _answer(gov, request, principal, body, chat=False)

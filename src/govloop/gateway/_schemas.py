@@ -1,0 +1,228 @@
+"""OpenAI-compatible request bodies and response shapes.
+
+Requests accept (and ignore) the many optional OpenAI fields that have no meaning here
+(``top_p``, ``presence_penalty``, ``user``...): clients send them, and refusing them would break
+compatibility. The govloop extra is ``govloop_unlabeled`` (or the header
+``X-Govloop-Unlabeled: 1``). Responses are plain dicts shaped as OpenAI's, plus ``produce_id``
+and ``aigc``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from govloop.gateway._governor import ImageOutcome, TextOutcome
+from govloop.models import ChatMessage, GenerationRequest
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    model: str
+    """Served model name."""
+    govloop_unlabeled: bool = False
+    """Ask for delivery without explicit labels (only for keys whose agreement allows it)."""
+
+
+class MessageIn(BaseModel):
+    """One chat message; content may be a string or a list of text parts."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    role: str
+    """Message role."""
+    content: str | list[dict[str, Any]] | None = None
+    """Text, or parts of which the ``text`` ones are used."""
+
+    def text(self) -> str:
+        """The message's text."""
+        if isinstance(self.content, list):
+            return "".join(str(p.get("text", "")) for p in self.content if p.get("type") == "text")
+        return self.content or ""
+
+
+def _stop(stop: str | list[str] | None) -> tuple[str, ...]:
+    if stop is None:
+        return ()
+    return (stop,) if isinstance(stop, str) else tuple(stop)
+
+
+class ChatRequest(_Body):
+    """``POST /v1/chat/completions``."""
+
+    messages: list[MessageIn] = Field(min_length=1)
+    """The conversation."""
+    max_tokens: int | None = Field(default=None, ge=1, le=8192)
+    """Token limit (legacy name)."""
+    max_completion_tokens: int | None = Field(default=None, ge=1, le=8192)
+    """Token limit."""
+    temperature: float = Field(default=1.0, ge=0, le=2)
+    """Sampling temperature."""
+    seed: int | None = None
+    """Sampling seed."""
+    stop: str | list[str] | None = None
+    """Stop strings."""
+    stream: bool = False
+    """Server-sent events."""
+    n: int = Field(default=1, ge=1, le=1)
+    """Only one choice is generated."""
+
+    def generation(self) -> GenerationRequest:
+        """The model-level request."""
+        return GenerationRequest(
+            messages=tuple(ChatMessage(m.role, m.text()) for m in self.messages),
+            max_tokens=self.max_completion_tokens or self.max_tokens or 256,
+            temperature=self.temperature,
+            seed=self.seed,
+            stop=_stop(self.stop),
+        )
+
+
+class CompletionRequest(_Body):
+    """``POST /v1/completions``."""
+
+    prompt: str | list[str]
+    """The prompt (a list must hold exactly one)."""
+    max_tokens: int = Field(default=256, ge=1, le=8192)
+    """Token limit."""
+    temperature: float = Field(default=1.0, ge=0, le=2)
+    """Sampling temperature."""
+    seed: int | None = None
+    """Sampling seed."""
+    stop: str | list[str] | None = None
+    """Stop strings."""
+    stream: bool = False
+    """Server-sent events."""
+
+    def generation(self) -> GenerationRequest:
+        """The model-level request."""
+        prompt = self.prompt if isinstance(self.prompt, str) else "".join(self.prompt)
+        return GenerationRequest.from_prompt(
+            prompt,
+            max_tokens=self.max_tokens,
+            temperature=self.temperature,
+            seed=self.seed,
+            stop=_stop(self.stop),
+        )
+
+
+class ImageRequest(_Body):
+    """``POST /v1/images/generations``."""
+
+    prompt: str = Field(min_length=1)
+    """What to draw."""
+    model: str = "demo-image"
+    """Served image model."""
+    n: int = Field(default=1, ge=1, le=4)
+    """Number of images."""
+    size: str = Field(default="512x512", pattern=r"^\d{2,4}x\d{2,4}$")
+    """``WIDTHxHEIGHT``."""
+    response_format: str = Field(default="b64_json", pattern=r"^b64_json$")
+    """Only ``b64_json`` (no URLs are hosted)."""
+    seed: int | None = None
+    """Generation seed."""
+
+    def dimensions(self) -> tuple[int, int]:
+        """(width, height), each 256 to 2048 (the image watermark needs 256 pixels a side)."""
+        w, h = (int(v) for v in self.size.split("x"))
+        return max(256, min(w, 2048)), max(256, min(h, 2048))
+
+
+def chat_body(model: str, out: TextOutcome) -> dict[str, Any]:
+    """A ``chat.completion`` object."""
+    return {
+        "id": f"chatcmpl-{out.produce_id}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": out.text},
+                "finish_reason": out.finish_reason,
+                "logprobs": None,
+            }
+        ],
+        "usage": _usage(out),
+        "produce_id": out.produce_id,
+        "aigc": out.aigc,
+    }
+
+
+def completion_body(model: str, out: TextOutcome) -> dict[str, Any]:
+    """A ``text_completion`` object."""
+    return {
+        "id": f"cmpl-{out.produce_id}",
+        "object": "text_completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {"index": 0, "text": out.text, "finish_reason": out.finish_reason, "logprobs": None}
+        ],
+        "usage": _usage(out),
+        "produce_id": out.produce_id,
+        "aigc": out.aigc,
+    }
+
+
+def _usage(out: TextOutcome) -> dict[str, int]:
+    return {
+        "prompt_tokens": out.prompt_tokens,
+        "completion_tokens": out.completion_tokens,
+        "total_tokens": out.prompt_tokens + out.completion_tokens,
+    }
+
+
+def chunk_body(
+    model: str,
+    produce_id: str,
+    *,
+    chat: bool,
+    text: str | None,
+    finish: str | None,
+    created: int,
+    first: bool = False,
+) -> dict[str, Any]:
+    """One streamed chunk (``chat.completion.chunk`` or ``text_completion``)."""
+    if chat:
+        delta: dict[str, Any] = {}
+        if first:
+            delta["role"] = "assistant"
+        if text is not None:
+            delta["content"] = text
+        choice: dict[str, Any] = {
+            "index": 0,
+            "delta": delta,
+            "finish_reason": finish,
+            "logprobs": None,
+        }
+        return {
+            "id": f"chatcmpl-{produce_id}",
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [choice],
+        }
+    return {
+        "id": f"cmpl-{produce_id}",
+        "object": "text_completion",
+        "created": created,
+        "model": model,
+        "choices": [{"index": 0, "text": text or "", "finish_reason": finish, "logprobs": None}],
+    }
+
+
+def images_body(outs: list[ImageOutcome], b64: list[str]) -> dict[str, Any]:
+    """An images response: ``data`` items with ``b64_json``, ``produce_id`` and ``aigc``."""
+    return {
+        "created": int(time.time()),
+        "data": [
+            {"b64_json": b, "revised_prompt": None, "produce_id": o.produce_id, "aigc": o.aigc}
+            for o, b in zip(outs, b64, strict=True)
+        ],
+        "produce_id": outs[0].produce_id,
+        "aigc": outs[0].aigc,
+    }

@@ -1,0 +1,199 @@
+"""Perceptual fingerprints and the band keys that index them (no database here).
+
+Image: a DCT perceptual hash (pHash, 64 bits: grey 32x32 LANCZOS thumbnail, 2-D DCT-II, the
+8x8 lowest frequencies without DC thresholded at their median) of the whole image and of its
+centre crops at 95%, 90% and 85% of each side, so a cropped copy still hashes close to one of
+them. Fingerprint: 4 x 16 hex digits.
+
+Text: a MinHash sketch (16 hash functions, 32 bits each) of token bigrams, where a token is one
+CJK character or one run of letters/digits (NFKC, lower-cased), so it works for Chinese and
+English alike. Fingerprint: 16 x 8 hex digits. Matching MinHash values estimate the Jaccard
+similarity of the bigram sets.
+
+Band keys (stored per entry, looked up by index, never by scan):
+
+- image: each 16-bit band of each scale's hash, ``1 << 60 | band << 16 | value``; a query probes
+  its full-image hash's bands and every value one bit away (multi-index hashing: any stored hash
+  within 7 bits shares a band within 1 bit);
+- text: 8 bands of 2 MinHash values, ``2 << 60 | band << 52 | 52-bit digest``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+IMAGE_SCALES = (1.0, 0.95, 0.9, 0.85)
+"""Centre-crop scales hashed for an image (side fraction)."""
+IMAGE_FP_HEX = 16 * len(IMAGE_SCALES)
+"""Length of an image fingerprint in hex digits."""
+MINHASHES = 16
+"""Number of MinHash functions of a text fingerprint."""
+TEXT_FP_HEX = 8 * MINHASHES
+"""Length of a text fingerprint in hex digits."""
+TEXT_BAND_ROWS = 2
+"""MinHash values per text band."""
+IMAGE_MATCH_BITS = 10
+"""Largest pHash Hamming distance accepted as a near match."""
+TEXT_MATCH_JACCARD = 0.3
+"""Smallest estimated Jaccard similarity accepted as a near match."""
+
+_IMAGE_TAG = 1 << 60
+_TEXT_TAG = 2 << 60
+_TOKEN = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]|[^\W_]+", re.UNICODE
+)
+_MASK64 = (1 << 64) - 1
+
+
+def _constants() -> tuple[np.ndarray[Any, np.dtype[np.uint64]], ...]:
+    vals = []
+    for name in ("a", "b"):
+        row = []
+        for i in range(MINHASHES):
+            d = hashlib.sha256(f"govloop-minhash-{name}-{i}".encode()).digest()
+            row.append(int.from_bytes(d[:8], "big") | (1 if name == "a" else 0))
+        vals.append(np.array(row, dtype=np.uint64))
+    return tuple(vals)
+
+
+_MH_A, _MH_B = _constants()
+
+
+def _phash(gray: Image) -> int:
+    from PIL import Image as PILImage
+    from scipy.fft import dctn
+
+    small = gray.resize((32, 32), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+    pixels = np.asarray(small, dtype=np.float64)
+    low = dctn(pixels, norm="ortho")[:8, :8].flatten()
+    bits = low > np.median(low[1:])
+    bits[0] = False
+    value = 0
+    for bit in bits:
+        value = (value << 1) | int(bit)
+    return value
+
+
+def image_fingerprint(image: Image) -> str:
+    """Perceptual fingerprint of a PIL image: pHashes of the whole and of 3 centre crops, hex."""
+    gray = image.convert("L")
+    w, h = gray.size
+    out = []
+    for scale in IMAGE_SCALES:
+        dx, dy = (w - w * scale) / 2, (h - h * scale) / 2
+        box = (
+            round(dx),
+            round(dy),
+            max(round(w - dx), round(dx) + 1),
+            max(round(h - dy), 1 + round(dy)),
+        )
+        out.append(f"{_phash(gray.crop(box) if scale < 1 else gray):016x}")
+    return "".join(out)
+
+
+def text_tokens(text: str) -> list[str]:
+    """Tokens of a text: single CJK characters and lower-cased letter/digit runs."""
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+def text_fingerprint(text: str) -> str:
+    """MinHash fingerprint of a text's token bigrams (16 x 32-bit values), hex."""
+    tokens = text_tokens(text)
+    shingles = {" ".join(tokens[i : i + 2]) for i in range(max(1, len(tokens) - 1))}
+    shingles.discard("")
+    if not shingles:
+        return "f" * TEXT_FP_HEX
+    x = np.array(
+        [
+            int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
+            for s in sorted(shingles)
+        ],
+        dtype=np.uint64,
+    )
+    v = x[None, :] * _MH_A[:, None] + _MH_B[:, None]
+    v ^= v >> np.uint64(31)
+    v *= np.uint64(0x9E3779B97F4A7C15)
+    v ^= v >> np.uint64(29)
+    mins = (v >> np.uint64(32)).min(axis=1)
+    return "".join(f"{int(m):08x}" for m in mins)
+
+
+def fingerprint_kind(fingerprint: str) -> str:
+    """``"image"``, ``"text"`` or ``"unknown"`` from the fingerprint's length."""
+    return {IMAGE_FP_HEX: "image", TEXT_FP_HEX: "text"}.get(len(fingerprint), "unknown")
+
+
+def _image_hashes(fingerprint: str) -> list[int]:
+    return [int(fingerprint[i : i + 16], 16) for i in range(0, IMAGE_FP_HEX, 16)]
+
+
+def _minhashes(fingerprint: str) -> list[int]:
+    return [int(fingerprint[i : i + 8], 16) for i in range(0, TEXT_FP_HEX, 8)]
+
+
+def _text_band_key(band: int, values: list[int]) -> int:
+    data = band.to_bytes(1, "big") + b"".join(v.to_bytes(4, "big") for v in values)
+    digest = int.from_bytes(hashlib.sha256(b"govloop-band" + data).digest()[:8], "big")
+    return _TEXT_TAG | (band << 52) | (digest & ((1 << 52) - 1))
+
+
+def band_keys(fingerprint: str | None) -> list[int]:
+    """The index keys stored for an entry's fingerprint (deduplicated, sorted)."""
+    if fingerprint is None:
+        return []
+    kind = fingerprint_kind(fingerprint)
+    keys: set[int] = set()
+    if kind == "image":
+        for h in _image_hashes(fingerprint):
+            for band in range(4):
+                keys.add(_IMAGE_TAG | (band << 16) | ((h >> (16 * (3 - band))) & 0xFFFF))
+    elif kind == "text":
+        mh = _minhashes(fingerprint)
+        for band in range(MINHASHES // TEXT_BAND_ROWS):
+            keys.add(_text_band_key(band, mh[band * TEXT_BAND_ROWS : (band + 1) * TEXT_BAND_ROWS]))
+    return sorted(keys)
+
+
+def probe_keys(fingerprint: str) -> list[int]:
+    """Keys to look up for a query fingerprint (image: its full-image bands within 1 bit)."""
+    kind = fingerprint_kind(fingerprint)
+    if kind == "text":
+        return band_keys(fingerprint)
+    if kind != "image":
+        return []
+    h = _image_hashes(fingerprint)[0]
+    keys = set()
+    for band in range(4):
+        value = (h >> (16 * (3 - band))) & 0xFFFF
+        for flip in [0, *(1 << b for b in range(16))]:
+            keys.add(_IMAGE_TAG | (band << 16) | (value ^ flip))
+    return sorted(keys)
+
+
+def similarity(query: str, stored: str) -> tuple[float, dict[str, Any]]:
+    """Similarity in [0, 1] of a query fingerprint to a stored one, with details."""
+    kind = fingerprint_kind(query)
+    if kind != fingerprint_kind(stored) or kind == "unknown":
+        return 0.0, {}
+    if kind == "image":
+        q = _image_hashes(query)[0]
+        d = min(((q ^ s) & _MASK64).bit_count() for s in _image_hashes(stored))
+        return 1 - d / 64, {"kind": "image-phash", "hamming": d}
+    same = sum(a == b for a, b in zip(_minhashes(query), _minhashes(stored), strict=True))
+    return same / MINHASHES, {"kind": "text-minhash", "jaccard_estimate": same / MINHASHES}
+
+
+def is_near_match(query: str, stored: str) -> bool:
+    """Whether the stored fingerprint is close enough to the query to count as evidence."""
+    score, detail = similarity(query, stored)
+    if detail.get("kind") == "image-phash":
+        return int(detail["hamming"]) <= IMAGE_MATCH_BITS
+    return detail.get("kind") == "text-minhash" and score >= TEXT_MATCH_JACCARD

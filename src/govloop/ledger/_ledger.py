@@ -1,0 +1,402 @@
+"""The ledger: an append-only RFC 9162 log of generated outputs in the project database.
+
+Appends run in one transaction that first locks the state row (SQLite ``BEGIN IMMEDIATE``,
+PostgreSQL ``SELECT ... FOR UPDATE``), so indexes stay dense and unique with several writers,
+and leaves, cached nodes, sketch keys and the new size commit together or not at all. SQLite
+appends run with ``synchronous=FULL``: an acknowledged append survives a crash or power cut.
+Checkpoints are signed under the same lock from committed leaves only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from govloop.config import Settings
+from govloop.errors import InputError, NotFoundError, StoreError
+from govloop.ids import produce_tag
+from govloop.keys import KeyStore, SigningKey
+from govloop.ledger import _merkle as mk
+from govloop.ledger._entry import AppendResult, LedgerEntry, LedgerRecord, pseudonymize, utc_now_iso
+from govloop.ledger._fingerprint import band_keys, is_near_match, probe_keys, similarity
+from govloop.ledger._note import CheckpointBody, NoteVerifier, check_key_name, sign_note
+from govloop.ledger._proofs import ConsistencyProof, InclusionProof, SignedCheckpoint
+from govloop.ledger._tables import CHECKPOINTS, ENTRIES, NODES, SKETCH, STATE, node_key
+from govloop.store import Store
+
+if TYPE_CHECKING:
+    from govloop.ledger._verify import VerifyReport
+
+KEY_PURPOSE = "ledger"
+"""Key store purpose of checkpoint signing keys."""
+REQUESTER_SECRET = "ledger-requester"
+"""Key store secret used for requester pseudonyms."""
+_CHUNK = 500
+T = TypeVar("T")
+
+
+class Ledger:
+    """A tamper-evident log of generated outputs with signed checkpoints."""
+
+    def __init__(self, store: Store, keys: KeyStore, settings: Settings) -> None:
+        self.store = store
+        self.keys = keys
+        self.settings = settings
+        self.origin = check_key_name(settings.ledger_origin)
+        self._sqlite = store.engine.dialect.name == "sqlite"
+
+    @classmethod
+    def open(cls, store: Store, keys: KeyStore, settings: Settings) -> Ledger:
+        """Open the ledger kept in ``store``, signing with ``keys`` (purpose ``"ledger"``)."""
+        return cls(store, keys, settings)
+
+    # -- keys ---------------------------------------------------------------------------------
+    def signing_key(self) -> SigningKey:
+        """The active checkpoint signing key (made on first use)."""
+        return self.keys.active(KEY_PURPOSE)
+
+    def verifier(self) -> NoteVerifier:
+        """The active key as a note verifier (``key export`` prints its text)."""
+        return NoteVerifier(self.origin, self.signing_key().public_key)
+
+    def verifiers(self) -> list[NoteVerifier]:
+        """Every ledger key, retired ones included: old checkpoints stay verifiable."""
+        found = [NoteVerifier(self.origin, k.public_key) for k in self.keys.all(KEY_PURPOSE)]
+        return found or [self.verifier()]
+
+    def rotate_key(self) -> NoteVerifier:
+        """Make a new signing key active; old keys stay for verification."""
+        return NoteVerifier(self.origin, self.keys.rotate(KEY_PURPOSE).public_key)
+
+    def pseudonym(self, identity: str) -> str:
+        """Keyed pseudonym of a requester identity (the identity itself is never stored)."""
+        return pseudonymize(self.keys.secret(REQUESTER_SECRET), identity)
+
+    # -- database plumbing --------------------------------------------------------------------
+    def _read(self, fn: Callable[[Connection], T]) -> T:
+        try:
+            with self.store.engine.connect() as conn:
+                return fn(conn)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"ledger database error: {exc}") from exc
+
+    @contextmanager
+    def _locked(self) -> Iterator[tuple[Connection, int]]:
+        """A write transaction holding the ledger lock, with the committed size."""
+        with self.store.engine.connect() as conn:
+            if self._sqlite:
+                conn.exec_driver_sql("PRAGMA synchronous=FULL")
+                conn.commit()
+            with conn.begin():
+                if self._sqlite:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    size = conn.execute(sa.select(STATE.c.size).where(STATE.c.id == 1)).scalar()
+                else:
+                    size = conn.execute(
+                        sa.select(STATE.c.size).where(STATE.c.id == 1).with_for_update()
+                    ).scalar()
+                if size is None:
+                    raise StoreError("ledger_state row is missing; the database is damaged")
+                yield conn, int(size)
+
+    def _nodes(
+        self, conn: Connection, wanted: Iterable[tuple[int, int]]
+    ) -> dict[tuple[int, int], bytes]:
+        pairs = sorted(set(wanted))
+        by_key = {node_key(lv, ix): (lv, ix) for lv, ix in pairs}
+        out: dict[tuple[int, int], bytes] = {}
+        keys = list(by_key)
+        for i in range(0, len(keys), _CHUNK):
+            rows = conn.execute(
+                sa.select(NODES.c.id, NODES.c.hash).where(NODES.c.id.in_(keys[i : i + _CHUNK]))
+            )
+            for key, value in rows:
+                out[by_key[int(key)]] = bytes(value)
+        missing = [p for p in pairs if p not in out]
+        if missing:
+            raise StoreError(
+                f"node cache lacks subtree (level, index) {missing[0]}; run 'govloop ledger verify'"
+            )
+        return out
+
+    def _with_subtrees(self, conn: Connection, fn: Callable[[mk.Subtree], T]) -> T:
+        """Run a proof function twice: once to learn the ranges it needs, once for real."""
+        ranges: list[tuple[int, int]] = []
+
+        def record(start: int, end: int) -> bytes:
+            ranges.append((start, end))
+            return bytes(32)
+
+        fn(record)
+        nodes = self._nodes(conn, (p for a, b in ranges for p in mk.perfect_pieces(a, b)))
+        return fn(lambda a, b: mk.fold_pieces([nodes[p] for p in mk.perfect_pieces(a, b)]))
+
+    # -- writes -------------------------------------------------------------------------------
+    def append(self, entry: LedgerEntry) -> AppendResult:
+        """Record one entry; returns once it is committed."""
+        return self.append_many([entry])[0]
+
+    def append_many(self, entries: Sequence[LedgerEntry]) -> list[AppendResult]:
+        """Record entries in one transaction (all or none), at consecutive indexes."""
+        if not entries:
+            return []
+        dup = [p for p, c in Counter(e.produce_id for e in entries).items() if c > 1]
+        if dup:
+            raise InputError(f"ProduceID {dup[0]!r} appears twice in one batch")
+        leaves = [e.canonical_bytes() for e in entries]
+        hashes = [mk.leaf_hash(b) for b in leaves]
+        try:
+            with self._locked() as (conn, size):
+                existing = self._nodes(conn, mk.frontier_needed(size, size + len(entries)))
+                nodes = mk.extend_nodes(size, hashes, existing)
+                conn.execute(
+                    sa.insert(ENTRIES),
+                    [
+                        {
+                            "idx": size + i,
+                            "produce_id": e.produce_id,
+                            "content_sha256": e.content_sha256,
+                            "tag32": produce_tag(e.produce_id, 32),
+                            "wm_payload": e.watermark_payload,
+                            "media_type": e.media_type,
+                            "created_at": e.created_at,
+                            "leaf": leaf,
+                        }
+                        for i, (e, leaf) in enumerate(zip(entries, leaves, strict=True))
+                    ],
+                )
+                conn.execute(
+                    sa.insert(NODES), [{"id": node_key(lv, ix), "hash": h} for lv, ix, h in nodes]
+                )
+                sketch = [
+                    {"key": k, "idx": size + i}
+                    for i, e in enumerate(entries)
+                    for k in band_keys(e.fingerprint)
+                ]
+                if sketch:
+                    conn.execute(sa.insert(SKETCH), sketch)
+                conn.execute(
+                    sa.update(STATE).where(STATE.c.id == 1).values(size=size + len(entries))
+                )
+        except IntegrityError as exc:
+            raise InputError(
+                "an entry's ProduceID is already recorded in the ledger (ProduceIDs are unique)"
+            ) from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"ledger append failed: {exc}") from exc
+        return [
+            AppendResult(size + i, e.produce_id, h.hex())
+            for i, (e, h) in enumerate(zip(entries, hashes, strict=True))
+        ]
+
+    def checkpoint(self) -> SignedCheckpoint:
+        """Sign and store a checkpoint of the committed tree (reused if nothing changed)."""
+        key = self.signing_key()
+        try:
+            with self._locked() as (conn, size):
+                latest = self._latest(conn)
+                khash = NoteVerifier(self.origin, key.public_key).key_hash.hex()
+                if latest is not None and latest.tree_size == size and latest.key_hash == khash:
+                    return latest
+                root = self._with_subtrees(conn, lambda st: st(0, size)) if size else mk.EMPTY_ROOT
+                body = CheckpointBody(self.origin, size, root).to_text()
+                cp = SignedCheckpoint(
+                    origin=self.origin,
+                    tree_size=size,
+                    root_hash=root.hex(),
+                    note=sign_note(body, self.origin, key),
+                    key_hash=khash,
+                    created_at=utc_now_iso(),
+                )
+                conn.execute(
+                    sa.insert(CHECKPOINTS).values(
+                        tree_size=size,
+                        root_hash=root,
+                        note=cp.note,
+                        key_hash=khash,
+                        created_at=cp.created_at,
+                    )
+                )
+                return cp
+        except SQLAlchemyError as exc:
+            raise StoreError(f"issuing a checkpoint failed: {exc}") from exc
+
+    # -- reads --------------------------------------------------------------------------------
+    def size(self) -> int:
+        """Committed number of entries."""
+        value = self._read(
+            lambda c: c.execute(sa.select(STATE.c.size).where(STATE.c.id == 1)).scalar()
+        )
+        return int(value or 0)
+
+    @staticmethod
+    def _cp_from_row(row: sa.Row[tuple[object, ...]]) -> SignedCheckpoint:
+        m = row._mapping
+        return SignedCheckpoint(
+            origin=CheckpointBody.from_text(str(m["note"]).split("\n\n")[0] + "\n").origin,
+            tree_size=int(m["tree_size"]),
+            root_hash=bytes(m["root_hash"]).hex(),
+            note=str(m["note"]),
+            key_hash=str(m["key_hash"]),
+            created_at=str(m["created_at"]),
+        )
+
+    def _latest(self, conn: Connection) -> SignedCheckpoint | None:
+        row = conn.execute(
+            sa.select(CHECKPOINTS)
+            .order_by(CHECKPOINTS.c.tree_size.desc(), CHECKPOINTS.c.id.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else self._cp_from_row(row)
+
+    def latest_checkpoint(self) -> SignedCheckpoint | None:
+        """The stored checkpoint with the largest tree size, if any."""
+        return self._read(self._latest)
+
+    def checkpoints(self) -> list[SignedCheckpoint]:
+        """Every stored checkpoint, by tree size then issue order."""
+        rows = self._read(
+            lambda c: c.execute(
+                sa.select(CHECKPOINTS).order_by(CHECKPOINTS.c.tree_size, CHECKPOINTS.c.id)
+            ).all()
+        )
+        return [self._cp_from_row(r) for r in rows]
+
+    def checkpoint_covering(self, index: int) -> SignedCheckpoint:
+        """The latest checkpoint that includes leaf ``index``; a new one is issued if none does."""
+        latest = self.latest_checkpoint()
+        if latest is not None and latest.tree_size > index:
+            return latest
+        cp = self.checkpoint()
+        if cp.tree_size <= index:
+            raise NotFoundError(f"no ledger entry at index {index} (size {cp.tree_size})")
+        return cp
+
+    def root(self, tree_size: int | None = None) -> bytes:
+        """Root hash of the first ``tree_size`` entries (default: all committed)."""
+        n = self.size() if tree_size is None else tree_size
+        self._check_size(n)
+        if n == 0:
+            return mk.EMPTY_ROOT
+        return self._read(lambda c: self._with_subtrees(c, lambda st: st(0, n)))
+
+    def _check_size(self, n: int) -> int:
+        size = self.size()
+        if not 0 <= n <= size:
+            raise InputError(f"tree size {n} is not between 0 and the ledger size {size}")
+        return size
+
+    def inclusion_proof(self, index: int, tree_size: int | None = None) -> InclusionProof:
+        """Inclusion proof of entry ``index`` in the tree of ``tree_size`` (default: all)."""
+        n = self.size() if tree_size is None else tree_size
+        self._check_size(n)
+        if not 0 <= index < n:
+            raise InputError(f"leaf index {index} is not below tree size {n}")
+
+        def build(c: Connection) -> InclusionProof:
+            path = self._with_subtrees(c, lambda st: mk.inclusion_path(index, n, st))
+            leaf = self._nodes(c, [(0, index)])[(0, index)]
+            return InclusionProof(
+                leaf_index=index,
+                tree_size=n,
+                leaf_hash=leaf.hex(),
+                inclusion_path=[h.hex() for h in path],
+            )
+
+        return self._read(build)
+
+    def consistency_proof(self, old_size: int, new_size: int) -> ConsistencyProof:
+        """Consistency proof between two tree sizes (``0 < old <= new <= size``)."""
+        self._check_size(new_size)
+        if not 0 < old_size <= new_size:
+            raise InputError(f"need 0 < OLD <= NEW, got {old_size} and {new_size}")
+        path = self._read(
+            lambda c: self._with_subtrees(c, lambda st: mk.consistency_path(old_size, new_size, st))
+        )
+        return ConsistencyProof(
+            old_size=old_size, new_size=new_size, consistency_path=[h.hex() for h in path]
+        )
+
+    # -- lookups (all through indexes) ----------------------------------------------------------
+    def _records(self, where: sa.ColumnElement[bool], limit: int = 50) -> list[LedgerRecord]:
+        rows = self._read(
+            lambda c: c.execute(
+                sa.select(ENTRIES.c.idx, ENTRIES.c.leaf)
+                .where(where)
+                .order_by(ENTRIES.c.idx)
+                .limit(limit)
+            ).all()
+        )
+        return [
+            LedgerRecord(
+                int(i), LedgerEntry.from_bytes(bytes(leaf), where=f"ledger entry {i}"), bytes(leaf)
+            )
+            for i, leaf in rows
+        ]
+
+    def get(self, index: int) -> LedgerRecord:
+        """The entry at ``index``."""
+        found = self._records(ENTRIES.c.idx == index, 1)
+        if not found:
+            raise NotFoundError(f"no ledger entry at index {index}")
+        return found[0]
+
+    def find_by_produce_id(self, produce_id: str) -> LedgerRecord | None:
+        """The entry with this ProduceID, if recorded."""
+        found = self._records(ENTRIES.c.produce_id == produce_id, 1)
+        return found[0] if found else None
+
+    def find_by_sha256(self, digest_hex: str) -> list[LedgerRecord]:
+        """Entries whose content has this SHA-256 (hex)."""
+        return self._records(ENTRIES.c.content_sha256 == digest_hex.lower())
+
+    def find_by_watermark(self, payload_hex: str) -> list[LedgerRecord]:
+        """Entries recorded with exactly this watermark payload (hex)."""
+        return self._records(ENTRIES.c.wm_payload == payload_hex.lower())
+
+    def find_by_tag(self, tag: int, bits: int = 32) -> list[LedgerRecord]:
+        """Entries whose ``produce_tag(produce_id, bits)`` equals ``tag`` (watermark payloads)."""
+        if bits >= 32:
+            return self._records(ENTRIES.c.tag32 == tag >> (bits - 32))
+        lo = tag << (32 - bits)
+        return self._records(ENTRIES.c.tag32.between(lo, lo + (1 << (32 - bits)) - 1))
+
+    def find_similar(
+        self, fingerprint: str, limit: int = 10
+    ) -> list[tuple[LedgerRecord, float, dict[str, object]]]:
+        """Near matches of a fingerprint via its band keys: ``(record, similarity, details)``."""
+        keys = probe_keys(fingerprint)
+        if not keys:
+            return []
+
+        def hits(c: Connection) -> Counter[int]:
+            votes: Counter[int] = Counter()
+            for i in range(0, len(keys), _CHUNK):
+                rows = c.execute(
+                    sa.select(SKETCH.c.idx).where(SKETCH.c.key.in_(keys[i : i + _CHUNK]))
+                )
+                votes.update(int(r[0]) for r in rows)
+            return votes
+
+        top = [i for i, _ in self._read(hits).most_common(200)]
+        out = []
+        for i in range(0, len(top), _CHUNK):
+            for rec in self._records(ENTRIES.c.idx.in_(top[i : i + _CHUNK]), _CHUNK):
+                fp = rec.entry.fingerprint
+                if fp and is_near_match(fingerprint, fp):
+                    score, detail = similarity(fingerprint, fp)
+                    out.append((rec, score, detail))
+        out.sort(key=lambda t: (-t[1], t[0].index))
+        return out[:limit]
+
+    def verify(self) -> VerifyReport:
+        """Recompute the tree from storage and check it against every stored checkpoint."""
+        from govloop.ledger._verify import verify_ledger
+
+        return verify_ledger(self)

@@ -1,0 +1,161 @@
+"""``Ledger.verify``: recompute the tree from stored entries and check everything stored.
+
+Checks, in order: indexes are dense from 0 and match the recorded size (a deleted or inserted
+row), each entry's bytes hash to its cached leaf hash (an edited or reordered row), every cached
+interior node equals the recomputed one, every stored checkpoint is signed by a known ledger key
+and commits to the recomputed root, and each consecutive pair of checkpoints is consistent
+(RFC 9162 consistency proof). The first bad leaf index is named whenever evidence pins it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
+
+from govloop.errors import VerificationError
+from govloop.ledger import _merkle as mk
+from govloop.ledger._note import CheckpointBody, open_note
+from govloop.ledger._tables import ENTRIES, NODES, STATE
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from govloop.ledger._ledger import Ledger
+
+
+class VerifyReport(BaseModel):
+    """Outcome of a full ledger verification."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ok: bool
+    """True when nothing disagrees."""
+    tree_size: int
+    """Recorded number of entries."""
+    rows: int
+    """Entry rows found."""
+    root_hash: str
+    """Root hash recomputed from the stored entries (hex)."""
+    checkpoints_checked: int
+    """Stored checkpoints checked."""
+    consistency_checked: int
+    """Consecutive checkpoint pairs proven consistent."""
+    first_bad_index: int | None
+    """Lowest leaf index known to be wrong, if any."""
+    problems: list[str]
+    """One line per problem found, in the order checked."""
+
+
+def verify_ledger(ledger: Ledger) -> VerifyReport:
+    """Recompute and check the whole ledger; never writes."""
+    return ledger._read(lambda conn: _verify(ledger, conn))
+
+
+def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
+    problems: list[str] = []
+    bad: list[int] = []
+
+    def flag(msg: str, index: int | None) -> None:
+        problems.append(msg)
+        if index is not None:
+            bad.append(index)
+
+    size = int(conn.execute(sa.select(STATE.c.size).where(STATE.c.id == 1)).scalar() or 0)
+    computed: dict[int, bytes] = {}
+    rows = 0
+    for idx, leaf in conn.execute(sa.select(ENTRIES.c.idx, ENTRIES.c.leaf).order_by(ENTRIES.c.idx)):
+        rows += 1
+        computed[int(idx)] = mk.leaf_hash(bytes(leaf))
+    expected = 0
+    for idx in sorted(computed):
+        if idx >= size:
+            flag(f"row at index {idx} lies beyond the recorded size {size} (inserted?)", idx)
+            break
+        if idx != expected:
+            flag(f"index {expected} is missing (row deleted?)", expected)
+            break
+        expected += 1
+    if expected < size and not any("missing" in p for p in problems):
+        flag(f"index {expected} is missing (row deleted?)", expected)
+
+    stored: dict[int, bytes] = {}
+    for key, value in conn.execute(sa.select(NODES.c.id, NODES.c.hash).where(NODES.c.id < size)):
+        stored[int(key)] = bytes(value)
+    for i in range(size):
+        have, want = stored.get(i), computed.get(i)
+        if want is not None and have != want:
+            flag(
+                f"leaf {i}: entry bytes do not match the recorded leaf hash (edited or reordered)",
+                i,
+            )
+            break
+
+    leaves = [computed.get(i) or stored.get(i) or bytes(32) for i in range(size)]
+    tree = mk.MemoryTree(leaves)
+    _check_levels(conn, tree, flag)
+
+    root = tree.root(size).hex() if size else mk.EMPTY_ROOT.hex()
+    checked = consistent = 0
+    prev: CheckpointBody | None = None
+    verifiers = ledger.verifiers()
+    for cp in ledger.checkpoints():
+        checked += 1
+        try:
+            body = CheckpointBody.from_text(open_note(cp.note, verifiers).body)
+        except VerificationError as exc:
+            flag(f"checkpoint of size {cp.tree_size}: {exc}", None)
+            continue
+        if body.origin != ledger.origin or body.tree_size > size:
+            flag(
+                f"checkpoint of size {body.tree_size} does not fit this ledger (size {size})", None
+            )
+            continue
+        if body.tree_size and tree.root(body.tree_size) != body.root_hash:
+            low = prev.tree_size if prev is not None else 0
+            flag(
+                f"checkpoint of size {body.tree_size}: root differs from the stored entries "
+                f"(a change among leaves {low}..{body.tree_size - 1})",
+                low,
+            )
+            continue
+        if prev is not None and prev.tree_size:
+            path = mk.consistency_path(prev.tree_size, body.tree_size, tree.subtree)
+            try:
+                mk.verify_consistency(
+                    prev.tree_size, body.tree_size, path, prev.root_hash, body.root_hash
+                )
+                consistent += 1
+            except VerificationError as exc:
+                flag(f"checkpoints {prev.tree_size} -> {body.tree_size}: {exc}", prev.tree_size)
+        prev = body
+    return VerifyReport(
+        ok=not problems,
+        tree_size=size,
+        rows=rows,
+        root_hash=root,
+        checkpoints_checked=checked,
+        consistency_checked=consistent,
+        first_bad_index=min(bad) if bad else None,
+        problems=problems,
+    )
+
+
+def _check_levels(
+    conn: Connection, tree: mk.MemoryTree, flag: Callable[[str, int | None], None]
+) -> None:
+    """Compare every cached interior node with the recomputed tree, level by level."""
+    for level in range(1, len(tree.levels)):
+        want = tree.levels[level]
+        lo, hi = level << 40, (level << 40) + len(want)
+        rows = conn.execute(
+            sa.select(NODES.c.id, NODES.c.hash).where(NODES.c.id >= lo, NODES.c.id < hi)
+        )
+        have = {int(k) - lo: bytes(v) for k, v in rows}
+        for j, h in enumerate(want):
+            if have.get(j) != h:
+                what = "missing" if j not in have else "disagrees with the entries"
+                flag(f"cached node (level {level}, index {j}) {what}", j << level)
+                return

@@ -1,0 +1,164 @@
+"""Fakes for the gateway's ports and backends: the HTTP layer is tested against these."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+
+from govloop.gateway import FilterVerdict, GatewayPorts, OutputRecord
+from govloop.models import Generation, GenerationRequest, LogitsModel
+
+LABEL_PREFIX = ""
+LABEL_SUFFIX = "\n[AI生成 / AI-generated]"
+
+
+@dataclass
+class FakeServing:
+    states: dict[str, str] = field(default_factory=dict)
+    calls: int = 0
+
+    def is_servable(self, filing: str) -> tuple[bool, str]:
+        self.calls += 1
+        state = self.states.get(filing, "approved")
+        return (True, "") if state == "approved" else (False, f"filing is {state}")
+
+
+@dataclass
+class FakeFilter:
+    terms: dict[str, str] = field(
+        default_factory=lambda: {"炸弹": "A.1.1", "forbiddenword": "A.1.5"}
+    )
+
+    @property
+    def holdback(self) -> int:
+        return max(len(t) for t in self.terms) - 1
+
+    def check(self, text: str) -> FilterVerdict:
+        hits = [(t, r) for t, r in self.terms.items() if t in text.lower()]
+        if not hits:
+            return FilterVerdict.clean()
+        return FilterVerdict(True, tuple(r for _, r in hits), tuple(t for t, _ in hits))
+
+
+class FakeLabeler:
+    def text_affixes(self) -> tuple[str, str]:
+        return LABEL_PREFIX, LABEL_SUFFIX
+
+    def explicit_image(self, image: Image.Image) -> Image.Image:
+        out = image.copy()
+        out.putpixel((0, 0), (255, 0, 0))
+        return out
+
+    def implicit(self, content: bytes, *, produce_id: str, filename: str) -> dict[str, str]:
+        del filename
+        return {
+            "Label": "1",
+            "ContentProducer": "001191440300708461136T1GOVL",
+            "ProduceID": produce_id,
+            "ReservedCode1": hashlib.sha256(content).hexdigest()[:16],
+            "ContentPropagator": "",
+            "PropagateID": "",
+            "ReservedCode2": "",
+        }
+
+    def embed_implicit(self, data: bytes, label: dict[str, str], *, filename: str) -> bytes:
+        del label, filename
+        return data
+
+
+class FakeWatermarker:
+    def text_payload(self, produce_id: str) -> int:
+        return int(hashlib.sha256(produce_id.encode()).hexdigest()[:8], 16)
+
+    def image_payload(self, produce_id: str) -> int:
+        return self.text_payload(produce_id)
+
+    def describe_text(self, payload: int) -> dict[str, Any]:
+        return {"scheme": "fake", "payload": f"{payload:08x}", "bits": 32, "key_id": 1}
+
+    def generate_text(
+        self, model: LogitsModel, request: GenerationRequest, *, payload: int
+    ) -> Generation:
+        raise AssertionError("fake backends do not call the watermarker")
+
+    def embed_image(
+        self, image: Image.Image, *, payload: int
+    ) -> tuple[Image.Image, dict[str, Any]]:
+        return image, {"scheme": "fake-image", "payload": f"{payload:08x}", "bits": 48, "key_id": 1}
+
+
+@dataclass
+class FakeRecorder:
+    records: list[OutputRecord] = field(default_factory=list)
+    fail: bool = False
+    checkpoints: int = 0
+
+    async def append(self, record: OutputRecord) -> str:
+        if self.fail:
+            raise RuntimeError("ledger is down")
+        self.records.append(record)
+        return record.content_sha256
+
+    async def checkpoint(self) -> None:
+        self.checkpoints += 1
+
+    async def aclose(self) -> None:
+        return None
+
+
+@dataclass
+class FakeTextBackend:
+    """Answers with ``text`` (the prompt's 'echo:' suffix if present), word by word."""
+
+    text: str = "春天来了，花开了。 Spring is here and the flowers bloom."
+    delay: float = 0.0
+    watermarked: bool = True
+
+    def _answer(self, request: GenerationRequest) -> str:
+        prompt = request.messages[-1].content
+        return prompt.split("echo:", 1)[1] if "echo:" in prompt else self.text
+
+    async def complete(self, request: GenerationRequest, *, payload: int) -> Generation:
+        del payload
+        return Generation(
+            text=self._answer(request), model="fake", prompt_tokens=3, completion_tokens=5
+        )
+
+    async def stream(self, request: GenerationRequest, *, payload: int) -> AsyncIterator[str]:
+        del payload
+        for word in self._answer(request).split(" "):
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            yield word + " "
+
+
+class FakeImageBackend:
+    async def generate(
+        self, prompt: str, *, size: tuple[int, int], seed: int | None
+    ) -> Image.Image:
+        del prompt, seed
+        return Image.new("RGB", size, (10, 120, 200))
+
+
+@dataclass
+class Fakes:
+    serving: FakeServing = field(default_factory=FakeServing)
+    filter: FakeFilter = field(default_factory=FakeFilter)
+    labeler: FakeLabeler = field(default_factory=FakeLabeler)
+    watermarker: FakeWatermarker = field(default_factory=FakeWatermarker)
+    recorder: FakeRecorder = field(default_factory=FakeRecorder)
+
+    def ports(self) -> GatewayPorts:
+        return GatewayPorts(
+            serving=self.serving,
+            input_filter=self.filter,
+            output_filter=self.filter,
+            labeler=self.labeler,
+            watermarker=self.watermarker,
+            recorder=self.recorder,
+        )

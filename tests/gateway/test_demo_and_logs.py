@@ -1,0 +1,150 @@
+"""``demo_roundtrip``, background checkpoints, log retention and the gateway config file."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govloop.config import Settings
+from govloop.errors import ConfigError, InputError
+from govloop.gateway import (
+    FilterVerdict,
+    GatewayLog,
+    ViolationPolicy,
+    create_app,
+    demo_roundtrip,
+    load_gateway_config,
+    purge_logs,
+    serve_in_thread,
+)
+from govloop.gateway._accounts import ApiKeys
+from govloop.gateway._logs import Delivery
+from govloop.gateway._ratelimit import TokenBucket
+from govloop.keys import KeyStore
+from govloop.ledger import Ledger
+from govloop.store import Store
+
+from .conftest import approved_filing
+
+DB = pytest.mark.db
+
+
+@DB
+def test_demo_roundtrip_returns_recorded_produce_ids(
+    settings: Settings, store: Store, keys: KeyStore
+) -> None:
+    text_filing = approved_filing(store, "demo")
+    image_filing = approved_filing(store, "demo-image")
+    result = demo_roundtrip(
+        settings, filing=text_filing, image_filing=image_filing, prompts=("你好", "hello", "more")
+    )
+    assert len(result.produce_ids) == 4 and len(set(result.produce_ids)) == 4
+    assert result.image_png is not None and result.image_png.startswith(b"\x89PNG")
+    ledger = Ledger.open(store, keys, settings)
+    for pid in result.produce_ids:
+        record = ledger.find_by_produce_id(pid)
+        assert record is not None and record.entry.filing_id in (text_filing, image_filing)
+
+
+@DB
+def test_background_checkpoints_are_signed(
+    home: Path, db_url: str, store: Store, keys: KeyStore
+) -> None:
+    settings = Settings(home=home, database_url=db_url, checkpoint_interval_s=0.2)
+    filing = approved_filing(store, "demo")
+    _, token = ApiKeys(store).create("alice")
+    import openai
+
+    from govloop.gateway import GatewayConfig, ServedModel
+
+    cfg = GatewayConfig(models=(ServedModel(name="demo", filing=filing, backend="demo"),))
+    with serve_in_thread(create_app(settings, config=cfg)) as url:
+        with openai.OpenAI(base_url=f"{url}/v1", api_key=token, max_retries=0) as client:
+            client.completions.create(model="demo", prompt="hi", max_tokens=8)
+        time.sleep(0.8)
+    ledger = Ledger.open(store, keys, settings)
+    cps = ledger.checkpoints()
+    assert cps and cps[-1].tree_size == ledger.size() == 1
+
+
+@DB
+def test_purge_keeps_records_inside_retention(store: Store) -> None:
+    log = GatewayLog(store, ViolationPolicy())
+    key, _ = ApiKeys(store).create("erin")
+    principal = ApiKeys(store).list()[0]
+    del principal
+    from govloop.gateway import Principal
+
+    p = Principal(key.id, "erin", False, None)
+    old = datetime.now(UTC) - timedelta(days=200)
+    log.record_violation(
+        p, model="m", stage="input", verdict=FilterVerdict(True, ("A.1.a",)), text="x", now=old
+    )
+    log.record_violation(
+        p, model="m", stage="input", verdict=FilterVerdict(True, ("A.1.a",)), text="y"
+    )
+    log.log_deliveries([Delivery(key.id, "erin", "m", "PID1", "text", True)])
+    counts = purge_logs(store, retention_days=183)
+    assert counts == {"deliveries": 0, "violations": 1}
+    assert len(log.deliveries()) == 1
+    counts = purge_logs(store, retention_days=183, now=datetime.now(UTC) + timedelta(days=400))
+    assert counts == {"deliveries": 1, "violations": 1}
+
+
+def test_retention_below_six_months_is_refused() -> None:
+    with pytest.raises(ValueError, match="183"):
+        Settings(log_retention_days=30)
+
+
+def test_gateway_config_yaml_and_toml(tmp_path: Path) -> None:
+    y = tmp_path / "g.yaml"
+    y.write_text(
+        "gateway:\n  models:\n    - {name: a, filing: F, backend: 'openai:http://h/v1#m', watermark: false}\n"
+        "  labels: {position: start, language: en}\n"
+    )
+    cfg = load_gateway_config(y)
+    assert cfg.models[0].is_upstream and cfg.labels.position == "start"
+    t = tmp_path / "g.toml"
+    t.write_text('[[models]]\nname = "b"\nfiling = "F"\nbackend = "demo-image"\nkind = "image"\n')
+    assert load_gateway_config(t).models[0].kind == "image"
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("models: [{name: a, filing: F, backend: demo-image}]", "does not fit kind"),
+        ("models: [{name: a, filing: F}, {name: a, filing: G}]", "unique"),
+        ("serving_cache_s: 2", "serving_cache_s"),
+        ("- just a list", "mapping"),
+        ("models: [", "not valid YAML"),
+    ],
+)
+def test_gateway_config_errors_name_the_problem(tmp_path: Path, text: str, match: str) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=match):
+        load_gateway_config(path)
+
+
+@given(st.floats(0.1, 100), st.lists(st.floats(0, 5), min_size=1, max_size=50))
+def test_token_bucket_never_exceeds_rate(rate: float, gaps: list[float]) -> None:
+    bucket = TokenBucket(rate=rate, burst=max(1.0, rate), stamp=0.0)
+    now, granted = 0.0, 0
+    for gap in gaps:
+        now += gap
+        if bucket.take(now) == 0:
+            granted += 1
+    assert granted <= max(1.0, rate) + rate * now + 1e-6
+
+
+@DB
+def test_api_key_validation(store: Store) -> None:
+    with pytest.raises(InputError, match="requester"):
+        ApiKeys(store).create("  ")
+    with pytest.raises(InputError, match="rate"):
+        ApiKeys(store).create("x", rate=0)
