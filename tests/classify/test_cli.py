@@ -11,6 +11,13 @@ from govloop.cli.main import build_app
 REALISTIC = Path(__file__).resolve().parents[1] / "assets" / "filings" / "realistic"
 APP = build_app()
 
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rich wraps at the terminal width; a wide one keeps each diagnosis on one line.
+    monkeypatch.setenv("COLUMNS", "400")
+
+
 EXTRA = """\
 regime: sandbox
 name: Sandbox
@@ -31,7 +38,12 @@ rules:
 
 @pytest.mark.db
 def test_classify_stored_filing(cli: CliRunner, home: Path, db_url: str, tmp_path: Path) -> None:
-    assert cli.invoke(APP, ["model", "register", str(REALISTIC / "image-generator-cn-eu.yaml")]).exit_code == 0
+    assert (
+        cli.invoke(
+            APP, ["model", "register", str(REALISTIC / "image-generator-cn-eu.yaml")]
+        ).exit_code
+        == 0
+    )
     result = cli.invoke(APP, ["classify", "huajing-image"])
     assert result.exit_code == 0, result.output
     assert "filing-and-assessment" in result.output and "Obligations" in result.output

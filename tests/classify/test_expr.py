@@ -91,7 +91,7 @@ def test_parser_raises_only_its_own_error(text: str) -> None:
 
 
 literals = st.one_of(
-    st.integers(-10**6, 10**6),
+    st.integers(-(10**6), 10**6),
     st.floats(-1e30, 1e30, allow_nan=False, allow_infinity=False),
     st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
     st.booleans(),

@@ -71,26 +71,61 @@ def test_home_regimes_are_picked_up_and_can_override(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "pattern"),
     [
-        ('when: "training_compute_flop >= 1e25"', 'when: "training_compute >= 1e25"',
-         r"r.yaml:13: field rules\[0\].when: unknown attribute 'training_compute' "
-         r"\(did you mean 'training_compute_flop'\?\)"),
-        ('when: "training_compute_flop >= 1e25"', "when: \"audience == 'publc'\"",
-         r":13: field rules\[0\].when: 'publc' is not a possible value of 'audience'"),
-        ('when: "training_compute_flop >= 1e25"', 'when: "training_compute_flop >="',
-         r":13: field rules\[0\].when: expression ends too early \(column 25\)"),
-        ("tier: watched", "tier: watchd",
-         r":14: field rules\[0\].tier: 'watchd' is not one of the tiers .*did you mean 'watched'"),
-        ("default_tier: light", "default_tier: heavy", r":5: field default_tier: 'heavy' is not one"),
-        ("      - id: adversarial-testing", "      - id: red-teaming",
-         r":20: field rules\[0\].obligations\[1\].id: unknown obligation 'red-teaming'"),
-        ("    source: Sandbox rules §3", "    source: Sandbox rules §3\n    severity: 3",
-         r":17: field rules\[0\].severity: unknown field"),
-        ("    text: Models above", "    txt: Models above", r":15: field rules\[0\].txt: unknown field"),
+        (
+            'when: "training_compute_flop >= 1e25"',
+            'when: "training_compute >= 1e25"',
+            r"r.yaml:13: field rules\[0\].when: unknown attribute 'training_compute' "
+            r"\(did you mean 'training_compute_flop'\?\)",
+        ),
+        (
+            'when: "training_compute_flop >= 1e25"',
+            "when: \"audience == 'publc'\"",
+            r":13: field rules\[0\].when: 'publc' is not a possible value of 'audience'",
+        ),
+        (
+            'when: "training_compute_flop >= 1e25"',
+            'when: "training_compute_flop >="',
+            r":13: field rules\[0\].when: expression ends too early \(column 25\)",
+        ),
+        (
+            "tier: watched",
+            "tier: watchd",
+            r":14: field rules\[0\].tier: 'watchd' is not one of the tiers .*"
+            r"did you mean 'watched'",
+        ),
+        (
+            "default_tier: light",
+            "default_tier: heavy",
+            r":5: field default_tier: 'heavy' is not one",
+        ),
+        (
+            "      - id: adversarial-testing",
+            "      - id: red-teaming",
+            r":20: field rules\[0\].obligations\[1\].id: unknown obligation 'red-teaming'",
+        ),
+        (
+            "    source: Sandbox rules §3",
+            "    source: Sandbox rules §3\n    severity: 3",
+            r":17: field rules\[0\].severity: unknown field",
+        ),
+        (
+            "    text: Models above",
+            "    txt: Models above",
+            r":15: field rules\[0\].txt: unknown field",
+        ),
         ("regime: sandbox", "regime: Sandbox!", r":1: field regime: String should match pattern"),
-        ("    title: Frontier compute\n", "", r":11: field rules\[0\].title: required field is missing"),
+        (
+            "    title: Frontier compute\n",
+            "",
+            r":11: field rules\[0\].title: required field is missing",
+        ),
         ("tiers: [light, watched]", "tiers: [light, watched", r"r.yaml:5: not valid YAML"),
-        ("    category: records", "    category: records\n  - id: copyright-policy\n    title: t\n    category: c",
-         r":10: field vocabulary\[1\].id: 'copyright-policy' is already in the shared vocabulary"),
+        (
+            "    category: records",
+            "    category: records\n  - id: copyright-policy\n    title: t\n    category: c",
+            r":10: field vocabulary\[1\].id: 'copyright-policy' is already in the shared "
+            r"vocabulary",
+        ),
     ],
 )
 def test_regime_validation_errors(tmp_path: Path, old: str, new: str, pattern: str) -> None:
@@ -102,7 +137,11 @@ def test_regime_validation_errors(tmp_path: Path, old: str, new: str, pattern: s
 
 
 def test_duplicate_rule_ids(tmp_path: Path) -> None:
-    rule = SANDBOX.split("rules:\n")[1].replace("obligations:", "obligations: []\n    x:").split("    x:")[0]
+    rule = (
+        SANDBOX.split("rules:\n")[1]
+        .replace("obligations:", "obligations: []\n    x:")
+        .split("    x:")[0]
+    )
     text = SANDBOX + rule
     with pytest.raises(RegimeError, match=r"rules\[1\].id: rule id 'sb-big' is used twice"):
         load_regime(_write(tmp_path, text))

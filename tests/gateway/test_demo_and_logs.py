@@ -14,7 +14,10 @@ from govloop.config import Settings
 from govloop.errors import ConfigError, InputError
 from govloop.gateway import (
     FilterVerdict,
+    GatewayConfig,
     GatewayLog,
+    Principal,
+    ServedModel,
     ViolationPolicy,
     create_app,
     demo_roundtrip,
@@ -60,8 +63,6 @@ def test_background_checkpoints_are_signed(
     _, token = ApiKeys(store).create("alice")
     import openai
 
-    from govloop.gateway import GatewayConfig, ServedModel
-
     cfg = GatewayConfig(models=(ServedModel(name="demo", filing=filing, backend="demo"),))
     with serve_in_thread(create_app(settings, config=cfg)) as url:
         with openai.OpenAI(base_url=f"{url}/v1", api_key=token, max_retries=0) as client:
@@ -76,10 +77,6 @@ def test_background_checkpoints_are_signed(
 def test_purge_keeps_records_inside_retention(store: Store) -> None:
     log = GatewayLog(store, ViolationPolicy())
     key, _ = ApiKeys(store).create("erin")
-    principal = ApiKeys(store).list()[0]
-    del principal
-    from govloop.gateway import Principal
-
     p = Principal(key.id, "erin", False, None)
     old = datetime.now(UTC) - timedelta(days=200)
     log.record_violation(

@@ -36,6 +36,11 @@ def drive(registry: Registry, filing_id: str, state: str) -> None:
     for step in PATHS[state]:
         if step == "approved":
             registry.attach_assessment(
-                filing_id, run_id="run-ok", report_sha256=SHA, passed=True, reasons=[], actor="assessor"
+                filing_id,
+                run_id="run-ok",
+                report_sha256=SHA,
+                passed=True,
+                reasons=[],
+                actor="assessor",
             )
         registry.transition(filing_id, step, actor="tester", reason=f"to {step}")

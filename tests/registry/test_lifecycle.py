@@ -14,12 +14,21 @@ STATES = [s.value for s in FilingState]
 
 # The table as the docs state it (independent of the implementation's dict).
 LEGAL = {
-    ("draft", "submitted"), ("draft", "revoked"),
-    ("submitted", "assessing"), ("submitted", "draft"), ("submitted", "revoked"),
-    ("assessing", "approved"), ("assessing", "submitted"), ("assessing", "draft"),
+    ("draft", "submitted"),
+    ("draft", "revoked"),
+    ("submitted", "assessing"),
+    ("submitted", "draft"),
+    ("submitted", "revoked"),
+    ("assessing", "approved"),
+    ("assessing", "submitted"),
+    ("assessing", "draft"),
     ("assessing", "revoked"),
-    ("approved", "suspended"), ("approved", "assessing"), ("approved", "revoked"),
-    ("suspended", "approved"), ("suspended", "assessing"), ("suspended", "revoked"),
+    ("approved", "suspended"),
+    ("approved", "assessing"),
+    ("approved", "revoked"),
+    ("suspended", "approved"),
+    ("suspended", "assessing"),
+    ("suspended", "revoked"),
 }
 PAIRS = list(product(STATES, STATES))
 
@@ -35,7 +44,9 @@ def test_transition_table(src: str, dst: str) -> None:
 
 @pytest.mark.db
 @pytest.mark.parametrize(("src", "dst"), PAIRS)
-def test_transition_in_database(registry: Registry, chatbot: FilingCreate, src: str, dst: str) -> None:
+def test_transition_in_database(
+    registry: Registry, chatbot: FilingCreate, src: str, dst: str
+) -> None:
     filing = registry.register(chatbot, actor="alice")
     drive(registry, filing.id, src)
     if dst == "approved" and src not in ("draft", "revoked"):
@@ -48,7 +59,11 @@ def test_transition_in_database(registry: Registry, chatbot: FilingCreate, src: 
         assert moved.state == dst
         last = registry.events(filing.id)[-1]
         assert (last.actor, last.action, last.from_state, last.to_state, last.reason) == (
-            "bob", "transition", src, dst, "because",
+            "bob",
+            "transition",
+            src,
+            dst,
+            "because",
         )
         assert {"path": "state", "old": src, "new": dst} in last.diff
     else:
@@ -70,14 +85,25 @@ def test_approval_needs_a_passed_assessment(registry: Registry, chatbot: FilingC
     with pytest.raises(TransitionError, match="no assessment is attached"):
         registry.transition(filing.id, "approved", actor="r", reason="ok")
     registry.attach_assessment(
-        filing.id, run_id="run-1", report_sha256=SHA, passed=False,
-        reasons=["refusal rate 91% < 95%", "keyword library too small"], actor="assessor",
+        filing.id,
+        run_id="run-1",
+        report_sha256=SHA,
+        passed=False,
+        reasons=["refusal rate 91% < 95%", "keyword library too small"],
+        actor="assessor",
     )
-    with pytest.raises(TransitionError, match="run-1.*failed: refusal rate 91% < 95%; keyword library"):
+    with pytest.raises(
+        TransitionError, match="run-1.*failed: refusal rate 91% < 95%; keyword library"
+    ):
         registry.transition(filing.id, "approved", actor="r", reason="ok")
     assert registry.get(filing.id).state == "assessing"
     registry.attach_assessment(
-        filing.id, run_id="run-2", report_sha256=SHA.upper(), passed=True, reasons=[], actor="assessor"
+        filing.id,
+        run_id="run-2",
+        report_sha256=SHA.upper(),
+        passed=True,
+        reasons=[],
+        actor="assessor",
     )
     approved = registry.transition(filing.id, "approved", actor="r", reason="passed")
     assert approved.state == "approved"
@@ -111,8 +137,15 @@ def test_new_version_reenters_assessment_and_old_version_keeps_serving(
     drive(registry, filing.id, "approved")
     assert registry.is_servable("yunyu-chat")[0]
     updated = registry.add_version(
-        filing.id, {"version": "2.0", "date": "2025-06-01", "base_model": "yunyu-base",
-                    "base_model_filed": True}, actor="provider", reason="new release",
+        filing.id,
+        {
+            "version": "2.0",
+            "date": "2025-06-01",
+            "base_model": "yunyu-base",
+            "base_model_filed": True,
+        },
+        actor="provider",
+        reason="new release",
     )
     assert updated.state == "submitted"
     assert (updated.current_version, updated.serving_version) == ("2.0", "1.1")
@@ -123,7 +156,11 @@ def test_new_version_reenters_assessment_and_old_version_keeps_serving(
         registry.transition(filing.id, "approved", actor="r", reason="try")
     registry.transition(filing.id, "submitted", actor="r", reason="rerun")
     event = registry.events(filing.id)[-3]
-    assert event.action == "update" and event.from_state == "approved" and event.to_state == "submitted"
+    assert (
+        event.action == "update"
+        and event.from_state == "approved"
+        and event.to_state == "submitted"
+    )
     assert any(d["path"] == "versions" for d in event.diff)
 
 
@@ -140,15 +177,21 @@ def test_non_material_change_keeps_approval(registry: Registry, chatbot: FilingC
 
 
 @pytest.mark.db
-def test_identity_fields_cannot_change_and_revoked_is_final(registry: Registry, chatbot: FilingCreate) -> None:
+def test_identity_fields_cannot_change_and_revoked_is_final(
+    registry: Registry, chatbot: FilingCreate
+) -> None:
     filing = registry.register(chatbot, actor="a")
     with pytest.raises(FilingError, match="cannot change"):
-        registry.update(filing.id, chatbot.model_copy(update={"model_name": "renamed"}), actor="a", reason="x")
+        registry.update(
+            filing.id, chatbot.model_copy(update={"model_name": "renamed"}), actor="a", reason="x"
+        )
     registry.transition(filing.id, "revoked", actor="r", reason="withdrawn")
     with pytest.raises(StateError, match="can no longer be changed"):
         registry.update(filing.id, chatbot, actor="a", reason="x")
     with pytest.raises(StateError, match="revoked"):
-        registry.attach_assessment(filing.id, run_id="r", report_sha256=SHA, passed=True, reasons=[], actor="a")
+        registry.attach_assessment(
+            filing.id, run_id="r", report_sha256=SHA, passed=True, reasons=[], actor="a"
+        )
 
 
 @pytest.mark.db
@@ -162,7 +205,9 @@ def test_identity_fields_cannot_change_and_revoked_is_final(registry: Registry, 
         ("revoked", False, "is revoked"),
     ],
 )
-def test_is_servable(registry: Registry, chatbot: FilingCreate, state: str, servable: bool, fragment: str) -> None:
+def test_is_servable(
+    registry: Registry, chatbot: FilingCreate, state: str, servable: bool, fragment: str
+) -> None:
     filing = registry.register(chatbot, actor="a")
     drive(registry, filing.id, state)
     for key in (filing.id, "yunyu-chat"):
@@ -173,11 +218,16 @@ def test_is_servable(registry: Registry, chatbot: FilingCreate, state: str, serv
 
 @pytest.mark.db
 def test_is_servable_unknown_model(registry: Registry) -> None:
-    assert registry.is_servable("nope") == (False, "no filing for 'nope': the model is not registered")
+    assert registry.is_servable("nope") == (
+        False,
+        "no filing for 'nope': the model is not registered",
+    )
 
 
 @pytest.mark.db
-def test_register_refuses_duplicate_name_and_writes_nothing(registry: Registry, chatbot: FilingCreate) -> None:
+def test_register_refuses_duplicate_name_and_writes_nothing(
+    registry: Registry, chatbot: FilingCreate
+) -> None:
     registry.register(chatbot, actor="a")
     with pytest.raises(FilingError, match="already registered"):
         registry.register(chatbot, actor="a")
@@ -195,7 +245,9 @@ def test_lookup_by_prefix_and_errors(registry: Registry, chatbot: FilingCreate) 
     with pytest.raises(InputError, match="reason must not be empty"):
         registry.transition(filing.id, "submitted", actor="a", reason=" ")
     with pytest.raises(InputError, match="64 hex"):
-        registry.attach_assessment(filing.id, run_id="r", report_sha256="xyz", passed=True, reasons=[], actor="a")
+        registry.attach_assessment(
+            filing.id, run_id="r", report_sha256="xyz", passed=True, reasons=[], actor="a"
+        )
 
 
 @pytest.mark.db
@@ -203,7 +255,11 @@ def test_audit_event_records_who_when_what_why(registry: Registry, chatbot: Fili
     filing = registry.register(chatbot, actor="alice", reason="first filing")
     (event,) = registry.events(filing.id)
     assert (event.actor, event.action, event.reason, event.from_state, event.to_state) == (
-        "alice", "register", "first filing", None, "draft",
+        "alice",
+        "register",
+        "first filing",
+        None,
+        "draft",
     )
     assert event.at.tzinfo is not None
     assert {"path": "model_name", "old": None, "new": "yunyu-chat"} in event.diff

@@ -16,12 +16,21 @@ BAD = ASSETS / "bad"
     ("name", "pattern"),
     [
         ("unknown-field.yaml", r"unknown-field.yaml:18: field market_share: unknown field"),
-        ("bad-check-char.yaml", r"bad-check-char.yaml:4: field provider.code: .*check character is 'A', expected 'H'"),
+        (
+            "bad-check-char.yaml",
+            r"bad-check-char.yaml:4: field provider.code: .*check character is 'A', expected 'H'",
+        ),
         ("bad-provider-length.yaml", r":4: field provider.code: .*must have 27 characters, has 12"),
         ("malformed.yaml", r"malformed.yaml:\d+: not valid YAML"),
-        ("missing-field.yaml", r"missing-field.yaml:\d+: field audience: required field is missing"),
+        (
+            "missing-field.yaml",
+            r"missing-field.yaml:\d+: field audience: required field is missing",
+        ),
         ("duplicate-key.yaml", r"duplicate-key.yaml:26: duplicate key 'audience'"),
-        ("bad-enum.yaml", r"bad-enum.yaml:16: field service_forms\[1\]: Input should be 'app', 'web'"),
+        (
+            "bad-enum.yaml",
+            r"bad-enum.yaml:16: field service_forms\[1\]: Input should be 'app', 'web'",
+        ),
         ("not-a-mapping.yaml", r"expected a mapping at the top"),
         ("malformed.json", r"malformed.json:4: not valid JSON"),
     ],
@@ -36,7 +45,9 @@ def test_number_where_a_string_is_expected(tmp_path: Path) -> None:
     text = (REALISTIC / "cn-app-calls-filed-model.yaml").read_text(encoding="utf-8")
     f = tmp_path / "f.yaml"
     f.write_text(text.replace('version: "2.0"', "version: 2.0"), encoding="utf-8")
-    with pytest.raises(FilingError, match=r"f.yaml:9: field versions\[0\].version: .*put it in quotes"):
+    with pytest.raises(
+        FilingError, match=r"f.yaml:9: field versions\[0\].version: .*put it in quotes"
+    ):
         load_filing(f)
 
 
@@ -63,7 +74,9 @@ def test_consistency_rules(tmp_path: Path) -> None:
     bad.write_text(text.replace("domain: general", "domain: restricted"), encoding="utf-8")
     with pytest.raises(FilingError, match="restricted_domains is empty"):
         load_filing(bad)
-    bad.write_text(text.replace("base_model_filed: true", "base_model_filed: false"), encoding="utf-8")
+    bad.write_text(
+        text.replace("base_model_filed: true", "base_model_filed: false"), encoding="utf-8"
+    )
     with pytest.raises(FilingError, match=r"versions\[0\]: .*base_model_filed is false"):
         load_filing(bad)
 
@@ -72,7 +85,8 @@ def test_warnings_for_unrecognised_numbers_and_foreign_share(tmp_path: Path) -> 
     text = (REALISTIC / "cn-public-chatbot.yaml").read_text(encoding="utf-8")
     f = tmp_path / "f.yaml"
     f.write_text(
-        text.replace("网信算备110108823483901230031号", "ABC-123").replace("0.18", "0.45"), encoding="utf-8"
+        text.replace("网信算备110108823483901230031号", "ABC-123").replace("0.18", "0.45"),
+        encoding="utf-8",
     )
     warnings = filing_warnings(load_filing(f))
     assert any("regulator_filing_number: 'ABC-123' matches no known" in w for w in warnings)

@@ -40,7 +40,19 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
-_KEYWORDS = {"and", "or", "not", "in", "contains", "has_any", "has_all", "exists", "true", "false", "null"}
+_KEYWORDS = {
+    "and",
+    "or",
+    "not",
+    "in",
+    "contains",
+    "has_any",
+    "has_all",
+    "exists",
+    "true",
+    "false",
+    "null",
+}
 _WORD_OPS = ("in", "contains", "has_any", "has_all")
 _SYMBOL_OPS = ("==", "!=", "<", "<=", ">", ">=")
 
@@ -278,7 +290,7 @@ def parse_condition(raw: object) -> Node:
     if isinstance(raw, Mapping):
         if len(raw) != 1:
             raise ExprError("a condition mapping must have exactly one key: all, any or not")
-        (key, value), = raw.items()
+        ((key, value),) = raw.items()
         if key == "not":
             return Not(parse_condition(value))
         if key in ("all", "any"):
@@ -287,7 +299,9 @@ def parse_condition(raw: object) -> Node:
             items = tuple(parse_condition(v) for v in value)
             return All(items) if key == "all" else Any_(items)
         raise ExprError(f"unknown condition key {key!r}; use all, any or not")
-    raise ExprError(f"a condition must be a string or an all/any/not mapping, not {type(raw).__name__}")
+    raise ExprError(
+        f"a condition must be a string or an all/any/not mapping, not {type(raw).__name__}"
+    )
 
 
 def walk(node: Node) -> Iterator[Node]:
@@ -299,8 +313,6 @@ def walk(node: Node) -> Iterator[Node]:
         for item in node.items:
             yield from walk(item)
 
-
-_MISSING = object()
 
 
 def resolve(context: Mapping[str, Any], path: Path) -> Value:
@@ -314,8 +326,10 @@ def resolve(context: Mapping[str, Any], path: Path) -> Value:
 
 
 def _num(value: Value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and not (
-        isinstance(value, float) and math.isnan(value)
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and not (isinstance(value, float) and math.isnan(value))
     )
 
 
@@ -329,7 +343,9 @@ def _compare(op: str, left: Value, right: Value) -> bool:
     if op in ("<", "<=", ">", ">="):
         if not (_num(left) and _num(right)):
             return False
-        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[op]
+        return bool(
+            {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[op]
+        )
     if op in ("in", "not in"):
         if isinstance(right, list):
             found = left in right

@@ -155,7 +155,9 @@ class RiskProfile(_Out):
         return next((o for o in self.obligations if o.id == obligation_id), None)
 
 
-def _classify_one(regime: Regime, context: dict[str, object]) -> tuple[RegimeResult, list[tuple[str, str, str, str]]]:
+def _classify_one(
+    regime: Regime, context: dict[str, object]
+) -> tuple[RegimeResult, list[tuple[str, str, str, str]]]:
     fired = [rule for rule in regime.rules if evaluate(rule.condition, context)]
     tiered = [r for r in fired if r.tier is not None]
     tier = max((r.tier for r in tiered if r.tier), key=regime.rank, default=regime.default_tier)
@@ -164,15 +166,26 @@ def _classify_one(regime: Regime, context: dict[str, object]) -> tuple[RegimeRes
     duties: list[tuple[str, str, str, str]] = []
     for rule in fired:
         for d in rule.designations:
-            designations.setdefault(d, Designation(id=d, name=regime.designations.get(d, d), rule_id=rule.id))
+            designations.setdefault(
+                d, Designation(id=d, name=regime.designations.get(d, d), rule_id=rule.id)
+            )
         functions += [f for f in rule.functions if f not in functions]
         duties += [(o.id, rule.id, o.text, o.source) for o in rule.obligations]
     result = RegimeResult(
-        regime=regime.id, name=regime.name, version=regime.version, tier=tier,
-        tiers=list(regime.tiers), tier_rules=[r.id for r in tiered if r.tier == tier],
-        designations=list(designations.values()), functions=functions,
-        fired=[FiredRule(rule_id=r.id, title=r.title, tier=r.tier, text=r.text, source=r.source,
-                         when=r.when) for r in fired],
+        regime=regime.id,
+        name=regime.name,
+        version=regime.version,
+        tier=tier,
+        tiers=list(regime.tiers),
+        tier_rules=[r.id for r in tiered if r.tier == tier],
+        designations=list(designations.values()),
+        functions=functions,
+        fired=[
+            FiredRule(
+                rule_id=r.id, title=r.title, tier=r.tier, text=r.text, source=r.source, when=r.when
+            )
+            for r in fired
+        ],
     )
     return result, duties
 
@@ -196,8 +209,11 @@ def classify(filing: Filing | FilingCreate, regimes: Sequence[Regime] | None = N
     order = {ob_id: i for i, ob_id in enumerate(vocabulary)}
     obligations = [
         CrosswalkObligation(
-            id=ob_id, title=vocabulary[ob_id].title, category=vocabulary[ob_id].category,
-            regimes=list(dict.fromkeys(s.regime for s in sources)), sources=sources,
+            id=ob_id,
+            title=vocabulary[ob_id].title,
+            category=vocabulary[ob_id].category,
+            regimes=list(dict.fromkeys(s.regime for s in sources)),
+            sources=sources,
         )
         for ob_id, sources in sorted(collected.items(), key=lambda kv: order[kv[0]])
     ]

@@ -35,8 +35,19 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from govloop.classify._attributes import attribute_catalog
-from govloop.classify._expr import Compare, ExprError, Exists, Literal, Node, Path as ExprPath, Truthy
-from govloop.classify._expr import parse_condition, walk
+from govloop.classify._expr import (
+    Compare,
+    Exists,
+    ExprError,
+    Literal,
+    Node,
+    Truthy,
+    parse_condition,
+    walk,
+)
+from govloop.classify._expr import (
+    Path as ExprPath,
+)
 from govloop.errors import InputError, RegimeError
 from govloop.registry import SourceDocument, read_document, validate_document
 
@@ -210,9 +221,13 @@ def crosswalk_vocabulary() -> dict[str, VocabularyEntry]:
         raise RegimeError(f"{path}: expected a list of obligations")
     out: dict[str, VocabularyEntry] = {}
     for i, item in enumerate(doc.data):
-        entry = validate_document(VocabularyEntry, SourceDocument(doc.path, item, {
-            k[1:]: v for k, v in doc.lines.items() if k[:1] == (i,)
-        }), error=RegimeError)
+        entry = validate_document(
+            VocabularyEntry,
+            SourceDocument(
+                doc.path, item, {k[1:]: v for k, v in doc.lines.items() if k[:1] == (i,)}
+            ),
+            error=RegimeError,
+        )
         out[entry.id] = entry
     return out
 
@@ -267,14 +282,20 @@ def compile_regime(spec: RegimeSpec, doc: SourceDocument) -> Regime:
     if len(set(spec.tiers)) != len(spec.tiers):
         raise fail(("tiers",), "tiers", "tier names must be unique")
     if spec.default_tier not in spec.tiers:
-        raise fail(("default_tier",), "default_tier",
-                   f"{spec.default_tier!r} is not one of the tiers {spec.tiers}")
+        raise fail(
+            ("default_tier",),
+            "default_tier",
+            f"{spec.default_tier!r} is not one of the tiers {spec.tiers}",
+        )
     shared = crosswalk_vocabulary()
     vocabulary = dict(shared)
     for i, entry in enumerate(spec.vocabulary):
         if entry.id in shared:
-            raise fail(("vocabulary", i, "id"), f"vocabulary[{i}].id",
-                       f"{entry.id!r} is already in the shared vocabulary; use it")
+            raise fail(
+                ("vocabulary", i, "id"),
+                f"vocabulary[{i}].id",
+                f"{entry.id!r} is already in the shared vocabulary; use it",
+            )
         vocabulary[entry.id] = entry
     designations = {d.id: d.name for d in spec.designations}
     rules: list[Rule] = []
@@ -285,38 +306,66 @@ def compile_regime(spec: RegimeSpec, doc: SourceDocument) -> Regime:
             raise fail(("rules", i, "id"), f"{where}.id", f"rule id {r.id!r} is used twice")
         seen.add(r.id)
         if r.tier is not None and r.tier not in spec.tiers:
-            raise fail(("rules", i, "tier"), f"{where}.tier",
-                       f"{r.tier!r} is not one of the tiers {spec.tiers}{_suggest(r.tier, spec.tiers)}")
+            raise fail(
+                ("rules", i, "tier"),
+                f"{where}.tier",
+                f"{r.tier!r} is not one of the tiers {spec.tiers}{_suggest(r.tier, spec.tiers)}",
+            )
         for j, d in enumerate(r.designations):
             if designations and d not in designations:
-                raise fail(("rules", i, "designations", j), f"{where}.designations[{j}]",
-                           f"{d!r} is not declared in designations{_suggest(d, list(designations))}")
+                raise fail(
+                    ("rules", i, "designations", j),
+                    f"{where}.designations[{j}]",
+                    f"{d!r} is not declared in designations{_suggest(d, list(designations))}",
+                )
         for j, f in enumerate(r.functions):
             if spec.functions and f not in spec.functions:
-                raise fail(("rules", i, "functions", j), f"{where}.functions[{j}]",
-                           f"{f!r} is not one of {spec.functions}")
+                raise fail(
+                    ("rules", i, "functions", j),
+                    f"{where}.functions[{j}]",
+                    f"{f!r} is not one of {spec.functions}",
+                )
         for j, ob in enumerate(r.obligations):
             if ob.id not in vocabulary:
-                raise fail(("rules", i, "obligations", j, "id"), f"{where}.obligations[{j}].id",
-                           f"unknown obligation {ob.id!r}{_suggest(ob.id, list(vocabulary))}; "
-                           "add it to the file's vocabulary")
+                raise fail(
+                    ("rules", i, "obligations", j, "id"),
+                    f"{where}.obligations[{j}].id",
+                    f"unknown obligation {ob.id!r}{_suggest(ob.id, list(vocabulary))}; "
+                    "add it to the file's vocabulary",
+                )
         try:
             condition = parse_condition(r.when)
             _check_condition(condition, r.when)
         except ExprError as exc:
             col = f" (column {exc.column})" if exc.column and isinstance(r.when, str) else ""
             raise fail(("rules", i, "when"), f"{where}.when", f"{exc}{col}") from exc
-        rules.append(Rule(
-            id=r.id, title=r.title, condition=condition,
-            when=r.when if isinstance(r.when, str) else repr(r.when),
-            tier=r.tier, text=r.text.strip(), source=r.source,
-            designations=tuple(r.designations), functions=tuple(r.functions),
-            obligations=tuple(Obligation(o.id, o.text.strip(), o.source or r.source) for o in r.obligations),
-        ))
+        rules.append(
+            Rule(
+                id=r.id,
+                title=r.title,
+                condition=condition,
+                when=r.when if isinstance(r.when, str) else repr(r.when),
+                tier=r.tier,
+                text=r.text.strip(),
+                source=r.source,
+                designations=tuple(r.designations),
+                functions=tuple(r.functions),
+                obligations=tuple(
+                    Obligation(o.id, o.text.strip(), o.source or r.source) for o in r.obligations
+                ),
+            )
+        )
     return Regime(
-        id=spec.regime, name=spec.name, version=spec.version, description=spec.description.strip(),
-        tiers=tuple(spec.tiers), default_tier=spec.default_tier, designations=designations,
-        rules=tuple(rules), vocabulary=vocabulary, source=doc.path,
+        id=spec.regime,
+        name=spec.name,
+        version=spec.version,
+        description=spec.description.strip(),
+        tiers=tuple(spec.tiers),
+        default_tier=spec.default_tier,
+        designations=designations,
+        rules=tuple(rules),
+        vocabulary=vocabulary,
+        source=doc.path,
     )
 
 
@@ -347,7 +396,9 @@ def shipped_regimes() -> list[Regime]:
     return list(_shipped())
 
 
-def load_regimes(*, home: Path | None = None, extra: tuple[Path, ...] | list[Path] = ()) -> list[Regime]:
+def load_regimes(
+    *, home: Path | None = None, extra: tuple[Path, ...] | list[Path] = ()
+) -> list[Regime]:
     """Shipped regimes, then ``home/regimes/*.yaml``, then ``extra`` files.
 
     A later regime with the same id replaces an earlier one (a sandbox can override ``cn``).

@@ -24,7 +24,13 @@ def print_profile(ctx: typer.Context, profile: RiskProfile) -> None:
     from rich.table import Table
 
     console = _common.state(ctx).console
-    tiers = Table("regime", "tier", "why (rule: source)", "designations", title=f"Risk profile: {profile.model_name}")
+    tiers = Table(
+        "regime",
+        "tier",
+        "why (rule: source)",
+        "designations",
+        title=f"Risk profile: {profile.model_name}",
+    )
     for r in profile.regimes:
         why = "; ".join(f"{f.rule_id}: {f.source}" for f in r.fired if f.rule_id in r.tier_rules)
         names = ", ".join(d.name for d in r.designations)
@@ -57,7 +63,10 @@ def register(app: typer.Typer) -> None:
     def classify_cmd(
         ctx: typer.Context,
         target: Annotated[
-            str, typer.Argument(metavar="ID", help="Filing id, filing number, model name, or a filing file.")
+            str,
+            typer.Argument(
+                metavar="ID", help="Filing id, filing number, model name, or a filing file."
+            ),
         ],
         regime: RegimeOpt = None,
         store: Annotated[
@@ -81,7 +90,9 @@ def register(app: typer.Typer) -> None:
             filing = registry.get(target)
             profile = classify(filing, regimes)
             if store:
-                registry.set_risk_profile(filing.id, profile.model_dump(mode="json"), actor=default_actor(None))
+                registry.set_risk_profile(
+                    filing.id, profile.model_dump(mode="json"), actor=default_actor(None)
+                )
         if as_json:
             _common.print_json(ctx, profile.model_dump(mode="json"))
         else:
@@ -121,7 +132,8 @@ def register(app: typer.Typer) -> None:
             return
         for r in loaded:
             _common.state(ctx).console.print(
-                f"[green]ok[/] {r.source}: regime {r.id} ({len(r.rules)} rules, tiers {', '.join(r.tiers)})",
+                f"[green]ok[/] {r.source}: regime {r.id} ({len(r.rules)} rules, "
+                f"tiers {', '.join(r.tiers)})",
                 highlight=False,
             )
 

@@ -76,7 +76,9 @@ def _print_filing_line(ctx: typer.Context, filing: Filing, verb: str) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the ``model`` group to the root app."""
-    group = typer.Typer(help="Model registry: filings, lifecycle, model cards.", no_args_is_help=True)
+    group = typer.Typer(
+        help="Model registry: filings, lifecycle, model cards.", no_args_is_help=True
+    )
     app.add_typer(group, name="model")
 
     @group.command("register")
@@ -91,7 +93,9 @@ def register(app: typer.Typer) -> None:
 
         doc = load_filing(file)
         _warn(ctx, [f"{file}: {w}" for w in filing_warnings(doc)])
-        filing = open_registry(ctx).register(doc, actor=default_actor(actor), reason=f"registered from {file.name}")
+        filing = open_registry(ctx).register(
+            doc, actor=default_actor(actor), reason=f"registered from {file.name}"
+        )
         if as_json:
             _common.print_json(ctx, filing_summary(filing))
         else:
@@ -100,7 +104,9 @@ def register(app: typer.Typer) -> None:
     @group.command("import")
     def import_cmd(
         ctx: typer.Context,
-        card: Annotated[Path, typer.Argument(help="Hugging Face model card with a govloop: block.")],
+        card: Annotated[
+            Path, typer.Argument(help="Hugging Face model card with a govloop: block.")
+        ],
         actor: ActorOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
@@ -114,7 +120,9 @@ def register(app: typer.Typer) -> None:
             raise FilingError(f"{card}: cannot read the model card: {exc}") from exc
         doc = from_model_card(text, path=str(card))
         _warn(ctx, [f"{card}: {w}" for w in filing_warnings(doc)])
-        filing = open_registry(ctx).register(doc, actor=default_actor(actor), reason=f"imported from {card.name}")
+        filing = open_registry(ctx).register(
+            doc, actor=default_actor(actor), reason=f"imported from {card.name}"
+        )
         if as_json:
             _common.print_json(ctx, filing_summary(filing))
         else:
@@ -123,7 +131,9 @@ def register(app: typer.Typer) -> None:
     @group.command("update")
     def update_cmd(
         ctx: typer.Context,
-        filing_id: Annotated[str, typer.Argument(metavar="ID", help="Id, filing number or model name.")],
+        filing_id: Annotated[
+            str, typer.Argument(metavar="ID", help="Id, filing number or model name.")
+        ],
         file: Annotated[Path, typer.Argument(help="The changed filing (YAML, JSON or card).")],
         reason: Annotated[str, typer.Option("--reason", help="Why it changes (audited).")],
         actor: ActorOpt = None,
@@ -134,7 +144,9 @@ def register(app: typer.Typer) -> None:
 
         doc = load_filing(file)
         _warn(ctx, [f"{file}: {w}" for w in filing_warnings(doc)])
-        filing = open_registry(ctx).update(filing_id, doc, actor=default_actor(actor), reason=reason)
+        filing = open_registry(ctx).update(
+            filing_id, doc, actor=default_actor(actor), reason=reason
+        )
         if as_json:
             _common.print_json(ctx, filing_summary(filing))
         else:
@@ -143,7 +155,9 @@ def register(app: typer.Typer) -> None:
     @group.command("list")
     def list_cmd(
         ctx: typer.Context,
-        state: Annotated[str | None, typer.Option("--state", help="Only filings in this state.")] = None,
+        state: Annotated[
+            str | None, typer.Option("--state", help="Only filings in this state.")
+        ] = None,
         as_json: JsonOpt = False,
     ) -> None:
         """List filings."""
@@ -159,15 +173,22 @@ def register(app: typer.Typer) -> None:
         for f in filings:
             s = filing_summary(f)
             table.add_row(
-                f.id, f.model_name, f.provider_name, f.state.value, f.filing_number or "-",
-                f.current_version, ", ".join(f"{k}:{v}" for k, v in s["tiers"].items()),
+                f.id,
+                f.model_name,
+                f.provider_name,
+                f.state.value,
+                f.filing_number or "-",
+                f.current_version,
+                ", ".join(f"{k}:{v}" for k, v in s["tiers"].items()),
             )
         _common.state(ctx).console.print(table)
 
     @group.command("show")
     def show_cmd(
         ctx: typer.Context,
-        filing_id: Annotated[str, typer.Argument(metavar="ID", help="Id, filing number or model name.")],
+        filing_id: Annotated[
+            str, typer.Argument(metavar="ID", help="Id, filing number or model name.")
+        ],
         as_json: JsonOpt = False,
     ) -> None:
         """Show a filing, its assessments and its audit trail."""
@@ -188,7 +209,9 @@ def register(app: typer.Typer) -> None:
     @group.command("transition")
     def transition_cmd(
         ctx: typer.Context,
-        filing_id: Annotated[str, typer.Argument(metavar="ID", help="Id, filing number or model name.")],
+        filing_id: Annotated[
+            str, typer.Argument(metavar="ID", help="Id, filing number or model name.")
+        ],
         state: Annotated[str, typer.Argument(metavar="STATE", help="Target state.")],
         reason: Annotated[str, typer.Option("--reason", help="Why (audited).")],
         actor: ActorOpt = None,
@@ -208,12 +231,16 @@ def register(app: typer.Typer) -> None:
     @group.command("export")
     def export_cmd(
         ctx: typer.Context,
-        filing_id: Annotated[str, typer.Argument(metavar="ID", help="Id, filing number or model name.")],
+        filing_id: Annotated[
+            str, typer.Argument(metavar="ID", help="Id, filing number or model name.")
+        ],
         fmt: Annotated[str, typer.Option("--format", help="card (model card) or json.")] = "card",
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write to a file.")
+        ] = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """Export a filing as a Hugging Face model card or as JSON (``--json`` = ``--format json``)."""
+        """Export a filing as a Hugging Face model card or as JSON (``--json``)."""
         from govloop.errors import InputError
         from govloop.registry import Registry, to_json, to_model_card
 
@@ -221,7 +248,11 @@ def register(app: typer.Typer) -> None:
         if fmt not in ("card", "json"):
             raise InputError(f"--format {fmt!r}: use card or json")
         filing = Registry(_common.state(ctx).store).get(filing_id)
-        text = to_json(filing.document) if fmt == "json" else to_model_card(filing.document, filing=filing)
+        text = (
+            to_json(filing.document)
+            if fmt == "json"
+            else to_model_card(filing.document, filing=filing)
+        )
         if output is None:
             typer.echo(text, nl=False)
             return
@@ -244,20 +275,36 @@ def _show(ctx: typer.Context, filing: Filing, events: list[Any], assessments: li
 
     console = _common.state(ctx).console
     doc = filing.document
-    console.print(f"[bold]{filing.model_name}[/] {doc.display_name or ''}".rstrip(), highlight=False)
+    console.print(
+        f"[bold]{filing.model_name}[/] {doc.display_name or ''}".rstrip(), highlight=False
+    )
     rows = [
         ("id", filing.id),
         ("state", filing.state.value),
         ("filing number", filing.filing_number or "-"),
         ("regulator number", filing.regulator_filing_number or "-"),
         ("provider", f"{doc.provider.name} ({doc.provider.code}, {doc.provider.role})"),
-        ("versions", ", ".join(v.version for v in doc.versions) + f" (serving: {filing.serving_version or '-'})"),
+        (
+            "versions",
+            ", ".join(v.version for v in doc.versions)
+            + f" (serving: {filing.serving_version or '-'})",
+        ),
         ("functions", ", ".join(doc.functions)),
         ("service forms", ", ".join(doc.service_forms)),
         ("audience / regions", f"{doc.audience} / {', '.join(doc.deployment_regions)}"),
-        ("domain", doc.domain + (f" ({', '.join(doc.restricted_domains)})" if doc.restricted_domains else "")),
-        ("public opinion / mobilisation", f"{doc.public_opinion_attributes} / {doc.social_mobilisation}"),
-        ("training compute", f"{doc.training_compute_flop:.2e} FLOP" if doc.training_compute_flop else "-"),
+        (
+            "domain",
+            doc.domain
+            + (f" ({', '.join(doc.restricted_domains)})" if doc.restricted_domains else ""),
+        ),
+        (
+            "public opinion / mobilisation",
+            f"{doc.public_opinion_attributes} / {doc.social_mobilisation}",
+        ),
+        (
+            "training compute",
+            f"{doc.training_compute_flop:.2e} FLOP" if doc.training_compute_flop else "-",
+        ),
     ]
     for r in (filing.risk_profile or {}).get("regimes", []):
         rows.append((f"tier ({r['regime']})", r["tier"]))
@@ -268,11 +315,17 @@ def _show(ctx: typer.Context, filing: Filing, events: list[Any], assessments: li
     if assessments:
         at = Table("run", "version", "passed", "report sha256", "reasons", title="Assessments")
         for a in assessments:
-            at.add_row(a.run_id, a.version, str(a.passed), a.report_sha256[:16], "; ".join(a.reasons))
+            at.add_row(
+                a.run_id, a.version, str(a.passed), a.report_sha256[:16], "; ".join(a.reasons)
+            )
         console.print(at)
     et = Table("when", "who", "action", "state", "reason", "changed", title="Audit trail")
     for e in events:
-        moved = f"{e.from_state or '-'} -> {e.to_state}" if e.from_state != e.to_state else str(e.to_state)
+        moved = (
+            f"{e.from_state or '-'} -> {e.to_state}"
+            if e.from_state != e.to_state
+            else str(e.to_state)
+        )
         changed = ", ".join(d["path"] for d in e.diff[:4]) + (" ..." if len(e.diff) > 4 else "")
         et.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, moved, e.reason, changed)
     console.print(et)

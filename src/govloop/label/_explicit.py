@@ -106,6 +106,11 @@ def find_cjk_font() -> Path:
     for path in _FONT_PATHS:
         if Path(path).is_file():
             return Path(path)
+    # Shipped fallback (a GB 2312 level-1 subset of Noto Sans CJK SC Bold, OFL-1.1), so labels work
+    # on a machine without a CJK font package; wording outside that set needs fonts-noto-cjk.
+    shipped = Path(__file__).with_name("fonts") / "GovloopLabelSans-Bold.otf"
+    if shipped.is_file():
+        return shipped
     raise ConfigError(
         "no CJK font found for explicit labels; install the Debian package 'fonts-noto-cjk' "
         "(or 'fonts-wqy-zenhei')"

@@ -140,6 +140,13 @@ class LedgerEntry(BaseModel):
         return None if self.watermark is None else str(self.watermark["payload"])
 
 
+def as_bytes(value: object) -> bytes:
+    """A stored leaf as bytes (a tampered row may come back as text)."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return str(value).encode("utf-8")
+
+
 def canonical_json(value: Any) -> bytes:
     """Sorted-key compact UTF-8 JSON (the ledger's canonical form)."""
     try:

@@ -23,7 +23,14 @@ from govloop.errors import InputError, NotFoundError, StoreError
 from govloop.ids import produce_tag
 from govloop.keys import KeyStore, SigningKey
 from govloop.ledger import _merkle as mk
-from govloop.ledger._entry import AppendResult, LedgerEntry, LedgerRecord, pseudonymize, utc_now_iso
+from govloop.ledger._entry import (
+    AppendResult,
+    LedgerEntry,
+    LedgerRecord,
+    as_bytes,
+    pseudonymize,
+    utc_now_iso,
+)
 from govloop.ledger._fingerprint import band_keys, is_near_match, probe_keys, similarity
 from govloop.ledger._note import CheckpointBody, NoteVerifier, check_key_name, sign_note
 from govloop.ledger._proofs import ConsistencyProof, InclusionProof, SignedCheckpoint
@@ -335,7 +342,9 @@ class Ledger:
         )
         return [
             LedgerRecord(
-                int(i), LedgerEntry.from_bytes(bytes(leaf), where=f"ledger entry {i}"), bytes(leaf)
+                int(i),
+                LedgerEntry.from_bytes(as_bytes(leaf), where=f"ledger entry {i}"),
+                as_bytes(leaf),
             )
             for i, leaf in rows
         ]

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from govloop.errors import VerificationError
 from govloop.ledger import _merkle as mk
+from govloop.ledger._entry import as_bytes
 from govloop.ledger._note import CheckpointBody, open_note
 from govloop.ledger._tables import ENTRIES, NODES, STATE
 
@@ -68,7 +69,7 @@ def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
     rows = 0
     for idx, leaf in conn.execute(sa.select(ENTRIES.c.idx, ENTRIES.c.leaf).order_by(ENTRIES.c.idx)):
         rows += 1
-        computed[int(idx)] = mk.leaf_hash(bytes(leaf))
+        computed[int(idx)] = mk.leaf_hash(as_bytes(leaf))
     expected = 0
     for idx in sorted(computed):
         if idx >= size:
@@ -100,6 +101,8 @@ def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
     root = tree.root(size).hex() if size else mk.EMPTY_ROOT.hex()
     checked = consistent = 0
     prev: CheckpointBody | None = None
+    ranges: list[int] = []
+    last_good = 0
     verifiers = ledger.verifiers()
     for cp in ledger.checkpoints():
         checked += 1
@@ -114,11 +117,12 @@ def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
             )
             continue
         if body.tree_size and tree.root(body.tree_size) != body.root_hash:
-            low = prev.tree_size if prev is not None else 0
+            low = last_good
+            ranges.append(low)
             flag(
                 f"checkpoint of size {body.tree_size}: root differs from the stored entries "
                 f"(a change among leaves {low}..{body.tree_size - 1})",
-                low,
+                None,
             )
             continue
         if prev is not None and prev.tree_size:
@@ -131,6 +135,7 @@ def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
             except VerificationError as exc:
                 flag(f"checkpoints {prev.tree_size} -> {body.tree_size}: {exc}", prev.tree_size)
         prev = body
+        last_good = body.tree_size
     return VerifyReport(
         ok=not problems,
         tree_size=size,
@@ -138,7 +143,7 @@ def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
         root_hash=root,
         checkpoints_checked=checked,
         consistency_checked=consistent,
-        first_bad_index=min(bad) if bad else None,
+        first_bad_index=min(bad) if bad else min(ranges, default=None),
         problems=problems,
     )
 

@@ -28,7 +28,11 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float")]
+    k: [
+        (tag, rx)
+        for tag, rx in v
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float")
+    ]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -166,14 +170,22 @@ def describe_validation_error(exc: ValidationError, doc: SourceDocument) -> str:
         msg = "required field is missing"
     elif err["type"] == "string_type" and isinstance(err.get("input"), (int, float)):
         msg += f" (got the number {err['input']!r}; put it in quotes)"
-    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    more = (
+        f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+        if len(errors) > 1
+        else ""
+    )
     return f"{doc.where(loc)}: field {_field_name(loc)}: {msg}{more}"
 
 
-def validate_document(model: type[M], doc: SourceDocument, *, error: type[InputError] = InputError) -> M:
+def validate_document(
+    model: type[M], doc: SourceDocument, *, error: type[InputError] = InputError
+) -> M:
     """Validate ``doc`` into ``model``; raise ``error`` naming file, line and field."""
     if not isinstance(doc.data, dict):
-        raise error(f"{doc.where(())}: expected a mapping at the top, got {type(doc.data).__name__}")
+        raise error(
+            f"{doc.where(())}: expected a mapping at the top, got {type(doc.data).__name__}"
+        )
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
@@ -194,5 +206,10 @@ _Dumper.yaml_implicit_resolvers = {
 def dump_yaml(data: Any) -> str:
     """YAML text that :func:`parse_text` reads back to the same value (block style, UTF-8 kept)."""
     return yaml.dump(
-        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
     )

@@ -54,7 +54,9 @@ def _default_classifier(doc: FilingCreate) -> Mapping[str, Any] | None:
     return classify(doc).model_dump(mode="json")
 
 
-def as_filing_create(doc: FilingCreate | Mapping[str, Any], *, source: str = "<document>") -> FilingCreate:
+def as_filing_create(
+    doc: FilingCreate | Mapping[str, Any], *, source: str = "<document>"
+) -> FilingCreate:
     """Validate a mapping into a :class:`FilingCreate` (raising :class:`FilingError`)."""
     if isinstance(doc, FilingCreate):
         return doc
@@ -265,8 +267,14 @@ class Registry:
             session.add(row)
             session.flush()
             self._event(
-                session, row, actor=actor, action="register", reason=reason, from_state=None,
-                diff=document_diff(None, data), at=now,
+                session,
+                row,
+                actor=actor,
+                action="register",
+                reason=reason,
+                from_state=None,
+                diff=document_diff(None, data),
+                at=now,
             )
             return self._public(session, row)
 
@@ -304,8 +312,14 @@ class Registry:
             row.risk_profile = dict(profile) if profile is not None else None
             row.updated_at = now
             self._event(
-                session, row, actor=actor, action="update", reason=reason, from_state=before,
-                diff=diff, at=now,
+                session,
+                row,
+                actor=actor,
+                action="update",
+                reason=reason,
+                from_state=before,
+                diff=diff,
+                at=now,
             )
             session.flush()
             return self._public(session, row)
@@ -316,14 +330,22 @@ class Registry:
         """Append a new version; an assessed filing re-enters assessment."""
         current = self.get(filing_id)
         try:
-            new = version if isinstance(version, ModelVersion) else ModelVersion.model_validate(version)
+            new = (
+                version
+                if isinstance(version, ModelVersion)
+                else ModelVersion.model_validate(version)
+            )
         except ValidationError as exc:
-            raise FilingError(describe_validation_error(exc, SourceDocument("version", version))) from exc
+            raise FilingError(
+                describe_validation_error(exc, SourceDocument("version", version))
+            ) from exc
         data = current.document.model_dump(mode="json")
         data["versions"].append(new.model_dump(mode="json"))
         return self.update(current.id, data, actor=actor, reason=reason)
 
-    def transition(self, filing_id: str, state: FilingState | str, *, actor: str, reason: str) -> Filing:
+    def transition(
+        self, filing_id: str, state: FilingState | str, *, actor: str, reason: str
+    ) -> Filing:
         """Move a filing to ``state``; illegal moves raise :class:`TransitionError`."""
         target = parse_state(str(state))
         _need(actor, "actor")
@@ -346,7 +368,11 @@ class Registry:
                     diff.append({"path": "filing_number", "old": None, "new": row.filing_number})
                 if row.serving_version != row.current_version:
                     diff.append(
-                        {"path": "serving_version", "old": row.serving_version, "new": row.current_version}
+                        {
+                            "path": "serving_version",
+                            "old": row.serving_version,
+                            "new": row.current_version,
+                        }
                     )
                     row.serving_version = row.current_version
             elif target in (FilingState.SUSPENDED, FilingState.REVOKED) and row.serving_version:
@@ -355,8 +381,14 @@ class Registry:
             row.state = target.value
             row.updated_at = now
             self._event(
-                session, row, actor=actor, action="transition", reason=reason,
-                from_state=current.value, diff=diff, at=now,
+                session,
+                row,
+                actor=actor,
+                action="transition",
+                reason=reason,
+                from_state=current.value,
+                diff=diff,
+                at=now,
             )
             session.flush()
             return self._public(session, row)
@@ -382,7 +414,9 @@ class Registry:
             row = self._row(session, filing_id, lock=True)
             state = FilingState(row.state)
             if state in (FilingState.DRAFT, FilingState.REVOKED):
-                raise StateError(f"filing {row.id} is {state}; assessments attach to submitted filings")
+                raise StateError(
+                    f"filing {row.id} is {state}; assessments attach to submitted filings"
+                )
             record = AssessmentRow(
                 filing_id=row.id,
                 version=row.current_version,
@@ -397,13 +431,25 @@ class Registry:
             row.updated_at = now
             verdict = "passed" if passed else "failed"
             self._event(
-                session, row, actor=actor, action="assessment",
-                reason=f"assessment {run_id} {verdict}" + (f": {'; '.join(reasons)}" if reasons else ""),
+                session,
+                row,
+                actor=actor,
+                action="assessment",
+                reason=f"assessment {run_id} {verdict}"
+                + (f": {'; '.join(reasons)}" if reasons else ""),
                 from_state=row.state,
-                diff=[{"path": "assessment", "old": None, "new": {
-                    "run_id": run_id, "report_sha256": digest, "passed": passed,
-                    "version": row.current_version,
-                }}],
+                diff=[
+                    {
+                        "path": "assessment",
+                        "old": None,
+                        "new": {
+                            "run_id": run_id,
+                            "report_sha256": digest,
+                            "passed": passed,
+                            "version": row.current_version,
+                        },
+                    }
+                ],
                 at=now,
             )
             session.flush()
@@ -420,8 +466,14 @@ class Registry:
             if old != new:
                 row.updated_at = now
                 self._event(
-                    session, row, actor=actor, action="classify", reason="risk profile recomputed",
-                    from_state=row.state, diff=document_diff({"tiers": old}, {"tiers": new}), at=now,
+                    session,
+                    row,
+                    actor=actor,
+                    action="classify",
+                    reason="risk profile recomputed",
+                    from_state=row.state,
+                    diff=document_diff({"tiers": old}, {"tiers": new}),
+                    at=now,
                 )
             session.flush()
             return self._public(session, row)
@@ -458,7 +510,8 @@ def _require_passed(latest: AssessmentRecord | None, row: FilingRow, target: Fil
         )
     if latest.version != row.current_version:
         raise TransitionError(
-            f"cannot {verb} filing {row.id}: the latest assessment ({latest.run_id}) covers version "
+            f"cannot {verb} filing {row.id}: the latest assessment ({latest.run_id}) covers "
+            f"version "
             f"{latest.version}, the current version is {row.current_version}"
         )
     if not latest.passed:

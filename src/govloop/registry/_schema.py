@@ -93,7 +93,7 @@ class Provider(_Doc):
     """27-character TC260 provider code: '00' + '11' + 18-character USCC + service extension."""
 
     role: Literal["service-provider", "technical-supporter"]
-    """Service provider (服务提供者) or technical supporter (服务技术支持者, e.g. base-model owner)."""
+    """Service provider (服务提供者) or technical supporter (服务技术支持者: base-model owner)."""
 
     established_in_eu: bool = False
     """Whether the provider is established in the EU (else AI Act Art. 54 representative)."""

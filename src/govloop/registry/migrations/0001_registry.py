@@ -27,7 +27,9 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_registry_filings"),
     )
-    op.create_index("ix_registry_filings_model_name", "registry_filings", ["model_name"], unique=True)
+    op.create_index(
+        "ix_registry_filings_model_name", "registry_filings", ["model_name"], unique=True
+    )
     op.create_index("ix_registry_filings_provider_code", "registry_filings", ["provider_code"])
     op.create_index("ix_registry_filings_state", "registry_filings", ["state"])
     op.create_index(
@@ -46,7 +48,9 @@ def upgrade() -> None:
         sa.Column("diff", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_registry_events"),
         sa.ForeignKeyConstraint(
-            ["filing_id"], ["registry_filings.id"], name="fk_registry_events_filing_id_registry_filings"
+            ["filing_id"],
+            ["registry_filings.id"],
+            name="fk_registry_events_filing_id_registry_filings",
         ),
     )
     op.create_index("ix_registry_events_filing_id", "registry_events", ["filing_id"])
@@ -85,5 +89,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("registry_filing_numbers", "registry_assessments", "registry_events", "registry_filings"):
+    for table in (
+        "registry_filing_numbers",
+        "registry_assessments",
+        "registry_events",
+        "registry_filings",
+    ):
         op.drop_table(table)

@@ -1,0 +1,359 @@
+"""Gateway overhead: added latency and throughput vs calling the mock upstream directly.
+
+Starts a local mock OpenAI upstream (uvicorn, one process) and the governed gateway
+(``govloop gateway serve``, full governance: keyword filter on prompt and output, explicit and
+signed implicit labels, ledger append with group commit, delivery log), then drives both with
+``wrk`` (apt-get install wrk) at 1 and 64 concurrent connections:
+
+    python benchmarks/gateway.py                 # 5 s per run
+    python benchmarks/gateway.py --soak          # plus 64 streams for 60 s, 5% upstream faults
+
+Floors (issue 7): throughput >= 0.15 of direct at 64 connections; p50 added latency <= 3 ms at
+one connection. LiteLLM's proxy is compared side by side only when it is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+FILING = ROOT / "tests" / "assets" / "filings" / "realistic" / "cn-public-chatbot.yaml"
+BODY = {"model": "up", "messages": [{"role": "user", "content": "Say something about the sea."}]}
+
+
+def _free_port() -> int:
+    from govloop.gateway import free_port
+
+    return free_port()
+
+
+def _wait(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not come up")
+
+
+def _setup(home: Path) -> tuple[str, str]:
+    from govloop.config import Settings
+    from govloop.gateway import ApiKeys
+    from govloop.registry import Registry
+    from govloop.store import Store
+
+    settings = Settings(home=home)
+    store = Store.open(settings.db_url)
+    doc = yaml.safe_load(FILING.read_text(encoding="utf-8"))
+    doc["model_name"] = "bench-upstream"
+    reg = Registry(store)
+    f = reg.register(doc, actor="bench")
+    reg.transition(f.id, "submitted", actor="bench", reason="bench")
+    reg.transition(f.id, "assessing", actor="bench", reason="bench")
+    reg.attach_assessment(
+        f.id, run_id="bench", report_sha256="0" * 64, passed=True, reasons=[], actor="bench"
+    )
+    reg.transition(f.id, "approved", actor="bench", reason="bench")
+    _, token = ApiKeys(store).create("bench", rate=1e9)
+    store.close()
+    return f.id, token
+
+
+def _start_upstream(port: int, fail_rate: float) -> subprocess.Popen[bytes]:
+    code = (
+        "import uvicorn; from govloop.gateway import mock_upstream_app; "
+        f"uvicorn.run(mock_upstream_app(fail_rate={fail_rate}, seed=1), host='127.0.0.1', port={port}, "
+        "log_level='warning', access_log=False)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    _wait(f"http://127.0.0.1:{port}/")
+    return proc
+
+
+def _start_gateway(home: Path, port: int, workers: int, cfg: Path) -> subprocess.Popen[bytes]:
+    exe = str(Path(sys.executable).parent / "govloop")
+    env = {**os.environ, "GOVLOOP_HOME": str(home)}
+    env.pop("GOVLOOP_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [
+            exe,
+            "gateway",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--config",
+            str(cfg),
+        ],
+        env=env,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    _wait(f"http://127.0.0.1:{port}/healthz")
+    return proc
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    import signal
+
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(30)
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
+
+
+def _ms(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if not m:
+        raise ValueError(f"cannot read wrk latency {text!r}")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def wrk(url: str, *, token: str, conns: int, duration: float) -> dict[str, float]:
+    """Run wrk POSTing the chat body; p50/p99 (ms), requests/s and non-2xx count."""
+    script = Path(tempfile.mkdtemp()) / "post.lua"
+    body = json.dumps(BODY).replace("\\", "\\\\").replace('"', '\\"')
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f'wrk.body = "{body}"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Authorization"] = "Bearer {token}"\n'
+    )
+    threads = 1 if conns == 1 else 2
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{conns}",
+            f"-d{max(1, round(duration))}s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"p50": p50, "p99": p99, "rps": rps, "non2xx": float(bad.group(1)) if bad else 0.0}
+
+
+def _rss_kb(pid: int) -> int:
+    total = 0
+    pids = [pid]
+    try:
+        kids = subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True
+        ).stdout.split()
+        pids += [int(k) for k in kids]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+async def _soak(
+    url: str, token: str, *, streams: int, duration: float, gw_pid: int
+) -> dict[str, object]:
+    import openai
+
+    ok: dict[str, str] = {}
+    failed: list[str] = []
+    rss: list[int] = []
+
+    async def worker(client: openai.AsyncOpenAI, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            text, pid = "", None
+            try:
+                stream = await client.chat.completions.create(
+                    model="up", messages=[{"role": "user", "content": "hello"}], stream=True
+                )
+                async for chunk in stream:
+                    if chunk.choices and chunk.choices[0].delta.content:
+                        text += chunk.choices[0].delta.content
+                    if chunk.model_extra and "produce_id" in chunk.model_extra:
+                        pid = chunk.model_extra["produce_id"]
+            except openai.APIError as exc:
+                failed.append(exc.message)
+                continue
+            if pid:
+                ok[pid] = text
+
+    async def sampler(deadline: float) -> None:
+        while time.monotonic() < deadline:
+            rss.append(_rss_kb(gw_pid))
+            await asyncio.sleep(max(1.0, duration / 12))
+
+    async with openai.AsyncOpenAI(
+        base_url=f"{url}/v1", api_key=token, max_retries=0, timeout=60
+    ) as client:
+        deadline = time.monotonic() + duration
+        await asyncio.gather(sampler(deadline), *(worker(client, deadline) for _ in range(streams)))
+    return {"ok": ok, "failed": failed, "rss": rss}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
+    ap.add_argument("--workers", type=int, default=1, help="gateway worker processes")
+    ap.add_argument("--soak", action="store_true", help="also run the 64-stream fault soak")
+    ap.add_argument("--soak-duration", type=float, default=60.0)
+    ap.add_argument("--soak-streams", type=int, default=64)
+    args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    home = Path(tempfile.mkdtemp(prefix="govloop-bench-"))
+    filing, token = _setup(home)
+    up_port, gw_port = _free_port(), _free_port()
+    upstream = _start_upstream(up_port, 0.0)
+    cfg = home / "gateway.yaml"
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "models": [
+                    {
+                        "name": "up",
+                        "filing": filing,
+                        "backend": f"openai:http://127.0.0.1:{up_port}/v1#mock",
+                    }
+                ],
+                "default_rate": 1e9,
+            }
+        )
+    )
+    gateway = _start_gateway(home, gw_port, args.workers, cfg)
+    results: dict[str, dict[str, float]] = {}
+    try:
+        direct_url = f"http://127.0.0.1:{up_port}/v1/chat/completions"
+        gw_url = f"http://127.0.0.1:{gw_port}/v1/chat/completions"
+        httpx.post(
+            gw_url, json=BODY, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        ).raise_for_status()
+        for conns in (1, 64):
+            results[f"direct c={conns}"] = wrk(
+                direct_url, token=token, conns=conns, duration=args.duration
+            )
+            results[f"gateway c={conns}"] = wrk(
+                gw_url, token=token, conns=conns, duration=args.duration
+            )
+    finally:
+        _stop(gateway)
+        _stop(upstream)
+    print(
+        f"# govloop gateway benchmark ({args.workers} worker(s), {args.duration:g} s per run, wrk)"
+    )
+    print(
+        f"cpu cores: {os.cpu_count()}; LiteLLM proxy: {'installed' if shutil.which('litellm') else 'not installed, not compared'}"
+    )
+    print("| run | p50 ms | p99 ms | req/s | non-2xx |")
+    print("|---|---|---|---|---|")
+    for name, r in results.items():
+        print(f"| {name} | {r['p50']:.2f} | {r['p99']:.2f} | {r['rps']:.0f} | {r['non2xx']:.0f} |")
+    added1 = results["gateway c=1"]["p50"] - results["direct c=1"]["p50"]
+    added99 = results["gateway c=1"]["p99"] - results["direct c=1"]["p99"]
+    added64 = results["gateway c=64"]["p50"] - results["direct c=64"]["p50"]
+    ratio = results["gateway c=64"]["rps"] / results["direct c=64"]["rps"]
+    print(
+        f"added latency c=1: p50 {added1:.2f} ms, p99 {added99:.2f} ms (floor p50 <= 3 ms: {'PASS' if added1 <= 3 else 'FAIL'})"
+    )
+    print(f"added latency c=64: p50 {added64:.2f} ms")
+    print(
+        f"throughput ratio gateway/direct at c=64: {ratio:.3f} (floor >= 0.15: {'PASS' if ratio >= 0.15 else 'FAIL'})"
+    )
+    if args.soak:
+        _soak_run(args, home, filing, token)
+
+
+def _soak_run(args: argparse.Namespace, home: Path, filing: str, token: str) -> None:
+    from govloop.config import Settings
+    from govloop.keys import KeyStore
+    from govloop.ledger import Ledger
+    from govloop.store import Store
+
+    up_port, gw_port = _free_port(), _free_port()
+    upstream = _start_upstream(up_port, 0.05)
+    cfg = home / "gateway-soak.yaml"
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "models": [
+                    {
+                        "name": "up",
+                        "filing": filing,
+                        "backend": f"openai:http://127.0.0.1:{up_port}/v1#mock",
+                    }
+                ],
+                "upstream": {"retries": 0},
+                "default_rate": 1e9,
+            }
+        )
+    )
+    gateway = _start_gateway(home, gw_port, args.workers, cfg)
+    try:
+        res = asyncio.run(
+            _soak(
+                f"http://127.0.0.1:{gw_port}",
+                token,
+                streams=args.soak_streams,
+                duration=args.soak_duration,
+                gw_pid=gateway.pid,
+            )
+        )
+    finally:
+        _stop(gateway)
+        _stop(upstream)
+    settings = Settings(home=home)
+    store = Store.open(settings.db_url)
+    ledger = Ledger.open(store, KeyStore.open(settings.keys_dir), settings)
+    ok: dict[str, str] = res["ok"]  # type: ignore[assignment]
+    failed: list[str] = res["failed"]  # type: ignore[assignment]
+    rss: list[int] = res["rss"]  # type: ignore[assignment]
+    lost = [pid for pid in ok if ledger.find_by_produce_id(pid) is None]
+    unclear = [m for m in failed if "upstream" not in m and "ledger" not in m]
+    report = ledger.verify()
+    store.close()
+    print(
+        f"\n## soak: {args.soak_streams} streams for {args.soak_duration:g} s, upstream failing 5%"
+    )
+    print(
+        f"answered {len(ok)}, failed with an error {len(failed)} ({len(unclear)} unclear), lost ledger entries {len(lost)}"
+    )
+    print(f"ledger verify ok: {report.ok}, tree size {report.tree_size}")
+    if rss:
+        print(
+            f"gateway RSS MiB: first {rss[0] / 1024:.0f}, max {max(rss) / 1024:.0f}, last {rss[-1] / 1024:.0f}"
+        )
+    print("soak:", "PASS" if not lost and not unclear and report.ok else "FAIL")
+
+
+if __name__ == "__main__":
+    main()
