@@ -28,3 +28,13 @@ def test_keys_rotate_and_list(cli) -> None:
     assert result.output.count('"key_id"') == 2
     pem = cli.invoke(app, ["keys", "export", "ledger"])
     assert "BEGIN PUBLIC KEY" in pem.output
+
+
+def test_long_error_stays_on_one_line(cli, tmp_path) -> None:
+    bad = tmp_path / ("a-config-file-with-a-rather-long-name-" * 3 + ".toml")
+    bad.write_text("log_retention_days = 1\n", encoding="utf-8")
+    result = cli.invoke(build_app(), ["--config", str(bad), "keys", "list", "ledger"])
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 1
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error:")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from typer._click.core import Context as ClickContext  # typer >= 0.29 vendors click
 from typer.core import TyperGroup
 
@@ -42,11 +43,14 @@ class _GovloopGroup(TyperGroup):
         except GovloopError as exc:
             st = _common.state(ctx)  # type: ignore[arg-type]
             st.err_console.print(
-                f"[bold red]error:[/] {exc.diagnostics()}", highlight=False, markup=True
+                f"[bold red]error:[/] {escape(exc.diagnostics())}", highlight=False, soft_wrap=True
             )
             if st.verbose:
                 st.err_console.print(
-                    "".join(traceback.format_exception(exc)), highlight=False, markup=False
+                    "".join(traceback.format_exception(exc)),
+                    highlight=False,
+                    markup=False,
+                    soft_wrap=True,
                 )
             raise typer.Exit(1) from exc
         except KeyboardInterrupt as exc:

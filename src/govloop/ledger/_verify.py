@@ -94,9 +94,10 @@ def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
             )
             break
 
+    cached = [stored.get(i) or computed.get(i) or bytes(32) for i in range(size)]
+    _check_levels(conn, mk.MemoryTree(cached), flag)
     leaves = [computed.get(i) or stored.get(i) or bytes(32) for i in range(size)]
     tree = mk.MemoryTree(leaves)
-    _check_levels(conn, tree, flag)
 
     root = tree.root(size).hex() if size else mk.EMPTY_ROOT.hex()
     checked = consistent = 0

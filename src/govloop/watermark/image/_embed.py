@@ -49,6 +49,9 @@ def activity_mask(y_work: Float) -> Float:
     act = np.sqrt(gaussian_filter(detail * detail, 6.0))
     med = float(np.median(act)) + 1e-6
     mask = np.clip(act / med, 0.15, 4.0) ** MASK_POWER
+    # Mid-tones carry more: marks near black or white are clipped away by a brightness shift.
+    tone = np.clip((y_work - 12.0) / 32.0, 0.15, 1.0) * np.clip((243.0 - y_work) / 32.0, 0.15, 1.0)
+    mask = mask * gaussian_filter(tone, 4.0)
     return np.asarray(mask / float(np.mean(mask)), dtype=np.float64)
 
 

@@ -92,7 +92,10 @@ def impulses(values: Float) -> Float:
     return out
 
 
-PRE_EMPHASIS = 0.0
+PRE_EMPHASIS = 2.0
+"""Width of the Gaussian whose low-pass is removed from the tile (moves energy to mid bands)."""
+MATCH_HIGHPASS = 0.8
+"""Width of the Gaussian high-pass applied with the chip matched filter at detection."""
 
 
 def tile_pattern(subkey: bytes, symbols: NDArray[np.int8]) -> Float:
@@ -101,12 +104,19 @@ def tile_pattern(subkey: bytes, symbols: NDArray[np.int8]) -> Float:
     values = code.signs.copy()
     values[code.payload_idx] *= symbols[code.symbol_of].astype(np.float64)
     spec = np.fft.fft2(impulses(values)) * bump_spectrum()
-    out = np.real(np.fft.ifft2(spec))
-    if PRE_EMPHASIS > 0:
-        from scipy.ndimage import gaussian_filter
+    return np.real(np.fft.ifft2(spec * (1.0 - _gauss_spectrum(PRE_EMPHASIS))))
 
-        out = out - gaussian_filter(out, PRE_EMPHASIS, mode="wrap")
-    return out
+
+def _gauss_spectrum(sigma: float) -> Float:
+    f = np.fft.fftfreq(TILE)
+    fy, fx = np.meshgrid(f, f, indexing="ij")
+    return np.asarray(np.exp(-2.0 * np.pi**2 * sigma**2 * (fx * fx + fy * fy)), dtype=np.float64)
+
+
+@lru_cache(maxsize=1)
+def matched_spectrum() -> NDArray[np.complex128]:
+    """Spectrum of the detector's per-chip matched filter (bump, lightly high-passed)."""
+    return np.conj(bump_spectrum()) * (1.0 - _gauss_spectrum(MATCH_HIGHPASS))
 
 
 def working_shape(height: int, width: int) -> tuple[int, int]:
