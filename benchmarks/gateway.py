@@ -152,8 +152,9 @@ def wrk(url: str, *, token: str, conns: int, duration: float) -> dict[str, float
         text=True,
         check=True,
     ).stdout
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    dist = out[out.index("Latency Distribution") :]
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", dist).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", dist).group(1))  # type: ignore[union-attr]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return {"p50": p50, "p99": p99, "rps": rps, "non2xx": float(bad.group(1)) if bad else 0.0}

@@ -13,9 +13,12 @@ public key, which is stable across machines.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,10 +80,20 @@ class KeyStore:
             raise KeyStoreError(f"invalid key purpose {purpose!r}: use a-z, 0-9, '-' and '_'")
         return self.root / purpose
 
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Serialise key creation across processes (first use by several gateway workers)."""
+        with open(self.root / ".lock", "a+b") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
     def _write_private(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -89,6 +102,10 @@ class KeyStore:
 
     def generate(self, purpose: str) -> SigningKey:
         """Create a new Ed25519 key for ``purpose`` and make it active (this is rotation)."""
+        with self._locked():
+            return self._generate(purpose)
+
+    def _generate(self, purpose: str) -> SigningKey:
         folder = self._dir(purpose)
         key = Ed25519PrivateKey.generate()
         kid = key_id_of(key.public_key())
@@ -110,7 +127,9 @@ class KeyStore:
         if not pointer.is_file():
             if not create:
                 raise KeyStoreError(f"no {purpose!r} key in {self.root}; generate one first")
-            return self.generate(purpose)
+            with self._locked():
+                if not pointer.is_file():
+                    return self._generate(purpose)
         return self.get(purpose, pointer.read_text().strip())
 
     def get(self, purpose: str, key_id: str) -> SigningKey:
@@ -141,13 +160,13 @@ class KeyStore:
     def secret(self, purpose: str) -> bytes:
         """A 32-byte secret for keyed hashes (pseudonyms, watermark keys); made on first use."""
         path = self.root / "secrets" / f"{self._dir(purpose).name}.bin"
-        if path.is_file():
-            data = path.read_bytes()
-            if len(data) != 32:
-                raise KeyStoreError(f"{path}: secret must be 32 bytes, found {len(data)}")
-            return data
-        data = secrets.token_bytes(32)
-        self._write_private(path, data)
+        if not path.is_file():
+            with self._locked():
+                if not path.is_file():
+                    self._write_private(path, secrets.token_bytes(32))
+        data = path.read_bytes()
+        if len(data) != 32:
+            raise KeyStoreError(f"{path}: secret must be 32 bytes, found {len(data)}")
         return data
 
 

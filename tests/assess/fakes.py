@@ -13,7 +13,9 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from govloop.assess import is_refusal
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+
 from govloop.assess._guard import refusal_text
 from govloop.models import Generation, GenerationRequest
 
@@ -98,9 +100,6 @@ def create_mock_app(state: MockState):  # type: ignore[no-untyped-def]
     ``[[flaky]]`` HTTP 500 on the first call for that prompt, ``[[malformed]]`` a body that is
     not JSON, ``[[nochoices]]`` JSON without ``choices``, ``[[slow]]`` a 2 s delay.
     """
-    from fastapi import FastAPI, Request
-    from fastapi.responses import JSONResponse, PlainTextResponse
-
     app = FastAPI()
 
     @app.post("/v1/chat/completions")
@@ -160,6 +159,3 @@ def mock_server(latency: float = 0.0) -> Iterator[tuple[str, MockState]]:
         thread.join(timeout=10)
         sock.close()
 
-
-# keep is_refusal imported for tests that use it through this module
-__all__ = ["FakeModel", "is_refusal", "mock_server", "rule_answer"]

@@ -75,3 +75,17 @@ def test_load_public_key_formats(settings: Settings) -> None:
     assert public_raw(load_public_key(raw)) == raw
     with pytest.raises(KeyStoreError, match="not a readable"):
         load_public_key(b"garbage", source="pub.txt")
+
+
+def _first_use(root: str) -> tuple[str, str]:
+    ks = KeyStore.open(Path(root))
+    return ks.active("ledger").key_id, ks.secret("watermark").hex()
+
+
+def test_first_use_from_many_processes_agrees(tmp_path: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(4) as pool:
+        results = list(pool.map(_first_use, [str(tmp_path / "keys")] * 8))
+    assert len(set(results)) == 1
+    assert len(KeyStore.open(tmp_path / "keys").all("ledger")) == 1

@@ -36,7 +36,6 @@ def entry(i: int, tag: str = "P") -> LedgerEntry:
     )
 
 
-
 @pytest.fixture
 def ledger(store: Store, keys: KeyStore, settings: Settings) -> Ledger:
     return Ledger.open(store, keys, settings)
@@ -52,7 +51,9 @@ def test_canonical_bytes_are_stable_and_round_trip() -> None:
 
 def test_entry_rejects_raw_requester_and_bad_digest() -> None:
     with pytest.raises(ValueError, match="pseudonym"):
-        entry(1).model_copy(update={}).model_validate({**entry(1).model_dump(), "requester": "alice@example.com"})
+        entry(1).model_copy(update={}).model_validate(
+            {**entry(1).model_dump(), "requester": "alice@example.com"}
+        )
     with pytest.raises(ValueError, match="hex"):
         LedgerEntry.model_validate({**entry(1).model_dump(), "content_sha256": "xyz"})
 
@@ -78,7 +79,9 @@ def test_append_checkpoint_and_proofs_verify(ledger: Ledger) -> None:
         verify_inclusion_proof(proof, cp.note, ledger.verifiers(), entry=ledger.get(i).leaf)
     ledger.append_many([entry(i) for i in range(37, 50)])
     cp2 = ledger.checkpoint()
-    verify_consistency_proof(ledger.consistency_proof(37, 50), cp.note, cp2.note, ledger.verifiers())
+    verify_consistency_proof(
+        ledger.consistency_proof(37, 50), cp.note, cp2.note, ledger.verifiers()
+    )
     old = ledger.inclusion_proof(3, 37)
     verify_inclusion_proof(old, cp.note, ledger.verifiers())
     with pytest.raises(VerificationError, match="tree size"):
@@ -89,7 +92,9 @@ def test_append_checkpoint_and_proofs_verify(ledger: Ledger) -> None:
 
 @pytest.mark.db
 def test_lookups_use_each_index(ledger: Ledger) -> None:
-    e = entry(5).model_copy(update={"watermark": {"scheme": "kgw", "payload": "abcd", "bits": 16, "key_id": 1}})
+    e = entry(5).model_copy(
+        update={"watermark": {"scheme": "kgw", "payload": "abcd", "bits": 16, "key_id": 1}}
+    )
     ledger.append_many([entry(1), e])
     assert ledger.find_by_produce_id(e.produce_id).index == 1
     assert [r.index for r in ledger.find_by_sha256(e.content_sha256)] == [1]
@@ -136,7 +141,9 @@ def test_checkpoint_if_due(ledger: Ledger) -> None:
 
 
 @pytest.mark.db
-def test_concurrent_writers_keep_indexes_dense(ledger: Ledger, store: Store, keys, settings) -> None:
+def test_concurrent_writers_keep_indexes_dense(
+    ledger: Ledger, store: Store, keys, settings
+) -> None:
     def worker(tag: str) -> None:
         other = Ledger.open(Store.open(settings.db_url, migrate=False), keys, settings)
         for b in range(5):
@@ -145,6 +152,7 @@ def test_concurrent_writers_keep_indexes_dense(ledger: Ledger, store: Store, key
                 other.checkpoint()
         other.store.close()
 
+    ledger.signing_key()  # made once up front: KeyStore's first-use creation is not race-free
     threads = [threading.Thread(target=worker, args=(t,)) for t in "ABC"]
     for t in threads:
         t.start()
@@ -160,9 +168,13 @@ def test_malformed_proof_documents_name_the_field() -> None:
     with pytest.raises(InputError, match="p.json: not JSON"):
         load_proof("{", source="p.json")
     with pytest.raises(InputError, match="inclusion_path.*zz"):
-        load_proof('{"leaf_index":0,"tree_size":1,"leaf_hash":"' + "0" * 64 + '","inclusion_path":["zz"]}')
+        load_proof(
+            '{"leaf_index":0,"tree_size":1,"leaf_hash":"' + "0" * 64 + '","inclusion_path":["zz"]}'
+        )
     with pytest.raises(InputError, match="leaf_index"):
-        load_proof('{"leaf_index":-1,"tree_size":1,"leaf_hash":"' + "0" * 64 + '","inclusion_path":[]}')
+        load_proof(
+            '{"leaf_index":-1,"tree_size":1,"leaf_hash":"' + "0" * 64 + '","inclusion_path":[]}'
+        )
 
 
 # ---- tampering with the SQLite file directly ---------------------------------------------------
@@ -200,7 +212,9 @@ def test_tamper_edit_is_found_with_its_index(ledger: Ledger, filled: Path) -> No
 
 
 @pytest.mark.db
-def test_tamper_edit_with_rehashed_cache_is_found_by_checkpoints(ledger: Ledger, filled: Path) -> None:
+def test_tamper_edit_with_rehashed_cache_is_found_by_checkpoints(
+    ledger: Ledger, filled: Path
+) -> None:
     edited = entry(13).model_copy(update={"model": "other"}).canonical_bytes()
     con = sqlite3.connect(filled)
     with con:
@@ -240,7 +254,11 @@ def test_tamper_insert_is_found(ledger: Ledger, filled: Path) -> None:
 
 @pytest.mark.db
 def test_tamper_insert_at_end_is_found(ledger: Ledger, filled: Path) -> None:
-    _sql(filled, "INSERT INTO ledger_entries SELECT 32, 'X2', content_sha256, tag32, wm_payload, media_type, created_at, leaf FROM ledger_entries WHERE idx = 3")
+    _sql(
+        filled,
+        "INSERT INTO ledger_entries SELECT 32, 'X2', content_sha256, tag32, wm_payload, "
+        "media_type, created_at, leaf FROM ledger_entries WHERE idx = 3",
+    )
     report = ledger.verify()
     assert not report.ok and report.first_bad_index == 32 and "beyond" in report.problems[0]
 
@@ -259,6 +277,10 @@ def test_tamper_reorder_is_found(ledger: Ledger, filled: Path) -> None:
 
 @pytest.mark.db
 def test_tamper_checkpoint_signature_is_found(ledger: Ledger, filled: Path) -> None:
-    _sql(filled, "UPDATE ledger_checkpoints SET note = replace(note, '\n20\n', '\n21\n') WHERE tree_size = 20")
+    _sql(
+        filled,
+        "UPDATE ledger_checkpoints SET note = replace(note, '\n20\n', '\n21\n') "
+        "WHERE tree_size = 20",
+    )
     report = ledger.verify()
     assert not report.ok and any("bad signature" in p for p in report.problems)

@@ -12,8 +12,16 @@ from govloop.ledger import CheckpointBody, NoteVerifier, open_note, sign_note
 # golang.org/x/mod/sumdb/note note_test.go
 VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
 SKEY_B64 = "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
-TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
-SIGNED = TEXT + "\n\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+TEXT = (
+    "If you think cryptography is the answer to your problem,\n"
+    "then you don't know what your problem is.\n"
+)
+SIGNED = (
+    TEXT
+    + "\n\u2014 PeterNeumann "
+    + "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNX"
+    + "gKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+)
 
 
 def _go_key() -> SigningKey:
@@ -71,7 +79,14 @@ def test_checkpoint_body_round_trip(origin: str, size: int, root: bytes) -> None
 
 @pytest.mark.parametrize(
     "text",
-    ["o\n1\n", "o\n01\nAAAA\n", "o\nx\n" + "A" * 44 + "\n", "o\n1\nAAAA\n", "\n1\n" + "A" * 43 + "=\n", "o\n1\n" + "A" * 43 + "="],
+    [
+        "o\n1\n",
+        "o\n01\nAAAA\n",
+        "o\nx\n" + "A" * 44 + "\n",
+        "o\n1\nAAAA\n",
+        "\n1\n" + "A" * 43 + "=\n",
+        "o\n1\n" + "A" * 43 + "=",
+    ],
 )
 def test_malformed_checkpoint_bodies_are_rejected(text: str) -> None:
     with pytest.raises(VerificationError, match="malformed checkpoint"):

@@ -17,6 +17,7 @@ from govloop.assess._assess import (
     open_model,
     resume_assessment,
     run_assessment,
+    run_demo_assessment,
 )
 from govloop.assess._bank import (
     Bank,
@@ -118,6 +119,7 @@ __all__ = [
     "report_digest",
     "resume_assessment",
     "run_assessment",
+    "run_demo_assessment",
     "run_summary",
     "start_run",
     "starter_bank_path",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from govloop.assess._bank import Bank
 from govloop.assess._judges import Judge, KeywordJudge, ModelJudge, RefusalJudge
@@ -31,6 +32,15 @@ def open_model(spec: str) -> TextModel:
     if spec.startswith("guarded:"):
         from govloop.assess import _guard  # noqa: F401  (registers the scheme)
     return open_text_model(spec)
+
+
+async def _close(*objs: object) -> None:
+    """Close HTTP clients of models (and of guard models inside model judges)."""
+    for obj in objs:
+        target = getattr(obj, "guard", obj)
+        aclose = getattr(target, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
 
 def build_judges(options: RunOptions, *, guard: TextModel | None = None) -> list[Judge]:
@@ -98,3 +108,36 @@ async def resume_assessment(
     return await execute_run(
         store, run_id, the_model, judges, concurrency=concurrency, on_progress=on_progress
     )
+
+
+def run_demo_assessment(
+    store: Store,
+    *,
+    filing_id: str | None = None,
+    sizes: dict[str, int] | None = None,
+    max_tokens: int = 64,
+    concurrency: int = 16,
+    seed: int = 0,
+    on_progress: ResultCallback | None = None,
+) -> tuple[RunSummary, dict[str, Any]]:
+    """Assess the demo service (demo model behind the keyword guard) on the starter bank.
+
+    Synchronous (runs its own event loop). With ``filing_id`` the report digest is attached to
+    the filing (:func:`record_assessment_on_filing`). Returns the run summary and JSON report.
+    """
+    import asyncio
+
+    from govloop.assess._bank import load_bank
+    from govloop.assess._filing import record_assessment_on_filing
+    from govloop.assess._report import build_report
+
+    options = RunOptions(sizes=dict(sizes or DEFAULT_SIZES), seed=seed, max_tokens=max_tokens)
+    summary = asyncio.run(
+        run_assessment(
+            store, DEMO_MODEL_SPEC, load_bank(), options, filing_id=filing_id,
+            concurrency=concurrency, on_progress=on_progress,
+        )
+    )
+    if filing_id is not None:
+        record_assessment_on_filing(store, filing_id, summary.run_id)
+    return summary, build_report(store, summary.run_id)

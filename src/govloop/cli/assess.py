@@ -34,8 +34,10 @@ def _progress_runner(console: Any, label: str) -> tuple[Any, Any]:
 
     class RateColumn(ProgressColumn):
         def render(self, task: Task) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text("–" if speed is None else f"{speed:.1f} q/s")
+            elapsed = task.finished_time or task.elapsed
+            if not elapsed or not task.completed:
+                return Text("– q/s")
+            return Text(f"{task.completed / elapsed:.1f} q/s")
 
     progress = Progress(
         TextColumn("[bold]{task.description}"),
@@ -83,7 +85,12 @@ def _print_summary(
     for key, m in report["metrics"].items():
         rate = "–" if m["rate"] is None else f"{m['rate']:.2%}"
         lo, hi = m["ci95"]
-        mark = "[green]pass[/]" if m["passed"] else "[red]fail[/]"
+        if m["passed"]:
+            mark = "[green]pass[/]"
+        elif m["rate_ok"]:
+            mark = f"[yellow]sample {m['n']} < {m['threshold']['min_sample']}[/]"
+        else:
+            mark = "[red]fail[/]"
         console.print(
             f"  {key}: {rate} ({m['k']}/{m['n']}, 95% CI {lo:.2%}-{hi:.2%}) "
             f"{m['threshold']['op']} {m['threshold']['limit']:.0%}: {mark}"

@@ -131,8 +131,8 @@ class UpstreamBackend:
     """Base URL ending in ``/v1``."""
     model: str
     """Model name upstream."""
-    client: httpx.AsyncClient
-    """The gateway's pooled client."""
+    clients: UpstreamClients
+    """The worker's pooled clients."""
     policy: UpstreamPolicy
     """Timeouts and retries."""
 
@@ -166,7 +166,7 @@ class UpstreamBackend:
         last = ""
         for attempt in range(self.policy.retries + 1):
             try:
-                resp = await self.client.post(
+                resp = await self.clients.get().post(
                     url, json=self._body(request, stream=False), headers=self._headers()
                 )
             except httpx.TransportError as exc:
@@ -189,7 +189,7 @@ class UpstreamBackend:
         for attempt in range(self.policy.retries + 1):
             started = False
             try:
-                async with self.client.stream(
+                async with self.clients.get().stream(
                     "POST", url, json=self._body(request, stream=True), headers=self._headers()
                 ) as resp:
                     if resp.status_code != 200:
@@ -256,21 +256,47 @@ def _parse_sse_line(line: str, url: str) -> str | None:
     return content if isinstance(content, str) and content else None
 
 
-def make_client(policy: UpstreamPolicy) -> httpx.AsyncClient:
-    """The pooled upstream client shared by every upstream backend of one worker."""
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(policy.timeout_s, connect=policy.connect_timeout_s),
-        limits=httpx.Limits(
-            max_connections=policy.max_connections, max_keepalive_connections=policy.max_connections
-        ),
-    )
+class UpstreamClients:
+    """Pooled ``httpx.AsyncClient`` s for upstream calls, used round-robin.
+
+    httpcore's pool scans every connection of a client whenever a request starts or ends
+    (encode/httpx#3215), so one client with many concurrent connections costs O(n) per request.
+    Spreading the connections over ``pool_shards`` clients keeps each scan short without
+    limiting concurrency (long LLM streams must not queue behind each other).
+    """
+
+    def __init__(self, policy: UpstreamPolicy) -> None:
+        per = max(1, policy.max_connections // policy.pool_shards)
+        self._clients = [
+            httpx.AsyncClient(
+                timeout=httpx.Timeout(policy.timeout_s, connect=policy.connect_timeout_s),
+                limits=httpx.Limits(max_connections=per, max_keepalive_connections=per),
+            )
+            for _ in range(policy.pool_shards)
+        ]
+        self._next = 0
+
+    def get(self) -> httpx.AsyncClient:
+        """The next client."""
+        self._next = (self._next + 1) % len(self._clients)
+        return self._clients[self._next]
+
+    async def aclose(self) -> None:
+        """Close every client."""
+        for c in self._clients:
+            await c.aclose()
+
+
+def make_client(policy: UpstreamPolicy) -> UpstreamClients:
+    """The pooled upstream clients shared by every upstream backend of one worker."""
+    return UpstreamClients(policy)
 
 
 def build_backends(
     models: tuple[ServedModel, ...],
     *,
     watermarker: Watermarker,
-    client: httpx.AsyncClient,
+    client: UpstreamClients,
     policy: UpstreamPolicy,
 ) -> dict[str, TextBackend | ImageBackend]:
     """One backend per served model, from its ``backend`` spec (models open on first use)."""

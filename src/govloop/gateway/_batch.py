@@ -26,8 +26,8 @@ class GroupCommit(Generic[T, R]):
         self._task: asyncio.Task[None] | None = None
         self._busy = False
 
-    async def submit(self, item: T) -> R:
-        """Queue ``item`` and wait until it is written; raises what the write raised."""
+    def post(self, item: T) -> asyncio.Future[R]:
+        """Queue ``item`` without waiting; the returned future resolves once it is written."""
         loop = asyncio.get_running_loop()
         if self._task is None or self._task.done():
             self._wake = asyncio.Event()
@@ -36,7 +36,11 @@ class GroupCommit(Generic[T, R]):
         self._queue.append((item, fut))
         assert self._wake is not None
         self._wake.set()
-        return await fut
+        return fut
+
+    async def submit(self, item: T) -> R:
+        """Queue ``item`` and wait until it is written; raises what the write raised."""
+        return await self.post(item)
 
     async def _run(self) -> None:
         assert self._wake is not None

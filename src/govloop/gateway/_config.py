@@ -103,7 +103,9 @@ class UpstreamPolicy(_Strict):
     retries: int = Field(default=2, ge=0, le=10)
     """Retries on connection errors and 5xx answers (before any byte reached the client)."""
     max_connections: int = Field(default=256, ge=1)
-    """Connection pool size per worker."""
+    """Connections per worker, over all shards."""
+    pool_shards: int = Field(default=16, ge=1, le=64)
+    """Clients the connections are spread over (keeps httpcore's per-request scans short)."""
     api_key: str | None = None
     """Bearer token sent upstream (else ``$GOVLOOP_UPSTREAM_API_KEY``)."""
 

@@ -15,7 +15,7 @@ UNLABELED_HEADER = "x-govloop-unlabeled"
 """Request header asking for delivery without explicit labels (value ``1``)."""
 
 
-def get_governor(request: Request) -> Governor:
+async def get_governor(request: Request) -> Governor:
     """The governor of this worker (built by the app's lifespan)."""
     gov = getattr(request.app.state, "governor", None)
     if not isinstance(gov, Governor):

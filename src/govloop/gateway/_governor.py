@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import time
+import logging
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -20,6 +20,7 @@ from govloop.errors import GovloopError, ModelError
 from govloop.gateway._accounts import ApiKeys, Principal
 from govloop.gateway._backends import ImageBackend, TextBackend
 from govloop.gateway._batch import GroupCommit
+from govloop.gateway._cache import TTLCache
 from govloop.gateway._config import GatewayConfig, ServedModel
 from govloop.gateway._errors import ApiError
 from govloop.gateway._logs import Delivery, GatewayLog
@@ -34,6 +35,8 @@ FILTERED_NOTICE = (
     "(Interim Measures Art. 14(1))]"
 )
 """What replaces filtered output."""
+
+log = logging.getLogger("govloop.gateway")
 
 KEY_CACHE_S = 1.0
 """How long a worker trusts an API key lookup (revocations apply within this)."""
@@ -83,6 +86,11 @@ class RequestContext:
     """ProduceID of the (first) output."""
 
 
+def _log_failure(fut: asyncio.Future[None]) -> None:
+    if not fut.cancelled() and fut.exception() is not None:
+        log.error("delivery log write failed: %s", fut.exception())
+
+
 class Governor:
     """Holds the ports, backends and caches of one worker and runs the pipeline."""
 
@@ -102,23 +110,19 @@ class Governor:
         self.keys = ApiKeys(store)
         self.log = GatewayLog(store, config.violations)
         self.limiter = RateLimiter(share=1.0 / config.workers)
-        self._key_cache: dict[str, tuple[float, Principal | None]] = {}
-        self._serving_cache: dict[str, tuple[float, bool, str]] = {}
+        self._key_cache: TTLCache[str, Principal | None] = TTLCache(
+            self.keys.authenticate, ttl=KEY_CACHE_S
+        )
+        self._serving_cache: TTLCache[str, tuple[bool, str]] = TTLCache(
+            self._servable_now, ttl=config.serving_cache_s
+        )
         self.background: set[asyncio.Task[None]] = set()
         self._deliveries: GroupCommit[Delivery, None] = GroupCommit(self.log.log_deliveries)
 
     # -- authorisation -------------------------------------------------------------------
     async def authenticate(self, token: str) -> Principal:
         """The caller behind a bearer token; 401 when unknown or revoked, 403 when suspended."""
-        now = time.monotonic()
-        hit = self._key_cache.get(token)
-        if hit is None or hit[0] < now:
-            principal = await asyncio.to_thread(self.keys.authenticate, token)
-            if len(self._key_cache) > 10000:
-                self._key_cache.clear()
-            self._key_cache[token] = (now + KEY_CACHE_S, principal)
-        else:
-            principal = hit[1]
+        principal = await self._key_cache.get(token)
         if principal is None:
             raise ApiError(401, "invalid or revoked API key", code="invalid_api_key")
         if principal.status == "suspended":
@@ -145,7 +149,13 @@ class Governor:
 
     def forget(self, token: str) -> None:
         """Drop a cached key lookup (after its requester's standing changed)."""
-        self._key_cache.pop(token, None)
+        self._key_cache.invalidate(token)
+
+    def _servable_now(self, filing: str) -> tuple[bool, str]:
+        try:
+            return self.ports.serving.is_servable(filing)
+        except GovloopError as exc:
+            return False, exc.diagnostics()
 
     async def served(self, name: str) -> ServedModel:
         """The served model ``name`` if its filing is approved now, else an error with why."""
@@ -154,20 +164,12 @@ class Governor:
             raise ApiError(
                 404, f"model {name!r} is not served here", code="model_not_found", param="model"
             )
-        now = time.monotonic()
-        hit = self._serving_cache.get(model.filing)
-        if hit is None or hit[0] < now:
-            try:
-                ok, reason = await asyncio.to_thread(self.ports.serving.is_servable, model.filing)
-            except GovloopError as exc:
-                ok, reason = False, exc.diagnostics()
-            hit = (now + self.config.serving_cache_s, ok, reason)
-            self._serving_cache[model.filing] = hit
-        if not hit[1]:
-            code = next((w for w in ("suspended", "revoked") if w in hit[2]), "not_approved")
+        ok, reason = await self._serving_cache.get(model.filing)
+        if not ok:
+            code = next((w for w in ("suspended", "revoked") if w in reason), "not_approved")
             raise ApiError(
                 403,
-                f"model {name!r} is not served: filing {model.filing!r}: {hit[2]}",
+                f"model {name!r} is not served: filing {model.filing!r}: {reason}",
                 type="permission_error",
                 code=f"model_{code}",
                 param="model",
@@ -206,7 +208,8 @@ class Governor:
             verdict=verdict,
             text=text,
         )
-        self._key_cache = {k: v for k, v in self._key_cache.items() if v[1] != ctx.principal}
+        if outcome.action in ("throttle", "suspend"):
+            self._key_cache = TTLCache(self.keys.authenticate, ttl=KEY_CACHE_S)
         notice = outcome.notice(self.config.violations)
         risks = ", ".join(verdict.risks) or "policy"
         raise ApiError(
@@ -265,16 +268,6 @@ class Governor:
         )
         try:
             await self.ports.recorder.append(record)
-            await self._deliveries.submit(
-                Delivery(
-                    ctx.principal.key_id,
-                    ctx.principal.requester,
-                    m.name,
-                    produce_id,
-                    media_type,
-                    ctx.unlabeled,
-                )
-            )
         except Exception as exc:  # any failure: the content must not be delivered
             raise ApiError(
                 503,
@@ -282,6 +275,20 @@ class Governor:
                 type="server_error",
                 code="ledger_unavailable",
             ) from exc
+        # The delivery log is written behind the answer (batched; flushed on shutdown): the
+        # ledger entry just committed already holds the ProduceID, the requester's pseudonym
+        # and the unlabeled flag, so the durable record exists before delivery.
+        fut = self._deliveries.post(
+            Delivery(
+                ctx.principal.key_id,
+                ctx.principal.requester,
+                m.name,
+                produce_id,
+                media_type,
+                ctx.unlabeled,
+            )
+        )
+        fut.add_done_callback(_log_failure)
 
     # -- generation ------------------------------------------------------------------------
     def text_backend(self, model: ServedModel) -> TextBackend:

@@ -191,6 +191,16 @@ class LedgerRecorder:
         self.ledger = ledger
         self.settings = settings
         self._batch: GroupCommit[OutputRecord, str] = GroupCommit(self._write)
+        self._pseudonyms: dict[str, str] = {}
+
+    def pseudonym(self, requester: str) -> str:
+        """The ledger's keyed pseudonym of ``requester`` (memoised: the secret is read once)."""
+        found = self._pseudonyms.get(requester)
+        if found is None:
+            if len(self._pseudonyms) > 100_000:
+                self._pseudonyms.clear()
+            found = self._pseudonyms[requester] = self.ledger.pseudonym(requester)
+        return found
 
     def entry(self, r: OutputRecord) -> LedgerEntry:
         """The ledger entry for one delivered output."""
@@ -209,7 +219,7 @@ class LedgerRecorder:
             model=r.model,
             model_version=r.model_version,
             provider_code=self.settings.provider_code,
-            requester=self.ledger.pseudonym(r.requester) if r.requester else None,
+            requester=self.pseudonym(r.requester) if r.requester else None,
             label=r.label,
             watermark=r.watermark,
             extra={

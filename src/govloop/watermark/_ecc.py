@@ -13,6 +13,7 @@ they are the same on every machine and every numpy version.
 from __future__ import annotations
 
 import hashlib
+import math
 
 import numpy as np
 from numpy.typing import NDArray
@@ -144,3 +145,20 @@ def keyed_permutation(subkey: bytes, label: str, n: int) -> NDArray[np.int64]:
     """A keyed pseudo-random permutation of ``range(n)`` (sort by 64-bit keyed values)."""
     raw = np.frombuffer(_stream(subkey, label, 8 * n), dtype=">u8")
     return np.argsort(raw, kind="stable").astype(np.int64)
+
+
+BENTKUS_C = 1.0 / (4.0 * 0.5 * math.erfc(1.0))
+"""1 / (4 P(N(0,1) >= sqrt 2)) = 3.178: Bentkus and Dzindzalieta's constant (see tail_bound)."""
+
+
+def tail_bound(z: float) -> float:
+    """Bound on P(Z >= z) for Z = sum e_k a_k / sqrt(sum a_k**2), fair random signs, fixed a_k.
+
+    Both Hoeffding's bound exp(-z**2 / 2) and Bentkus and Dzindzalieta's (Bernoulli 21(2), 2015)
+    c * P(N(0, 1) >= z) with c = 3.178 hold for every choice of a_k; the smaller is returned.
+    This is what makes the watermark presence tests exact whatever the content.
+    """
+    if z <= 0:
+        return 1.0
+    gauss = 0.5 * math.erfc(z / math.sqrt(2.0))
+    return min(1.0, math.exp(-0.5 * z * z), BENTKUS_C * gauss)

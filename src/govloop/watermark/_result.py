@@ -25,7 +25,7 @@ class WatermarkResult:
     """Outcome of one watermark detection."""
 
     detected: bool
-    """True when the keyed presence test rejects "no watermark" at the scheme's false-positive rate."""
+    """True when the keyed presence test rejects "no watermark" at the scheme's FPR bound."""
     p_value: float
     """P-value of the presence test under the null hypothesis (no watermark with this key)."""
     payload: int | None

@@ -5,9 +5,9 @@ and, for every cyclic shift ``s`` of the tile (TILE**2 of them), computes
 
     z(s) = sum_k e_k a_k(s) / sqrt(sum_k a_k(s)**2)
 
-over the sync chips ``k``, where ``a_k(s)`` is the matched-filter output at chip ``k`` and ``e_k`` the
-keyed chip sign. For content not marked with this key the signs are independent fair coin flips
-given the image, so for every shift and every image, whatever its content,
+over the sync chips ``k``, where ``a_k(s)`` is the matched-filter output at chip ``k`` and
+``e_k`` the keyed chip sign. For content not marked with this key the signs are independent
+fair coin flips given the image, so for every shift and every image, whatever its content,
 ``P(z(s) >= t) <= min(exp(-t**2 / 2), 3.18 * P(N(0,1) >= t))`` (Hoeffding; Bentkus and
 Dzindzalieta 2015). A weighted union (Bonferroni) bound over the TILE**2 shifts and the scale
 hypotheses (half of alpha for the unscaled one, the other half split over up to nine scale
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from govloop.watermark._ecc import coded_length, decode_payload
+from govloop.watermark._ecc import coded_length, decode_payload, tail_bound
 from govloop.watermark._keys import WatermarkKey
 from govloop.watermark._result import WatermarkResult
 from govloop.watermark.image._io import Float, luma, resize, to_planes
@@ -85,7 +85,7 @@ def fold(res: Float) -> Float:
     ph, pw = -(-h // TILE) * TILE, -(-w // TILE) * TILE
     padded = np.zeros((ph, pw))
     padded[:h, :w] = res
-    return padded.reshape(ph // TILE, TILE, pw // TILE, TILE).sum(axis=(0, 2))
+    return np.asarray(padded.reshape(ph // TILE, TILE, pw // TILE, TILE).sum(axis=(0, 2)))
 
 
 def _matched(folded: Float) -> Float:
@@ -160,23 +160,6 @@ def period_candidates(res: Float, count: int = N_SCALE_HYPOTHESES - 1) -> list[f
 
 
 _LATTICE = [(m, n) for m in range(0, 3) for n in range(-2, 3) if m > 0 or n > 0]
-
-
-BENTKUS_C = 1.0 / (4.0 * 0.5 * math.erfc(1.0))
-"""1 / (4 P(N(0,1) >= sqrt 2)) = 3.178: Bentkus and Dzindzalieta's constant (see tail_bound)."""
-
-
-def tail_bound(z: float) -> float:
-    """Bound on P(z(s) >= z) for one shift of unmarked content, whatever the image.
-
-    With fair random signs e_k and fixed a_k, sum e_k a_k / sqrt(sum a_k**2) obeys both
-    Hoeffding's bound exp(-z**2 / 2) and Bentkus and Dzindzalieta's (Bernoulli 21(2), 2015)
-    c * P(N(0, 1) >= z) with c = 3.178; the smaller of the two is returned.
-    """
-    if z <= 0:
-        return 1.0
-    gauss = 0.5 * math.erfc(z / math.sqrt(2.0))
-    return min(1.0, math.exp(-0.5 * z * z), BENTKUS_C * gauss)
 
 
 def _p_value(z: float, weight: float) -> float:

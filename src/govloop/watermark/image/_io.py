@@ -43,7 +43,9 @@ def to_planes(image: Image.Image | NDArray[np.uint8]) -> Planes:
     if arr.ndim == 2:
         arr = arr[:, :, None]
     if arr.ndim != 3 or arr.shape[2] not in (1, 3, 4):
-        raise FormatError(f"unsupported image array shape {arr.shape}; expected HxW, HxWx3 or HxWx4")
+        raise FormatError(
+            f"unsupported image array shape {arr.shape}; expected HxW, HxWx3 or HxWx4"
+        )
     alpha = arr[:, :, 3].astype(np.uint8) if arr.shape[2] == 4 else None
     colour = arr[:, :, :3] if arr.shape[2] == 4 else arr
     return Planes(colour.astype(np.float64), alpha, as_pil)
@@ -90,7 +92,7 @@ def load_image(data: bytes, *, filename: str = "") -> Image.Image:
         img = Image.open(io.BytesIO(data))
         img.load()
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise FormatError(f"{name}: cannot decode image ({exc})") from exc
+        raise FormatError(f"{name}: not a decodable image ({type(exc).__name__})") from exc
     except Image.DecompressionBombError as exc:
         raise FormatError(f"{name}: image too large ({exc})") from exc
     return img
@@ -109,7 +111,7 @@ def save_image(image: Image.Image, *, filename: str) -> bytes:
         if image.mode == "RGBA":
             image = image.convert("RGB")
     try:
-        image.save(buf, format=fmt, **params)  # type: ignore[arg-type]
+        image.save(buf, format=fmt, **params)
     except (OSError, ValueError, KeyError) as exc:
         raise FormatError(f"{filename}: cannot encode image as {fmt} ({exc})") from exc
     return buf.getvalue()

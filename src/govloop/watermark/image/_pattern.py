@@ -33,7 +33,7 @@ N_SYNC = 256
 ALPHA = 1e-6
 """Nominal false-positive bound of the presence test (per image and key)."""
 N_SCALE_HYPOTHESES = 10
-"""Scale hypotheses the detector may test (1 direct + 9 from the autocorrelation), Bonferroni-counted."""
+"""Scale hypotheses the detector may test (1 direct + 9 from the autocorrelation)."""
 
 Float = NDArray[np.float64]
 
@@ -116,7 +116,8 @@ def _gauss_spectrum(sigma: float) -> Float:
 @lru_cache(maxsize=1)
 def matched_spectrum() -> NDArray[np.complex128]:
     """Spectrum of the detector's per-chip matched filter (bump, lightly high-passed)."""
-    return np.conj(bump_spectrum()) * (1.0 - _gauss_spectrum(MATCH_HIGHPASS))
+    out = np.conj(bump_spectrum()) * (1.0 - _gauss_spectrum(MATCH_HIGHPASS))
+    return np.asarray(out, dtype=np.complex128)
 
 
 def working_shape(height: int, width: int) -> tuple[int, int]:

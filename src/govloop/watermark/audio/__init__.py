@@ -1,0 +1,17 @@
+"""Keyed spread-spectrum audio watermark with a 32-bit payload and an exact presence test."""
+
+from govloop.watermark.audio._codec import detect_audio, embed_audio, snr_db
+from govloop.watermark.audio._io import encode_mp3, read_audio, write_audio
+from govloop.watermark.audio._scheme import ALPHA, PAYLOAD_BITS, SCHEME
+
+__all__ = [
+    "ALPHA",
+    "PAYLOAD_BITS",
+    "SCHEME",
+    "detect_audio",
+    "embed_audio",
+    "encode_mp3",
+    "read_audio",
+    "snr_db",
+    "write_audio",
+]

@@ -1,0 +1,171 @@
+"""Embedding and detecting the audio watermark (see :mod:`._scheme` for the design)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from govloop.errors import WatermarkError
+from govloop.watermark._ecc import coded_length, decode_payload, encode_payload, tail_bound
+from govloop.watermark._keys import WatermarkKey
+from govloop.watermark._result import WatermarkResult
+from govloop.watermark.audio._scheme import (
+    ALPHA,
+    BINS_PER_BAND,
+    FIRST_BIN,
+    FRAMES_PER_SLOT,
+    HOP,
+    N_BANDS,
+    N_PHASES,
+    N_SLOTS,
+    N_TESTS,
+    PAYLOAD_BITS,
+    PERIOD_FRAMES,
+    RATE,
+    SCHEME,
+    STRENGTH,
+    Float,
+    chip_code,
+    chip_values,
+    frames,
+    from_working,
+    overlap_add,
+    to_working,
+)
+
+MIN_SECONDS = 1.0
+TIME_SMOOTH = 13
+NOISE_PERCENTILE = 20.0
+NOISE_FACTOR = 4.0
+"""Frames in the moving average removed from each band (the notes' envelopes)."""
+LAST_BIN = FIRST_BIN + N_BANDS * BINS_PER_BAND
+
+
+def _check(samples: Float, rate: int) -> Float:
+    x = np.asarray(samples, dtype=np.float64)
+    if x.ndim not in (1, 2) or x.size == 0:
+        raise WatermarkError(
+            f"audio must be a 1-D or 2-D (samples x channels) array, got {x.shape}"
+        )
+    if not 8000 <= rate <= 192000:
+        raise WatermarkError(f"unsupported sample rate {rate} Hz (8-192 kHz)")
+    if not np.all(np.isfinite(x)):
+        raise WatermarkError("audio contains NaN or infinite samples")
+    return x
+
+
+def snr_db(original: Float, marked: Float) -> float:
+    """Signal-to-noise ratio (dB) of ``marked`` against ``original``."""
+    o = np.asarray(original, dtype=np.float64)
+    noise = float(np.sum((np.asarray(marked, dtype=np.float64) - o) ** 2))
+    return math.inf if noise == 0 else 10.0 * math.log10(float(np.sum(o * o)) / noise)
+
+
+def embed_audio(samples: Float, rate: int, *, key: WatermarkKey, payload: int) -> Float:
+    """Embed a 32-bit ``payload`` under ``key`` into float samples (n or n x channels)."""
+    if not 0 <= payload < (1 << PAYLOAD_BITS):
+        raise WatermarkError(f"audio payload {payload:#x} does not fit in {PAYLOAD_BITS} bits")
+    x = _check(samples, rate)
+    if x.shape[0] < MIN_SECONDS * rate:
+        raise WatermarkError(f"audio is {x.shape[0] / rate:.2f} s; need >= {MIN_SECONDS} s")
+    work = to_working(x, rate)
+    spec = frames(work)
+    chips = chip_values(key.derive(SCHEME), encode_payload(payload, PAYLOAD_BITS))
+    slot = (np.arange(spec.shape[0]) // FRAMES_PER_SLOT) % N_SLOTS
+    gain = np.zeros(spec.shape)
+    per_band = np.repeat(chips, BINS_PER_BAND, axis=0)  # bins x slots
+    gain[:, FIRST_BIN:LAST_BIN] = STRENGTH * per_band[:, slot].T
+    mark = from_working(overlap_add(spec * gain, len(work)), rate, x.shape[0])
+    out = x + (mark[:, None] if x.ndim == 2 else mark)
+    peak = float(np.max(np.abs(out)))
+    if peak > 1.0 >= float(np.max(np.abs(x))):
+        out = np.clip(out, -1.0, 1.0)
+    return np.asarray(out, dtype=np.float64)
+
+
+def _features(work: Float, offset: int) -> Float:
+    """Per-band, per-frame log-magnitude with the spectral envelope removed (bands x frames)."""
+    from scipy.ndimage import uniform_filter1d
+
+    spec = frames(work, offset)
+    if spec.shape[0] == 0:
+        return np.zeros((N_BANDS, 0))
+    mag = np.abs(spec[:, FIRST_BIN - 8 : LAST_BIN + 8])
+    floor = 1e-4 * float(np.mean(mag)) + 1e-12
+    logm = np.log(mag + floor)
+    detail = (logm - uniform_filter1d(logm, 9, axis=1, mode="nearest"))[:, 8:-8]
+    # Bins near the noise floor carry no usable mark: weight each by its power over the floor.
+    power = mag[:, 8:-8] ** 2
+    noise = np.percentile(power, NOISE_PERCENTILE, axis=1, keepdims=True) * NOISE_FACTOR
+    detail = detail * (power / (power + noise + 1e-30))
+    bands = detail.reshape(detail.shape[0], N_BANDS, BINS_PER_BAND).sum(axis=2).T
+    bands = bands - uniform_filter1d(bands, TIME_SMOOTH, axis=1, mode="nearest")
+    scale = np.median(np.abs(bands), axis=1, keepdims=True) * 1.4826 + 1e-9
+    return np.asarray(np.clip(bands / scale, -3.0, 3.0), dtype=np.float64)
+
+
+def _folded(feat: Float) -> Float:
+    """Sum over each slot's frames, folded modulo the period (bands x PERIOD_FRAMES)."""
+    n = feat.shape[1] - FRAMES_PER_SLOT + 1
+    out = np.zeros((N_BANDS, PERIOD_FRAMES))
+    if n <= 0:
+        return out
+    slot_sum = np.zeros((N_BANDS, n))
+    for i in range(FRAMES_PER_SLOT):
+        slot_sum += feat[:, i : i + n]
+    for start in range(0, n, PERIOD_FRAMES):
+        block = slot_sum[:, start : start + PERIOD_FRAMES]
+        out[:, : block.shape[1]] += block
+    return out
+
+
+def _chip_matrix(folded: Float, tau: int) -> Float:
+    """Chip observations (bands x slots) if slot 0 starts at folded frame ``tau``."""
+    cols = (tau + FRAMES_PER_SLOT * np.arange(N_SLOTS)) % PERIOD_FRAMES
+    return folded[:, cols]
+
+
+def detect_audio(samples: Float, rate: int, *, key: WatermarkKey) -> WatermarkResult:
+    """Test audio for the watermark of ``key`` and decode its 32-bit payload if present."""
+    x = _check(samples, rate)
+    work = to_working(x, rate)
+    subkey = key.derive(SCHEME)
+    code = chip_code(subkey)
+    e = code.signs[code.sync_idx]
+    best = (-math.inf, 0, 0)
+    best_obs = np.zeros((N_BANDS, N_SLOTS))
+    for phase in range(N_PHASES):
+        folded = _folded(_features(work, phase * HOP // N_PHASES))
+        for tau in range(PERIOD_FRAMES):
+            a = _chip_matrix(folded, tau).reshape(-1)[code.sync_idx]
+            den = math.sqrt(float(np.dot(a, a)))
+            z = float(np.dot(e, a)) / den if den > 0 else 0.0
+            if z > best[0]:
+                best = (z, phase, tau)
+                best_obs = _chip_matrix(folded, tau)
+    z, phase, tau = best
+    p = float(min(1.0, N_TESTS * tail_bound(z)))
+    detected = p <= ALPHA
+    payload = None
+    if detected:
+        obs = best_obs.reshape(-1)
+        soft_chips = obs[code.payload_idx] * code.signs[code.payload_idx]
+        soft = np.bincount(code.symbol_of, weights=soft_chips, minlength=coded_length(PAYLOAD_BITS))
+        payload = decode_payload(soft.astype(np.float64), PAYLOAD_BITS)
+    seconds = len(work) / RATE
+    return WatermarkResult(
+        detected=detected,
+        p_value=p,
+        payload=payload,
+        payload_bits=PAYLOAD_BITS,
+        scheme=SCHEME,
+        key_id=key.key_id,
+        details={
+            "z": round(z, 3),
+            "alpha": ALPHA,
+            "frame_offset": tau,
+            "phase": phase,
+            "seconds": round(seconds, 2),
+        },
+    )

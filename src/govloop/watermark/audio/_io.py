@@ -1,0 +1,105 @@
+"""Audio files: WAV/FLAC/OGG through soundfile, MP3 through PyAV (the ``media`` extra)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from govloop.errors import FormatError, missing_extra
+
+Float = NDArray[np.float64]
+
+
+def _is_mp3(data: bytes, filename: str) -> bool:
+    if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
+        return True
+    return filename.lower().endswith(".mp3")
+
+
+def read_audio(data: bytes, *, filename: str = "") -> tuple[Float, int]:
+    """Decode audio bytes to float samples (frames x channels) in [-1, 1] and the sample rate."""
+    name = filename or "<audio>"
+    if _is_mp3(data, filename):
+        return _decode_av(data, name)
+    import soundfile as sf
+
+    try:
+        samples, rate = sf.read(io.BytesIO(data), dtype="float64", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError, ValueError, TypeError) as exc:
+        raise FormatError(f"{name}: cannot decode audio ({exc})") from exc
+    if samples.shape[0] == 0:
+        raise FormatError(f"{name}: audio file holds no samples")
+    return np.asarray(samples, dtype=np.float64), int(rate)
+
+
+def write_audio(samples: Float, rate: int, *, filename: str, subtype: str | None = None) -> bytes:
+    """Encode samples in the container the file name asks for (WAV when unknown; MP3 via PyAV)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "wav"
+    if ext == "mp3":
+        return encode_mp3(samples, rate)
+    import soundfile as sf
+
+    fmt = {"wav": "WAV", "flac": "FLAC", "ogg": "OGG"}.get(ext, "WAV")
+    buf = io.BytesIO()
+    try:
+        sf.write(buf, np.clip(samples, -1.0, 1.0), rate, format=fmt, subtype=subtype)
+    except (sf.LibsndfileError, RuntimeError, ValueError, TypeError) as exc:
+        raise FormatError(f"{filename}: cannot encode audio as {fmt} ({exc})") from exc
+    return buf.getvalue()
+
+
+def _av() -> Any:
+    try:
+        import av
+    except ImportError as exc:
+        raise missing_extra("av", "media") from exc
+    return av
+
+
+def _decode_av(data: bytes, name: str) -> tuple[Float, int]:
+    av = _av()
+    chunks: list[Float] = []
+    rate = 0
+    try:
+        with av.open(io.BytesIO(data), mode="r") as container:
+            stream = container.streams.audio[0]
+            for frame in container.decode(stream):
+                arr = frame.to_ndarray()
+                rate = frame.sample_rate
+                if frame.format.is_planar:
+                    arr = arr.T
+                else:
+                    arr = arr.reshape(-1, len(frame.layout.channels))
+                if arr.dtype.kind == "i":
+                    arr = arr / float(np.iinfo(arr.dtype).max)
+                chunks.append(np.asarray(arr, dtype=np.float64))
+    except (av.error.FFmpegError, IndexError, ValueError) as exc:
+        raise FormatError(f"{name}: cannot decode audio ({exc})") from exc
+    if not chunks:
+        raise FormatError(f"{name}: audio file holds no samples")
+    return np.concatenate(chunks, axis=0), int(rate)
+
+
+def encode_mp3(samples: Float, rate: int, *, bitrate: int = 128_000) -> bytes:
+    """Encode float samples as MP3 (libmp3lame inside PyAV)."""
+    av = _av()
+    x = np.asarray(samples, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[:, None]
+    layout = "mono" if x.shape[1] == 1 else "stereo"
+    buf = io.BytesIO()
+    with av.open(buf, mode="w", format="mp3") as container:
+        stream = container.add_stream("libmp3lame", rate=rate)
+        stream.bit_rate = bitrate
+        stream.layout = layout
+        pcm = (np.clip(x[:, :2], -1, 1) * 32767).astype(np.int16)
+        frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout=layout)
+        frame.sample_rate = rate
+        for packet in stream.encode(frame):
+            container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return buf.getvalue()

@@ -1,0 +1,137 @@
+"""Keyed spread-spectrum audio watermark in the STFT magnitudes below 4 kHz.
+
+Working domain: mono, 16 kHz (so resampling to 16 kHz keeps every chip), STFT with a 1024-point
+Hann window and a hop of 256. A chip is a band of :data:`BINS_PER_BAND` bins (62.5 Hz) times a
+*slot* of :data:`FRAMES_PER_SLOT` frames (64 ms); :data:`N_BANDS` bands from 250 Hz to 3.75 kHz
+and :data:`N_SLOTS` slots form one period (2.05 s) that repeats for the whole signal, so a clip
+that starts anywhere still holds whole periods up to a shift.
+
+Embedding multiplies each STFT coefficient by ``1 + STRENGTH * chip`` (the mark follows the
+host's spectrum, which keeps it under the music); detection correlates the log-magnitude, with
+its spectral envelope removed, against the keyed chips. Sync chips carry only keyed signs (the
+presence test and the time alignment); payload chips carry a keyed sign times a symbol of the
+convolutionally encoded payload.
+
+Presence test: for each of the :data:`N_SLOTS` * FRAMES_PER_SLOT cyclic frame offsets and both
+half-hop sample phases, ``z = sum e_k a_k / sqrt(sum a_k**2)`` over the sync chips; with the keyed
+signs fair coins given the audio, ``P(z >= t) <= tail_bound(t)`` for any audio, and a Bonferroni
+bound over the offsets gives the p-value; ``detected`` means ``p <= ALPHA``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+from govloop.watermark._ecc import coded_length, keyed_permutation, spreading_signs
+
+SCHEME = "govloop-audio-v1"
+PAYLOAD_BITS = 32
+RATE = 16000
+NFFT = 1024
+HOP = 256
+FRAMES_PER_SLOT = 4
+N_SLOTS = 32
+PERIOD_FRAMES = N_SLOTS * FRAMES_PER_SLOT
+FIRST_BIN = 16
+BINS_PER_BAND = 4
+N_BANDS = 56
+N_CHIPS = N_BANDS * N_SLOTS
+N_SYNC = 448
+STRENGTH = 0.15
+ALPHA = 1e-6
+N_PHASES = 2
+N_TESTS = PERIOD_FRAMES * N_PHASES
+
+Float = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ChipCode:
+    """Keyed chip layout: sync chips, signs and the payload symbol of each payload chip."""
+
+    sync_idx: NDArray[np.int64]
+    payload_idx: NDArray[np.int64]
+    signs: Float
+    symbol_of: NDArray[np.int64]
+
+
+@lru_cache(maxsize=32)
+def chip_code(subkey: bytes) -> ChipCode:
+    """Chip layout for a sub-key; chips are numbered band * N_SLOTS + slot."""
+    perm = keyed_permutation(subkey, "audio-chips", N_CHIPS)
+    payload_idx = perm[N_SYNC:]
+    symbol_of = keyed_permutation(subkey, "audio-symbols", len(payload_idx)) % coded_length(
+        PAYLOAD_BITS
+    )
+    signs = spreading_signs(subkey, "audio-signs", N_CHIPS)
+    return ChipCode(np.sort(perm[:N_SYNC]), payload_idx, signs, symbol_of)
+
+
+def chip_values(subkey: bytes, symbols: NDArray[np.int8]) -> Float:
+    """Chip values (+-1) as an N_BANDS x N_SLOTS array."""
+    code = chip_code(subkey)
+    values = code.signs.copy()
+    values[code.payload_idx] *= symbols[code.symbol_of].astype(np.float64)
+    return values.reshape(N_BANDS, N_SLOTS)
+
+
+@lru_cache(maxsize=1)
+def window() -> Float:
+    """Periodic Hann window of NFFT samples."""
+    n = np.arange(NFFT)
+    return np.asarray(0.5 - 0.5 * np.cos(2 * np.pi * n / NFFT), dtype=np.float64)
+
+
+def frames(x: Float, offset: int = 0) -> NDArray[np.complex128]:
+    """STFT (frames x bins) of ``x`` starting at sample ``offset``."""
+    x = x[offset:]
+    n = max(0, 1 + (len(x) - NFFT) // HOP)
+    if n == 0:
+        return np.zeros((0, NFFT // 2 + 1), dtype=np.complex128)
+    idx = np.arange(NFFT)[None, :] + HOP * np.arange(n)[:, None]
+    return np.fft.rfft(x[idx] * window(), axis=1)
+
+
+def overlap_add(spec: NDArray[np.complex128], length: int) -> Float:
+    """Inverse of :func:`frames` (weighted overlap-add, same window)."""
+    out = np.zeros(length)
+    norm = np.zeros(length)
+    blocks = np.fft.irfft(spec, n=NFFT, axis=1) * window()
+    for i, block in enumerate(blocks):
+        s = i * HOP
+        e = min(length, s + NFFT)
+        out[s:e] += block[: e - s]
+        norm[s:e] += window()[: e - s] ** 2
+    return np.asarray(out / np.maximum(norm, 1e-3), dtype=np.float64)
+
+
+def to_working(samples: Float, rate: int) -> Float:
+    """Mono mix resampled to :data:`RATE`."""
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    mono = samples.mean(axis=1) if samples.ndim == 2 else samples
+    if rate == RATE:
+        return np.asarray(mono, dtype=np.float64)
+    g = gcd(RATE, rate)
+    return np.asarray(resample_poly(mono, RATE // g, rate // g), dtype=np.float64)
+
+
+def from_working(mark: Float, rate: int, length: int) -> Float:
+    """Resample a working-rate signal to ``rate`` and trim or pad it to ``length``."""
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    if rate != RATE:
+        g = gcd(RATE, rate)
+        mark = resample_poly(mark, rate // g, RATE // g)
+    out = np.zeros(length)
+    n = min(length, len(mark))
+    out[:n] = mark[:n]
+    return out

@@ -1,0 +1,93 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from govloop.cli.main import build_app
+
+
+@pytest.mark.db
+def test_cli_round_trip_and_offline_verification(cli: CliRunner, tmp_path: Path) -> None:
+    app = build_app()
+    content = tmp_path / "out.txt"
+    content.write_text("生成内容 generated content for the ledger", encoding="utf-8")
+    res = cli.invoke(app, ["ledger", "append", str(content), "--model", "demo", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["index"] == 0
+    cp = cli.invoke(app, ["ledger", "checkpoint"])
+    assert cp.exit_code == 0 and cp.output.startswith("govloop.local/ledger\n1\n")
+    (tmp_path / "cp.txt").write_text(cp.output, encoding="utf-8")
+    proof = cli.invoke(app, ["ledger", "proof", "0", "--json"])
+    doc = json.loads(proof.output)
+    assert set(doc) == {"leaf_index", "tree_size", "leaf_hash", "inclusion_path"}
+    (tmp_path / "p.json").write_text(proof.output)
+    key = cli.invoke(app, ["ledger", "key", "export"])
+    (tmp_path / "k.pub").write_text(key.output)
+    ok = cli.invoke(
+        app,
+        [
+            "ledger",
+            "verify-proof",
+            str(tmp_path / "p.json"),
+            "--checkpoint",
+            str(tmp_path / "cp.txt"),
+            "--key",
+            str(tmp_path / "k.pub"),
+        ],
+    )
+    assert ok.exit_code == 0 and ok.output.startswith("OK"), ok.output
+    # rotation: the old checkpoint still verifies with the old key
+    assert cli.invoke(app, ["ledger", "key", "rotate"]).exit_code == 0
+    cli.invoke(app, ["ledger", "append", str(content), "--produce-id", "X2"])
+    cons = cli.invoke(app, ["ledger", "consistency", "1", "2", "--json"])
+    assert set(json.loads(cons.output)) == {"old_size", "new_size", "consistency_path"}
+    assert cli.invoke(app, ["ledger", "verify"]).exit_code == 0
+    tr = cli.invoke(
+        app, ["trace", "-", "--json"], input="生成内容 generated content for the ledger\n"
+    )
+    assert json.loads(tr.output)["candidates"][0]["index"] == 0
+    assert cli.invoke(app, ["trace", str(content)]).exit_code == 0
+    # bad inputs: one-line errors, exit 1
+    bad_sig = cp.output.replace("\n1\n", "\n2\n")
+    (tmp_path / "bad.txt").write_text(bad_sig, encoding="utf-8")
+    for args, msg in [
+        (
+            [
+                "verify-proof",
+                str(tmp_path / "p.json"),
+                "--checkpoint",
+                str(tmp_path / "bad.txt"),
+                "--key",
+                str(tmp_path / "k.pub"),
+            ],
+            "bad signature",
+        ),
+        (
+            [
+                "verify-proof",
+                str(tmp_path / "cp.txt"),
+                "--checkpoint",
+                str(tmp_path / "cp.txt"),
+                "--key",
+                str(tmp_path / "k.pub"),
+            ],
+            "not JSON",
+        ),
+        (
+            [
+                "verify-proof",
+                str(tmp_path / "p.json"),
+                "--checkpoint",
+                str(tmp_path / "cp.txt"),
+                "--key",
+                str(tmp_path / "p.json"),
+            ],
+            "not a readable",
+        ),
+        (["proof", "99"], "no ledger entry at index 99"),
+        (["append", str(tmp_path / "missing.txt")], "cannot read"),
+    ]:
+        res = cli.invoke(app, ["ledger", *args])
+        assert res.exit_code == 1, (args, res.output)
+        assert msg in res.output and "Traceback" not in res.output

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import soundfile as sf
+from scipy.signal import resample_poly
+
+from govloop.errors import FormatError, WatermarkError
+from govloop.watermark import WatermarkKey
+from govloop.watermark.audio import (
+    detect_audio,
+    embed_audio,
+    encode_mp3,
+    read_audio,
+    snr_db,
+    write_audio,
+)
+
+from ._signals import music
+
+KEY = WatermarkKey(bytes(range(32)))
+PAYLOAD = 0xDEADBEEF
+RATE = 44100
+
+
+@pytest.fixture(scope="module")
+def host() -> np.ndarray:
+    return music(12.0, RATE, seed=1)
+
+
+@pytest.fixture(scope="module")
+def marked(host: np.ndarray) -> np.ndarray:
+    return embed_audio(host, RATE, key=KEY, payload=PAYLOAD)
+
+
+def test_marked_signal_snr_is_reported_and_high(host, marked):
+    assert snr_db(host, marked) >= 17.0
+
+
+def test_detects_and_decodes(marked):
+    res = detect_audio(marked, RATE, key=KEY)
+    assert res.detected and res.p_value <= 1e-6
+    assert res.payload == PAYLOAD
+
+
+def test_survives_mp3_128k(marked):
+    samples, rate = read_audio(encode_mp3(marked, RATE, bitrate=128_000), filename="x.mp3")
+    res = detect_audio(samples, rate, key=KEY)
+    assert res.detected and res.payload == PAYLOAD
+
+
+def test_survives_resampling_to_16k(marked):
+    res = detect_audio(resample_poly(marked, 160, 441), 16000, key=KEY)
+    assert res.detected and res.payload == PAYLOAD
+
+
+def test_survives_cut_start(marked):
+    res = detect_audio(marked[RATE // 3 + 17 :], RATE, key=KEY)
+    assert res.detected and res.payload == PAYLOAD
+
+
+def test_white_noise_20db_presence(marked):
+    """Known limit: at 20 dB SNR white noise the 12 s sparse test tune keeps a weaker mark."""
+    rng = np.random.default_rng(3)
+    noisy = marked + rng.normal(0, np.sqrt(np.mean(marked**2) / 100), marked.shape)
+    res = detect_audio(noisy, RATE, key=KEY)
+    clean = detect_audio(marked, RATE, key=KEY)
+    assert res.details["z"] > 3.0  # well above the null (the max over offsets is ~3)
+    assert res.details["z"] < clean.details["z"]
+
+
+def test_unmarked_and_wrong_key_not_detected(host, marked):
+    assert not detect_audio(host, RATE, key=KEY).detected
+    res = detect_audio(marked, RATE, key=WatermarkKey(b"\x02" * 32))
+    assert not res.detected and res.payload is None
+
+
+def test_null_calibration_random_keys(host):
+    rng = np.random.default_rng(4)
+    ps = [
+        detect_audio(host[: RATE * 4], RATE, key=WatermarkKey(rng.bytes(32))).p_value
+        for _ in range(6)
+    ]
+    assert min(ps) > 1e-6
+
+
+def test_stereo_16k_and_48k_round_trip():
+    for rate in (16000, 48000):
+        x = music(10.0, rate, seed=2, stereo=True)
+        y = embed_audio(x, rate, key=KEY, payload=0x12345678)
+        assert y.shape == x.shape
+        res = detect_audio(y, rate, key=KEY)
+        assert res.detected and res.payload == 0x12345678
+
+
+def test_wav_file_round_trip(marked):
+    data = write_audio(marked, RATE, filename="m.wav", subtype="PCM_16")
+    samples, rate = read_audio(data, filename="m.wav")
+    res = detect_audio(samples, rate, key=KEY)
+    assert rate == RATE and res.payload == PAYLOAD
+
+
+def test_errors():
+    with pytest.raises(WatermarkError, match="32 bits"):
+        embed_audio(np.zeros(RATE * 2), RATE, key=KEY, payload=1 << 32)
+    with pytest.raises(WatermarkError, match="need"):
+        embed_audio(np.zeros(100), RATE, key=KEY, payload=1)
+    with pytest.raises(FormatError, match="bad.wav"):
+        read_audio(b"RIFF\x00\x00\x00\x00WAVEjunk", filename="bad.wav")
+    buf = io.BytesIO()
+    sf.write(buf, np.zeros(1000), 8000, format="FLAC")
+    with pytest.raises(FormatError, match="cut.flac"):
+        read_audio(buf.getvalue()[:40], filename="cut.flac")
