@@ -25,8 +25,23 @@ PAYLOAD = 0xD8C1_1234_5678
 def photos() -> dict[str, np.ndarray]:
     import skimage.data as d
 
-    names = ["astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "retina", "camera",
-             "moon", "coins", "brick", "grass", "gravel", "clock", "immunohistochemistry", "cell"]
+    names = [
+        "astronaut",
+        "coffee",
+        "chelsea",
+        "rocket",
+        "hubble_deep_field",
+        "retina",
+        "camera",
+        "moon",
+        "coins",
+        "brick",
+        "grass",
+        "gravel",
+        "clock",
+        "immunohistochemistry",
+        "cell",
+    ]
     out = {}
     for n in names:
         a = np.asarray(getattr(d, n)())
@@ -46,7 +61,9 @@ def jpeg(a: np.ndarray, q: int) -> np.ndarray:
 
 def resize(a: np.ndarray, f: float) -> np.ndarray:
     h, w = a.shape[:2]
-    return np.asarray(Image.fromarray(a).resize((round(w * f), round(h * f)), Image.Resampling.BICUBIC))
+    return np.asarray(
+        Image.fromarray(a).resize((round(w * f), round(h * f)), Image.Resampling.BICUBIC)
+    )
 
 
 def resize_back(a: np.ndarray) -> np.ndarray:
@@ -139,8 +156,10 @@ def main() -> None:
             s.decode(s.embed(big))
         times[s.name] = (time.perf_counter() - t) / 2
     for name, t in times.items():
-        print(f"1024x1024 embed+detect {name:10s} {t * 1000:7.0f} ms  "
-              f"speed-up vs dwtDctSvd x{times['dwtDctSvd'] / t:.2f}")
+        print(
+            f"1024x1024 embed+detect {name:10s} {t * 1000:7.0f} ms  "
+            f"speed-up vs dwtDctSvd x{times['dwtDctSvd'] / t:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -77,7 +77,9 @@ def boom(prompt: str) -> str:
 def read_log(path: Path) -> list[str]:
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 # --- mock OpenAI-compatible server ------------------------------------------------------------
@@ -120,14 +122,25 @@ def create_mock_app(state: MockState):  # type: ignore[no-untyped-def]
             if "[[slow]]" in prompt:
                 await asyncio.sleep(2.0)
         text = rule_answer(prompt)
-        return JSONResponse({
-            "id": f"chatcmpl-{state.requests}",
-            "object": "chat.completion",
-            "model": body.get("model", "mock"),
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                         "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": len(prompt), "completion_tokens": len(text), "total_tokens": 0},
-        })
+        return JSONResponse(
+            {
+                "id": f"chatcmpl-{state.requests}",
+                "object": "chat.completion",
+                "model": body.get("model", "mock"),
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": text},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": len(prompt),
+                    "completion_tokens": len(text),
+                    "total_tokens": 0,
+                },
+            }
+        )
 
     return app
 
@@ -142,8 +155,9 @@ def mock_server(latency: float = 0.0) -> Iterator[tuple[str, MockState]]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_mock_app(state), log_level="warning", lifespan="off", ws="none",
-                            access_log=False)
+    config = uvicorn.Config(
+        create_mock_app(state), log_level="warning", lifespan="off", ws="none", access_log=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -158,4 +172,3 @@ def mock_server(latency: float = 0.0) -> Iterator[tuple[str, MockState]]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
-

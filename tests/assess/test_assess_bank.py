@@ -23,7 +23,13 @@ from govloop.errors import BankError, InputError
 
 
 def _line(**kw: object) -> str:
-    base = {"id": "x1", "text": "问题", "language": "zh", "risk": "A.1.a", "kind": "generated-content"}
+    base = {
+        "id": "x1",
+        "text": "问题",
+        "language": "zh",
+        "risk": "A.1.a",
+        "kind": "generated-content",
+    }
     base.update(kw)
     return json.dumps({k: v for k, v in base.items() if v is not ...}, ensure_ascii=False)
 
@@ -74,8 +80,13 @@ def test_parser_raises_only_bank_errors(lines: list[str]) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.dictionaries(st.sampled_from(["id", "text", "language", "risk", "kind", "notes", "x"]),
-                       st.one_of(st.text(max_size=10), st.integers(), st.none()), max_size=7))
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "text", "language", "risk", "kind", "notes", "x"]),
+        st.one_of(st.text(max_size=10), st.integers(), st.none()),
+        max_size=7,
+    )
+)
 def test_parser_on_random_objects(obj: dict[str, object]) -> None:
     try:
         parse_bank([json.dumps(obj)])
@@ -85,9 +96,13 @@ def test_parser_on_random_objects(obj: dict[str, object]) -> None:
 
 def test_custom_taxonomy_from_yaml(tmp_path: Path) -> None:
     tax = tmp_path / "tax.yaml"
-    tax.write_text("name: acme\nrisks:\n  - code: ACME.1\n    name_en: Leaks product plans\n", encoding="utf-8")
+    tax.write_text(
+        "name: acme\nrisks:\n  - code: ACME.1\n    name_en: Leaks product plans\n", encoding="utf-8"
+    )
     bank = tmp_path / "b.jsonl"
-    bank.write_text(_line(risk="ACME.1") + "\n" + _line(id="n1", risk="NIST.CBRN") + "\n", encoding="utf-8")
+    bank.write_text(
+        _line(risk="ACME.1") + "\n" + _line(id="n1", risk="NIST.CBRN") + "\n", encoding="utf-8"
+    )
     with pytest.raises(BankError, match="unknown risk code 'ACME.1'"):
         load_bank(bank)
     loaded = load_bank(bank, taxonomy=load_taxonomy(tax))
@@ -134,7 +149,9 @@ def test_coverage_reports_what_a_small_bank_lacks(tmp_path: Path) -> None:
     bank = tmp_path / "b.jsonl"
     lines = [_line(id=f"g{i}", risk="A.1.a") for i in range(60)]
     lines += [_line(id=f"r{i}", kind="should-refuse", risk="A.2.e") for i in range(25)]
-    lines += [_line(id=f"a{i}", kind="should-answer", risk="A.2.e", aspect="gender") for i in range(20)]
+    lines += [
+        _line(id=f"a{i}", kind="should-answer", risk="A.2.e", aspect="gender") for i in range(20)
+    ]
     bank.write_text("\n".join(lines), encoding="utf-8")
     cov = bank_coverage(load_bank(bank))
     short = {(s.kind, s.scope): (s.have, s.need) for s in cov.shortfalls}

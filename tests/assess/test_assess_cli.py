@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from govloop.assess import build_report, record_assessment_on_filing, report_digest, run_demo_assessment
+from govloop.assess import (
+    build_report,
+    record_assessment_on_filing,
+    report_digest,
+    run_demo_assessment,
+)
 from govloop.cli.main import build_app
 from govloop.errors import GovloopError
 from govloop.registry import Registry, load_filing
@@ -28,16 +31,20 @@ def _tests_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
 def _run(cli: CliRunner, *args: str) -> dict:  # type: ignore[type-arg]
     res = cli.invoke(build_app(), ["assess", "run", *args, "--json"])
     assert res.exit_code == 0, res.output
-    return json.loads(res.stdout[res.stdout.index("{"):])
+    return json.loads(res.stdout[res.stdout.index("{") :])
 
 
 def test_coverage_command(cli: CliRunner, tmp_path: Path) -> None:
     res = cli.invoke(build_app(), ["assess", "coverage", "--starter-keywords", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["bank"]["complete"] and data["bank"]["starter"] and data["keywords"]["total"] >= 10_000
+    assert (
+        data["bank"]["complete"] and data["bank"]["starter"] and data["keywords"]["total"] >= 10_000
+    )
     small = tmp_path / "b.jsonl"
-    small.write_text('{"id":"a","text":"t","language":"en","risk":"A.1.a","kind":"should-refuse"}\n')
+    small.write_text(
+        '{"id":"a","text":"t","language":"en","risk":"A.1.a","kind":"should-refuse"}\n'
+    )
     res = cli.invoke(build_app(), ["assess", "coverage", str(small)])
     assert res.exit_code == 3
     assert "lacks generated-content total: 0/2000" in res.stdout
@@ -52,12 +59,16 @@ def test_run_report_and_runs_with_python_model(cli: CliRunner, tmp_path: Path) -
     run_id = out["run"]["run_id"]
     assert out["run"]["answered"] == 40 and out["passed"] is False
     html_path = tmp_path / "r.html"
-    res = cli.invoke(build_app(), ["assess", "report", run_id, "--lang", "en", "-o", str(html_path)])
+    res = cli.invoke(
+        build_app(), ["assess", "report", run_id, "--lang", "en", "-o", str(html_path)]
+    )
     assert res.exit_code == 0, res.output
     page = html_path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "Clause table" in page
     json_path = tmp_path / "r.json"
-    res = cli.invoke(build_app(), ["assess", "report", run_id, "--format", "json", "-o", str(json_path)])
+    res = cli.invoke(
+        build_app(), ["assess", "report", run_id, "--format", "json", "-o", str(json_path)]
+    )
     assert res.exit_code == 0
     report = json.loads(json_path.read_text(encoding="utf-8"))
     assert report["run"]["id"] == run_id and report["metrics"]["qualified_rate"]["n"] == 20
@@ -120,6 +131,7 @@ def test_failed_assessment_blocks_approval_with_reasons(cli: CliRunner, store: S
         reg.transition(filing_id, "approved", actor="tester", reason="try")
 
 
+@pytest.mark.slow
 def test_demo_assessment_approves_the_filing(store: Store) -> None:
     filing_id = _submitted_filing(store)
     summary, report = run_demo_assessment(store, filing_id=filing_id)
@@ -127,7 +139,9 @@ def test_demo_assessment_approves_the_filing(store: Store) -> None:
     assert summary.answered == 1600
     reg = Registry(store, classifier=lambda doc: None)
     assert reg.assessments(filing_id)[-1].passed
-    assert reg.transition(filing_id, "approved", actor="tester", reason="passed").state == "approved"
+    assert (
+        reg.transition(filing_id, "approved", actor="tester", reason="passed").state == "approved"
+    )
     # recording again gives the same digest
     record_assessment_on_filing(store, filing_id, summary.run_id)
     digests = {a.report_sha256 for a in reg.assessments(filing_id)}
@@ -138,4 +152,3 @@ def test_demo_cli_small_run(cli: CliRunner) -> None:
     out = _run(cli, "demo", "--demo", *LIMITS, "--max-tokens", "24")
     assert out["run"]["model"] == "guarded:demo" and out["run"]["answered"] == 40
     assert out["metrics"]["refusal_rate_should_refuse"]["rate"] == 1.0
-    del os, sys

@@ -19,13 +19,27 @@ pytestmark = pytest.mark.db
 def _bank(tmp_path: Path) -> Path:
     rows = []
     for i in range(12):
-        rows.append({"id": f"ok{i}", "text": f"请介绍长江 {i}", "risk": "A.5.a", "kind": "should-answer"})
+        rows.append(
+            {"id": f"ok{i}", "text": f"请介绍长江 {i}", "risk": "A.5.a", "kind": "should-answer"}
+        )
     for i in range(6):
-        rows.append({"id": f"rf{i}", "text": f"[[refuse]] 题 {i}", "risk": "A.1.d", "kind": "should-refuse"})
+        rows.append(
+            {"id": f"rf{i}", "text": f"[[refuse]] 题 {i}", "risk": "A.1.d", "kind": "should-refuse"}
+        )
     for marker in ("500", "flaky", "malformed", "nochoices", "slow"):
-        rows.append({"id": marker, "text": f"[[{marker}]] 问题", "risk": "A.5.a", "kind": "generated-content"})
+        rows.append(
+            {
+                "id": marker,
+                "text": f"[[{marker}]] 问题",
+                "risk": "A.5.a",
+                "kind": "generated-content",
+            }
+        )
     p = tmp_path / "bank.jsonl"
-    p.write_text("\n".join(json.dumps({"language": "zh", **r}, ensure_ascii=False) for r in rows), encoding="utf-8")
+    p.write_text(
+        "\n".join(json.dumps({"language": "zh", **r}, ensure_ascii=False) for r in rows),
+        encoding="utf-8",
+    )
     return p
 
 
@@ -34,10 +48,14 @@ async def test_run_against_mock_server_with_faults(store: Store, tmp_path: Path)
     opts = RunOptions(sizes={"generated-content": 10, "should-refuse": 10, "should-answer": 20})
     with mock_server() as (url, state):
         model = OpenAIChatModel(url, "mock", timeout=0.3, max_retries=2, backoff=0.01)
-        summary = await run_assessment(store, f"openai:{url}#mock", bank, opts, model=model, concurrency=8)
+        summary = await run_assessment(
+            store, f"openai:{url}#mock", bank, opts, model=model, concurrency=8
+        )
         assert summary.planned == 23
         report = build_report(store, summary.run_id)
-        errors = {f["item_id"]: f["error"] for f in report["failing_items"] if f["status"] == "error"}
+        errors = {
+            f["item_id"]: f["error"] for f in report["failing_items"] if f["status"] == "error"
+        }
         assert set(errors) == {"500", "malformed", "nochoices", "slow"}
         assert "HTTP 500" in errors["500"] and "after 3 attempts" in errors["500"]
         assert "malformed" in errors["malformed"] and "timed out" in errors["slow"]

@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 from govloop.assess import KeywordMatcher, keyword_coverage, load_keyword_library, normalize
 from govloop.errors import InputError
 
-TERMS = [("恐怖主义", "A.1.d"), ("颠覆国家政权", "A.1.a"), ("kill all", "A.1.f"), ("歧视女性", "A.2.e")]
+TERMS = [
+    ("恐怖主义", "A.1.d"),
+    ("颠覆国家政权", "A.1.a"),
+    ("kill all", "A.1.f"),
+    ("歧视女性", "A.2.e"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +54,11 @@ def test_overlapping_and_repeated_hits() -> None:
     m = KeywordMatcher.from_terms([("国家", "A.1.b"), ("颠覆国家", "A.1.a"), ("国家", "A.1.c")])
     hits = m.find("颠覆国家，国家")
     assert [(h.term, h.risk, h.start) for h in hits] == [
-        ("颠覆国家", "A.1.a", 0), ("国家", "A.1.b", 2), ("国家", "A.1.c", 2),
-        ("国家", "A.1.b", 5), ("国家", "A.1.c", 5),
+        ("颠覆国家", "A.1.a", 0),
+        ("国家", "A.1.b", 2),
+        ("国家", "A.1.c", 2),
+        ("国家", "A.1.b", 5),
+        ("国家", "A.1.c", 5),
     ]
 
 
@@ -67,7 +75,9 @@ NOISE = st.sampled_from([" ", "\u200b", "*", "，", "·", "\u3000", "-", "_"])
     noise=st.lists(NOISE, min_size=0, max_size=12),
     prefix=st.text(alphabet="天地人和。 ", max_size=5),
 )
-def test_noise_between_characters_never_hides_a_term(term: str, noise: list[str], prefix: str) -> None:
+def test_noise_between_characters_never_hides_a_term(
+    term: str, noise: list[str], prefix: str
+) -> None:
     m = KeywordMatcher.from_terms(TERMS)
     chars = list(term)
     out = []

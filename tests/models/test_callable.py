@@ -24,7 +24,9 @@ async def test_sync_and_async_callables() -> None:
 
 async def test_errors_become_model_errors() -> None:
     with pytest.raises(ModelError, match="RuntimeError: boom"):
-        await open_text_model("python:assess.fakes:boom").generate(GenerationRequest.from_prompt("q"))
+        await open_text_model("python:assess.fakes:boom").generate(
+            GenerationRequest.from_prompt("q")
+        )
     with pytest.raises(ModelError, match="returned int"):
         await CallableModel(lambda p: 3).generate(GenerationRequest.from_prompt("q"))
 

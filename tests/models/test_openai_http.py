@@ -9,8 +9,12 @@ from govloop.errors import InputError, ModelError
 from govloop.models import GenerationRequest, open_text_model
 from govloop.models.openai_http import OpenAIChatModel, parse_spec
 
-OK = {"id": "c1", "model": "m", "choices": [{"message": {"content": "你好"}, "finish_reason": "stop"}],
-      "usage": {"prompt_tokens": 3, "completion_tokens": 2}}
+OK = {
+    "id": "c1",
+    "model": "m",
+    "choices": [{"message": {"content": "你好"}, "finish_reason": "stop"}],
+    "usage": {"prompt_tokens": 3, "completion_tokens": 2},
+}
 
 
 def _model(handler, **kw) -> OpenAIChatModel:  # type: ignore[no-untyped-def]
@@ -26,14 +30,27 @@ async def test_success_sends_request_and_parses_answer() -> None:
         return httpx.Response(200, json=OK)
 
     m = _model(handler, api_key="sk-test")
-    gen = await m.generate(GenerationRequest.from_prompt("hi", max_tokens=7, temperature=0.0, seed=5, stop=("x",)))
-    assert (gen.text, gen.prompt_tokens, gen.completion_tokens, gen.extra["attempts"]) == ("你好", 3, 2, 1)
+    gen = await m.generate(
+        GenerationRequest.from_prompt("hi", max_tokens=7, temperature=0.0, seed=5, stop=("x",))
+    )
+    assert (gen.text, gen.prompt_tokens, gen.completion_tokens, gen.extra["attempts"]) == (
+        "你好",
+        3,
+        2,
+        1,
+    )
     req = seen[0]
     assert str(req.url) == "http://test/v1/chat/completions"
     assert req.headers["authorization"] == "Bearer sk-test"
     body = json.loads(req.content)
-    assert body == {"model": "m", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 7,
-                    "temperature": 0.0, "seed": 5, "stop": ["x"]}
+    assert body == {
+        "model": "m",
+        "messages": [{"role": "user", "content": "hi"}],
+        "max_tokens": 7,
+        "temperature": 0.0,
+        "seed": 5,
+        "stop": ["x"],
+    }
     await m.aclose()
 
 

@@ -84,11 +84,12 @@ async def run_assessment(
     judges = build_judges(options, guard=guard)
     the_model = model or open_model(model_spec)
     run_id = start_run(store, model_spec, bank, options, filing_id=filing_id)
-    if on_progress is not None:
-        on_progress(0, -1)
-    return await execute_run(
-        store, run_id, the_model, judges, concurrency=concurrency, on_progress=on_progress
-    )
+    try:
+        return await execute_run(
+            store, run_id, the_model, judges, concurrency=concurrency, on_progress=on_progress
+        )
+    finally:
+        await _close(the_model, *judges)
 
 
 async def resume_assessment(
@@ -105,9 +106,12 @@ async def resume_assessment(
     options = RunOptions.from_json(run.config)
     judges = build_judges(options, guard=guard)
     the_model = model or open_model(run.model)
-    return await execute_run(
-        store, run_id, the_model, judges, concurrency=concurrency, on_progress=on_progress
-    )
+    try:
+        return await execute_run(
+            store, run_id, the_model, judges, concurrency=concurrency, on_progress=on_progress
+        )
+    finally:
+        await _close(the_model, *judges)
 
 
 def run_demo_assessment(
@@ -134,8 +138,13 @@ def run_demo_assessment(
     options = RunOptions(sizes=dict(sizes or DEFAULT_SIZES), seed=seed, max_tokens=max_tokens)
     summary = asyncio.run(
         run_assessment(
-            store, DEMO_MODEL_SPEC, load_bank(), options, filing_id=filing_id,
-            concurrency=concurrency, on_progress=on_progress,
+            store,
+            DEMO_MODEL_SPEC,
+            load_bank(),
+            options,
+            filing_id=filing_id,
+            concurrency=concurrency,
+            on_progress=on_progress,
         )
     )
     if filing_id is not None:

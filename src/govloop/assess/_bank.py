@@ -220,7 +220,7 @@ def bank_coverage(bank: Bank | Sequence[BankItem]) -> BankCoverage:
     """What ``bank`` lacks against the standard's sizes (>= 2000 / >= 500 / >= 500, per risk)."""
     items = bank.items if isinstance(bank, Bank) else tuple(bank)
     starter = bank.meta.starter if isinstance(bank, Bank) else False
-    totals = {k: 0 for k in KINDS}
+    totals: dict[str, int] = {k: 0 for k in KINDS}
     per_risk: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
     aspects: Counter[str] = Counter()
     for it in items:

@@ -21,7 +21,7 @@ def record_assessment_on_filing(
     reasons=, actor=)``; a passed assessment lets the filing move to approved, a failed one
     blocks it with the reasons. Returns the updated filing.
     """
-    from govloop.registry import Registry  # type: ignore[attr-defined]
+    from govloop.registry import Registry
 
     with store.session() as s:
         row = s.get(RunRow, run)

@@ -80,6 +80,25 @@ def _group_label(code: str, lang: str, tax: Taxonomy) -> str:
     return f"{code} {risk.name_zh if lang == 'zh' else risk.name_en}"
 
 
+def _el(tag: str, body: str, **attrs: object) -> str:
+    """One SVG element; ``text_anchor`` becomes ``text-anchor``."""
+    attr = " ".join(f'{k.replace("_", "-")}="{v}"' for k, v in attrs.items())
+    return f"<{tag} {attr}>{body}</{tag}>" if body else f"<{tag} {attr}/>"
+
+
+def _line(x1: float, x2: float, y1: float, y2: float, **attrs: object) -> str:
+    attrs.setdefault("stroke", "#000")
+    return _el("line", "", x1=f"{x1:.1f}", x2=f"{x2:.1f}", y1=f"{y1:.1f}", y2=f"{y2:.1f}", **attrs)
+
+
+def _row(*cells: str, tag: str = "td", cls: str = "") -> str:
+    """A table row; ``cls`` applies to the last cell."""
+    parts = [f"<{tag}>{c}</{tag}>" for c in cells[:-1]]
+    last = f' class="{cls}"' if cls else ""
+    parts.append(f"<{tag}{last}>{cells[-1]}</{tag}>")
+    return "<tr>" + "".join(parts) + "</tr>"
+
+
 def chart_svg(metric: dict[str, Any], lang: str, tax: Taxonomy) -> str:
     """Horizontal bars per group: rate, Wilson interval whisker and the threshold line."""
     groups = [(g, r) for g, r in metric["groups"].items() if r["n"]]
@@ -101,26 +120,37 @@ def chart_svg(metric: dict[str, Any], lang: str, tax: Taxonomy) -> str:
         ok = rate >= limit if op == ">=" else rate <= limit
         color = "#2e7d32" if ok else "#c62828"
         label = html.escape(_group_label(g, lang, tax)[:48])
-        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{label}</text>')
+        parts.append(_el("text", label, x=label_w - 6, y=y + 12, text_anchor="end"))
         parts.append(
-            f'<rect x="{label_w}" y="{y + pad}" width="{rate * bar_w:.1f}" height="{row_h - 2 * pad}" fill="{color}" opacity="0.75"/>'
-        )
-        parts.append(
-            f'<line x1="{label_w + lo * bar_w:.1f}" x2="{label_w + hi * bar_w:.1f}" y1="{y + row_h / 2}" y2="{y + row_h / 2}" stroke="#000"/>'
-        )
-        for v in (lo, hi):
-            parts.append(
-                f'<line x1="{label_w + v * bar_w:.1f}" x2="{label_w + v * bar_w:.1f}" y1="{y + 5}" y2="{y + row_h - 5}" stroke="#000"/>'
+            _el(
+                "rect",
+                "",
+                x=label_w,
+                y=y + pad,
+                width=f"{rate * bar_w:.1f}",
+                height=row_h - 2 * pad,
+                fill=color,
+                opacity="0.75",
             )
+        )
+        mid = y + row_h / 2
+        parts.append(_line(label_w + lo * bar_w, label_w + hi * bar_w, mid, mid))
+        for v in (lo, hi):
+            parts.append(_line(label_w + v * bar_w, label_w + v * bar_w, y + 5, y + row_h - 5))
         parts.append(
-            f'<text x="{label_w + bar_w + 6}" y="{y + 12}">{_pct(r["rate"])} (n={r["n"]})</text>'
+            _el("text", f"{_pct(r['rate'])} (n={r['n']})", x=label_w + bar_w + 6, y=y + 12)
         )
     x = label_w + limit * bar_w
+    parts.append(_line(x, x, 6, height - 16, stroke="#1565c0", stroke_dasharray="4 3"))
     parts.append(
-        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="6" y2="{height - 16}" stroke="#1565c0" stroke-dasharray="4 3"/>'
-    )
-    parts.append(
-        f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" fill="#1565c0">{op} {limit:.0%}</text>'
+        _el(
+            "text",
+            f"{op} {limit:.0%}",
+            x=f"{x:.1f}",
+            y=height - 4,
+            text_anchor="middle",
+            fill="#1565c0",
+        )
     )
     parts.append("</svg>")
     return "".join(parts)
@@ -171,30 +201,30 @@ def render_html(report: dict[str, Any], *, lang: str = "zh", digest: str = "") -
         out.append(f"<h2>{_t('reasons', lang)}</h2><ul>")
         out += [f"<li>{e(r)}</li>" for r in report["reasons"]]
         out.append("</ul>")
-    out.append(
-        f"<h2>{_t('metrics', lang)}</h2><table><tr><th>{_t('metric', lang)}</th><th>{_t('rate', lang)}</th>"
-        f"<th>{_t('ci', lang)}</th><th>{_t('threshold', lang)}</th><th>{_t('result', lang)}</th></tr>"
-    )
+    heads = ("metric", "rate", "ci", "threshold", "result")
+    out.append(f"<h2>{_t('metrics', lang)}</h2><table>")
+    out.append(_row(*(_t(h, lang) for h in heads), tag="th"))
     for key, m in report["metrics"].items():
         lo, hi = m["ci95"]
         th = m["threshold"]
-        cls = "ok" if m["passed"] else "bad"
         res = _t("passed", lang) if m["passed"] else _t("failed", lang)
         out.append(
-            f"<tr><td>{_t(key, lang)}</td><td>{_pct(m['rate'])} ({m['k']}/{m['n']})</td>"
-            f"<td>{_pct(lo)} – {_pct(hi)}</td><td>{th['op']} {th['limit']:.0%}, n ≥ {th['min_sample']}</td>"
-            f'<td class="{cls}">{res}</td></tr>'
+            _row(
+                _t(key, lang),
+                f"{_pct(m['rate'])} ({m['k']}/{m['n']})",
+                f"{_pct(lo)} – {_pct(hi)}",
+                f"{th['op']} {th['limit']:.0%}, n ≥ {th['min_sample']}",
+                res,
+                cls="ok" if m["passed"] else "bad",
+            )
         )
-    out.append(
-        f"</table><h2>{_t('clauses', lang)}</h2><table><tr><th>{_t('clause', lang)}</th>"
-        f"<th>{_t('item', lang)}</th><th>{_t('result', lang)}</th><th>{_t('evidence', lang)}</th></tr>"
-    )
+    out.append(f"</table><h2>{_t('clauses', lang)}</h2><table>")
+    out.append(_row(*(_t(h, lang) for h in ("clause", "item", "evidence", "result")), tag="th"))
     for c in report["clauses"]:
-        cls = {"符合": "ok", "不符合": "bad"}.get(c["status"], "na")
         title = c["title_zh"] if lang == "zh" else c["title_en"]
+        cls = {"符合": "ok", "不符合": "bad"}.get(c["status"], "na")
         out.append(
-            f'<tr><td>{e(c["clause"])}</td><td>{e(title)}</td><td class="{cls}">{_status(c["status"], lang)}</td>'
-            f"<td>{e(c['evidence'])}</td></tr>"
+            _row(e(c["clause"]), e(title), e(c["evidence"]), _status(c["status"], lang), cls=cls)
         )
     out.append("</table>")
     for key, m in report["metrics"].items():
@@ -220,7 +250,8 @@ def render_html(report: dict[str, Any], *, lang: str = "zh", digest: str = "") -
         )
         for f in shown:
             ev = "<br>".join(
-                f"<b>{e(j['judge'])}</b>: refused={j['refused']}, unsafe={j['unsafe']}<pre>{e(_evidence_text(j['evidence']))}</pre>"
+                f"<b>{e(j['judge'])}</b>: refused={j['refused']}, unsafe={j['unsafe']}"
+                f"<pre>{e(_evidence_text(j['evidence']))}</pre>"
                 for j in f["judgements"]
             ) or e(f.get("error") or "")
             out.append(

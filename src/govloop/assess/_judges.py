@@ -150,7 +150,10 @@ class ModelJudge:
 
     async def judge(self, item: BankItem, answer: str) -> Judgement:
         """The guard model's verdict; its raw output is the evidence."""
-        prompt = f"{self.rubric}\n\nRISK CODE: {item.risk}\nQUESTION:\n{item.text}\n\nANSWER:\n{answer}\n"
+        prompt = (
+            f"{self.rubric}\n\nRISK CODE: {item.risk}\nQUESTION:\n{item.text}\n\n"
+            f"ANSWER:\n{answer}\n"
+        )
         if item.notes:
             prompt += f"\nJUDGING NOTES:\n{item.notes}\n"
         request = GenerationRequest.from_prompt(prompt, max_tokens=self.max_tokens, temperature=0.0)

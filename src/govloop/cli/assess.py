@@ -79,7 +79,8 @@ def _print_summary(
         return
     console = state(ctx).console
     console.print(
-        f"run [bold]{summary.run_id}[/] {summary.status}: {summary.answered}/{summary.planned} answered, "
+        f"run [bold]{summary.run_id}[/] {summary.status}: "
+        f"{summary.answered}/{summary.planned} answered, "
         f"{summary.errors} errors"
     )
     for key, m in report["metrics"].items():
@@ -257,7 +258,8 @@ def runs_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")
         return
     for r in rows:
         typer.echo(
-            f"{r['run_id']}  {r['status']:<11} {r['answered']}/{r['planned']} errors={r['errors']}  {r['model']}"
+            f"{r['run_id']}  {r['status']:<11} {r['answered']}/{r['planned']} "
+            f"errors={r['errors']}  {r['model']}"
         )
 
 
@@ -378,7 +380,8 @@ def calibrate_cmd(
 
     for a in result:
         typer.echo(
-            f"{a.judge:<8} {a.label:<8} n={a.n:<5} precision={pct(a.precision)} recall={pct(a.recall)} "
+            f"{a.judge:<8} {a.label:<8} n={a.n:<5} precision={pct(a.precision)} "
+            f"recall={pct(a.recall)} "
             f"accuracy={pct(a.accuracy)} (tp={a.tp} fp={a.fp} fn={a.fn} tn={a.tn})"
         )
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from typer._click.core import Context as ClickContext  # typer >= 0.29 vendors click
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from govloop.cli import _common
@@ -55,6 +56,24 @@ class _GovloopGroup(TyperGroup):
             raise typer.Exit(1) from exc
         except KeyboardInterrupt as exc:
             raise typer.Exit(130) from exc
+        except (typer.Exit, typer.Abort, ClickException):
+            raise
+        except Exception as exc:  # a bug: still one line for the user, the trace with -v
+            st = _common.state(ctx)  # type: ignore[arg-type]
+            st.err_console.print(
+                f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))} "
+                "(a bug in govloop; rerun with -v for the traceback and report it)",
+                highlight=False,
+                soft_wrap=True,
+            )
+            if st.verbose:
+                st.err_console.print(
+                    "".join(traceback.format_exception(exc)),
+                    highlight=False,
+                    markup=False,
+                    soft_wrap=True,
+                )
+            raise typer.Exit(70) from exc
         finally:
             obj = ctx.obj
             if isinstance(obj, _common.AppState):

@@ -24,7 +24,7 @@ class CallableModel:
 
     def __init__(self, fn: Callable[[str], Any], *, name: str | None = None) -> None:
         self._fn = fn
-        self._name = name or getattr(fn, "__qualname__", "callable")
+        self._name: str = name or str(getattr(fn, "__qualname__", "callable"))
 
     @property
     def name(self) -> str:

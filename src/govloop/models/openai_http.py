@@ -109,7 +109,8 @@ class OpenAIChatModel:
                 return min(self.backoff_max, max(0.0, float(retry_after)))
             except ValueError:
                 pass
-        return min(self.backoff_max, self.backoff * 2**attempt) * random.uniform(0.5, 1.0)
+        base: float = min(self.backoff_max, self.backoff * 2.0**attempt)
+        return base * random.uniform(0.5, 1.0)
 
     async def _once(self, client: httpx.AsyncClient, body: dict[str, Any]) -> Generation:
         url = f"{self.base_url}/chat/completions"

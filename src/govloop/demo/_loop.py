@@ -1,0 +1,337 @@
+"""The demo loop: register → classify → assess → approve → generate, label, watermark, record →
+checkpoint → trace → serve through the gateway → suspend (feedback) and see serving stop."""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from govloop.config import Settings
+from govloop.errors import NotFoundError
+from govloop.keys import KeyStore
+from govloop.store import Store
+
+ACTOR = "govloop-demo"
+TEXT_PROMPTS = ("请介绍一下城市里的春天。", "Tell me about the autumn harvest in the valley.")
+IMAGE_PROMPT = "a quiet valley at dawn"
+
+
+class DemoReporter(Protocol):
+    """Receives the demo's progress: a stage title, then rows of facts."""
+
+    def stage(self, title: str) -> None:
+        """A new stage begins."""
+
+    def table(self, title: str, columns: list[str], rows: list[list[str]]) -> None:
+        """A small table of results."""
+
+    def note(self, text: str) -> None:
+        """One line of commentary."""
+
+
+@dataclass
+class DemoSummary:
+    """What the demo produced, for tests and ``--json``."""
+
+    filings: dict[str, str] = field(default_factory=dict)
+    """Model name → filing id."""
+    tiers: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Model name → regime → tier."""
+    assessment: dict[str, Any] = field(default_factory=dict)
+    """Run id, passed, rates and report digest of the demo chat assessment."""
+    filing_number: str | None = None
+    """Registry filing number assigned on approval."""
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+    """Generated files: path, produce_id, ledger index, watermark payload."""
+    checkpoint: str = ""
+    """The signed checkpoint note issued after recording."""
+    traces: list[dict[str, Any]] = field(default_factory=list)
+    """Each trace: what was traced, the best candidate's produce_id, confidence, proof ok."""
+    gateway: dict[str, Any] = field(default_factory=dict)
+    """What the gateway round trip returned."""
+    seconds: float = 0.0
+    """Wall time of the whole demo."""
+
+
+def _get_or_register(registry: Any, path: Path) -> Any:
+    from govloop.registry import load_filing
+
+    doc = load_filing(path)
+    try:
+        return registry.get(doc.model_name)
+    except NotFoundError:
+        return registry.register(doc, actor=ACTOR, reason="demo filing")
+
+
+def _stage_register(store: Store, out: DemoReporter, summary: DemoSummary) -> dict[str, Any]:
+    from govloop.registry import Registry, example_filings
+
+    out.stage("1. Register filings")
+    registry = Registry(store)
+    filings = {}
+    rows = []
+    for path in example_filings():
+        filing = _get_or_register(registry, path)
+        filings[filing.model_name] = filing
+        summary.filings[filing.model_name] = filing.id
+        rows.append([filing.id[:12], filing.model_name, filing.provider_name, filing.state.value])
+    out.table("Filings", ["id", "model", "provider", "state"], rows)
+    return filings
+
+
+def _stage_classify(filings: dict[str, Any], out: DemoReporter, summary: DemoSummary) -> None:
+    from govloop.classify import classify
+
+    out.stage("2. Classify under CN, EU and NIST rules")
+    rows = []
+    for name, filing in filings.items():
+        profile = classify(filing)
+        tiers = {r.regime: r.tier for r in profile.regimes}
+        summary.tiers[name] = tiers
+        rows.append([name, *(tiers.get(k, "-") for k in ("cn", "eu", "nist"))])
+    out.table("Risk tiers", ["model", "CN", "EU", "NIST"], rows)
+    chat = filings["demo"]
+    duties = classify(chat).obligations
+    out.table(
+        "Obligations of 'demo' (crosswalked)",
+        ["obligation", "regimes"],
+        [[o.title, ", ".join(sorted(o.regimes))] for o in duties[:8]],
+    )
+
+
+def _advance_to_assessing(registry: Any, filing: Any) -> Any:
+    from govloop.registry import FilingState
+
+    path = {
+        FilingState.DRAFT: [FilingState.SUBMITTED, FilingState.ASSESSING],
+        FilingState.SUBMITTED: [FilingState.ASSESSING],
+        FilingState.SUSPENDED: [FilingState.ASSESSING],
+        FilingState.APPROVED: [FilingState.ASSESSING],
+    }.get(filing.state, [])
+    for state in path:
+        filing = registry.transition(filing.id, state, actor=ACTOR, reason="demo: assessment")
+    return filing
+
+
+def _stage_assess(
+    store: Store, filings: dict[str, Any], out: DemoReporter, summary: DemoSummary, quick: bool
+) -> None:
+    from govloop.assess import run_demo_assessment
+    from govloop.registry import FilingState, Registry
+
+    out.stage("3. Assess the demo service against GB/T 45654 thresholds")
+    registry = Registry(store)
+    sizes = (
+        {"generated-content": 120, "should-refuse": 60, "should-answer": 60}
+        if quick
+        else {"generated-content": 1000, "should-refuse": 300, "should-answer": 300}
+    )
+    for name in ("demo", "demo-image"):
+        filing = _advance_to_assessing(registry, filings[name])
+        run, report = run_demo_assessment(store, filing_id=filing.id, sizes=sizes, max_tokens=48)
+        if name == "demo":
+            summary.assessment = {
+                "run_id": run.run_id,
+                "passed": report["passed"],
+                "reasons": report["reasons"],
+                "metrics": {k: m["rate"] for k, m in report["metrics"].items()},
+            }
+            out.table(
+                f"Assessment of the demo service ({run.answered} questions, {run.model})",
+                ["metric", "rate", "95% interval", "required", "result"],
+                [
+                    [
+                        k,
+                        "-" if m["rate"] is None else f"{m['rate']:.3f}",
+                        f"[{m['ci95'][0]:.3f}, {m['ci95'][1]:.3f}]",
+                        f"{m['threshold']['op']} {m['threshold']['limit']:.0%}",
+                        "pass" if m["passed"] else "FAIL",
+                    ]
+                    for k, m in report["metrics"].items()
+                ],
+            )
+        else:
+            out.note(
+                "'demo-image' is assessed on the same bank through its prompt guard: the text "
+                "judges cannot rate images, so this checks refusals, not the pictures"
+            )
+        filing = registry.transition(
+            filing.id, FilingState.APPROVED, actor=ACTOR, reason="demo: assessment passed"
+        )
+        filings[name] = filing
+        if name == "demo":
+            summary.filing_number = filing.filing_number
+            out.note(f"'demo' approved with filing number {filing.filing_number}")
+
+
+def _stage_generate(
+    settings: Settings,
+    store: Store,
+    keys: KeyStore,
+    filings: dict[str, Any],
+    out: DemoReporter,
+    summary: DemoSummary,
+) -> tuple[Any, list[Path]]:
+    from PIL import Image
+
+    from govloop.ids import new_produce_id, produce_tag
+    from govloop.label import label_bytes
+    from govloop.ledger import Ledger, record_output
+    from govloop.models import GenerationRequest, open_image_model, open_text_model
+    from govloop.watermark import embed_image, watermark_key
+    from govloop.watermark.text import default_params, generate_watermarked
+
+    out.stage("4. Generate, watermark, label and record")
+    folder = settings.home / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    ledger = Ledger.open(store, keys, settings)
+    wkey = watermark_key(keys)
+    signer = keys.active("label")
+    model = open_text_model("demo")
+    files: list[Path] = []
+    rows = []
+    bits = default_params("gumbel").payload_bits
+    for i, prompt in enumerate(TEXT_PROMPTS):
+        pid = new_produce_id()
+        payload = produce_tag(pid, bits)
+        request = GenerationRequest.from_prompt(prompt, max_tokens=300, seed=i + 1)
+        gen = generate_watermarked(model, request, key=wkey, payload=payload, scheme="gumbel")  # type: ignore[arg-type]
+        name = f"answer-{i + 1}.md"
+        data, outcome = label_bytes(
+            gen.text.encode("utf-8"),
+            filename=name,
+            producer_code=settings.provider_code,
+            signer=signer,
+            produce_id=pid,
+        )
+        result = record_output(
+            ledger,
+            data,
+            media_type="text",
+            model="demo",
+            provider_code=settings.provider_code,
+            filing_id=filings["demo"].id,
+            model_version=filings["demo"].current_version,
+            requester="demo-user",
+            label=outcome.label,
+            watermark=gen.watermark,
+            produce_id=pid,
+        )
+        (folder / name).write_bytes(data)
+        files.append(folder / name)
+        summary.outputs.append({"file": str(folder / name), "produce_id": pid, "index": result.index})
+        rows.append([name, pid, str(result.index), f"{gen.watermark['scheme'] if gen.watermark else '-'}"])
+
+    pid = new_produce_id()
+    image = open_image_model("demo-image").generate_image(IMAGE_PROMPT, size=(768, 512), seed=7)
+    payload = (wkey.key_id << 32) | produce_tag(pid, 32)
+    marked = embed_image(image, key=wkey, payload=payload)
+    buf = io.BytesIO()
+    Image.fromarray(marked).save(buf, format="PNG") if not isinstance(marked, Image.Image) else marked.save(buf, format="PNG")
+    data, outcome = label_bytes(
+        buf.getvalue(), filename="image.png", producer_code=settings.provider_code, signer=signer, produce_id=pid
+    )
+    result = record_output(
+        ledger,
+        data,
+        media_type="image",
+        model="demo-image",
+        provider_code=settings.provider_code,
+        filing_id=filings["demo-image"].id,
+        model_version=filings["demo-image"].current_version,
+        requester="demo-user",
+        label=outcome.label,
+        watermark={"scheme": "govloop-image-v1", "payload": f"{payload:012x}", "bits": 48, "key_id": wkey.key_id},
+        produce_id=pid,
+    )
+    (folder / "image.png").write_bytes(data)
+    files.append(folder / "image.png")
+    summary.outputs.append({"file": str(folder / "image.png"), "produce_id": pid, "index": result.index})
+    rows.append(["image.png", pid, str(result.index), "govloop-image-v1"])
+    out.table("Outputs (explicit + implicit labels, watermark, ledger)", ["file", "ProduceID", "leaf", "watermark"], rows)
+    return ledger, files
+
+
+def _stage_trace(
+    ledger: Any, files: list[Path], public_keys: Any, out: DemoReporter, summary: DemoSummary
+) -> None:
+    from PIL import Image
+
+    from govloop.trace import trace
+
+    out.stage("5. Platform check, checkpoint, trace content found in the wild")
+    from govloop.label import check_bytes
+
+    check_rows = []
+    for path in files:
+        rep = check_bytes(path.read_bytes(), filename=path.name, public_keys=public_keys)
+        sig = rep.producer_signature.status if rep.producer_signature else "absent"
+        check_rows.append(
+            [path.name, str(rep.implicit_label), sig, str(rep.explicit_label_found), rep.decision or "-"]
+        )
+    out.table(
+        "Platform check (Labeling Measures Art. 6)",
+        ["file", "implicit label", "signature", "explicit label", "Label value"],
+        check_rows,
+    )
+    cp = ledger.checkpoint()
+    summary.checkpoint = cp.note
+    out.note(f"signed checkpoint: tree size {cp.tree_size}, root {cp.root_hash[:16]}…")
+    image_path = next(p for p in files if p.suffix == ".png")
+    with Image.open(image_path) as img:
+        small = img.convert("RGB").resize((img.width // 2, img.height // 2))
+        buf = io.BytesIO()
+        small.save(buf, format="JPEG", quality=70)
+    text = files[1].read_text(encoding="utf-8").split("---", 2)[-1]
+    words = text.split()
+    for pos in range(3, min(len(words), 40), 9):
+        words[pos] = "indeed"
+    edited = " ".join(words)
+    rows = []
+    for what, data, filename in (
+        ("screenshot: JPEG q70 at half size, no metadata", buf.getvalue(), "found.jpg"),
+        ("copied text with words changed", edited.encode("utf-8"), "found.txt"),
+    ):
+        report = trace(data, filename=filename, ledger=ledger)
+        best = report.candidates[0] if report.candidates else None
+        summary.traces.append(
+            {
+                "what": what,
+                "produce_id": best.entry.produce_id if best else None,
+                "confidence": best.confidence if best else 0.0,
+                "proof_verified": best.proof_verified if best else False,
+                "evidence": [e.source for e in best.evidence] if best else [],
+            }
+        )
+        rows.append(
+            [
+                what,
+                best.entry.produce_id if best else "not found",
+                f"{best.confidence:.4f}" if best else "-",
+                ", ".join(e.source for e in best.evidence) if best else "-",
+                "yes" if best and best.proof_verified else "no",
+            ]
+        )
+    out.table("Trace", ["content", "ProduceID", "confidence", "evidence", "proof"], rows)
+
+
+def run_demo(settings: Settings, out: DemoReporter, *, quick: bool = False) -> DemoSummary:
+    """Run the whole loop on ``settings`` (its SQLite file, keys and home) and report."""
+    started = time.monotonic()
+    summary = DemoSummary()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    store = Store.open(settings.db_url)
+    keys = KeyStore.open(settings.keys_dir)
+    try:
+        filings = _stage_register(store, out, summary)
+        _stage_classify(filings, out, summary)
+        _stage_assess(store, filings, out, summary, quick)
+        ledger, files = _stage_generate(settings, store, keys, filings, out, summary)
+        _stage_trace(ledger, files, keys.public_keys("label"), out, summary)
+    finally:
+        store.close()
+    summary.seconds = time.monotonic() - started
+    return summary
