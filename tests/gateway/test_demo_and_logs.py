@@ -101,7 +101,8 @@ def test_retention_below_six_months_is_refused() -> None:
 def test_gateway_config_yaml_and_toml(tmp_path: Path) -> None:
     y = tmp_path / "g.yaml"
     y.write_text(
-        "gateway:\n  models:\n    - {name: a, filing: F, backend: 'openai:http://h/v1#m', watermark: false}\n"
+        "gateway:\n  models:\n"
+        "    - {name: a, filing: F, backend: 'openai:http://h/v1#m', watermark: false}\n"
         "  labels: {position: start, language: en}\n"
     )
     cfg = load_gateway_config(y)
@@ -145,3 +146,10 @@ def test_api_key_validation(store: Store) -> None:
         ApiKeys(store).create("  ")
     with pytest.raises(InputError, match="rate"):
         ApiKeys(store).create("x", rate=0)
+
+
+def test_public_api_is_sorted_and_importable() -> None:
+    import govloop.gateway as gw
+
+    assert gw.__all__ == sorted(gw.__all__)
+    assert all(hasattr(gw, name) for name in gw.__all__)

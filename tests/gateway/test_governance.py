@@ -186,4 +186,3 @@ def test_revoked_key_stops_working(running: Running) -> None:
 def test_text_model_refuses_image_route(running: Running) -> None:
     with running.client() as client, pytest.raises(openai.BadRequestError, match="generates text"):
         client.images.generate(model="fake", prompt="a cat")
-

@@ -59,6 +59,8 @@ async def test_async_chat_and_stream(running: Running) -> None:
         )
         parts = [c.choices[0].delta.content or "" async for c in stream if c.choices]
         comp = await client.completions.create(model="fake", prompt="hello")
+        models = [m.id async for m in client.models.list()]
+    assert models == ["fake", "fake-image"]
     assert (chat.choices[0].message.content or "").endswith(LABEL_SUFFIX)
     assert "".join(parts).endswith(LABEL_SUFFIX)
     assert comp.choices[0].text.endswith(LABEL_SUFFIX)

@@ -68,6 +68,7 @@ def test_missing_cjk_font_names_the_debian_package(monkeypatch: pytest.MonkeyPat
 
     _explicit.find_cjk_font.cache_clear()
     monkeypatch.setattr(_explicit, "_FONT_PATHS", ())
+    monkeypatch.setattr(_explicit, "SHIPPED_FONT", _explicit.Path("/nonexistent/font.otf"))
     monkeypatch.setattr(_explicit.shutil, "which", lambda _name: None)
     try:
         with pytest.raises(ConfigError, match="fonts-noto-cjk"):

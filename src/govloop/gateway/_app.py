@@ -23,6 +23,7 @@ from govloop.gateway._backends import ImageBackend, TextBackend, build_backends,
 from govloop.gateway._config import GatewayConfig
 from govloop.gateway._errors import ApiError, from_govloop
 from govloop.gateway._governor import Governor
+from govloop.gateway._logs import purge_logs
 from govloop.gateway._ports import GatewayPorts, Recorder
 from govloop.gateway._routes_images import router as images_router
 from govloop.gateway._routes_models import router as models_router
@@ -35,13 +36,28 @@ PortsFactory = Callable[[Settings, GatewayConfig, Store], GatewayPorts]
 """Builds the ports once the store is open."""
 
 
-async def _checkpoints(recorder: Recorder, interval: float) -> None:
+PURGE_EVERY_S = 86400.0
+"""How often a worker deletes logs older than ``log_retention_days``."""
+
+
+async def _housekeeping(recorder: Recorder, settings: Settings, store: Store) -> None:
+    """Signed checkpoints every ``checkpoint_interval_s``; log retention purge once a day."""
+    last_purge = -PURGE_EVERY_S
     while True:
-        await asyncio.sleep(interval)
+        await asyncio.sleep(settings.checkpoint_interval_s)
         try:
             await recorder.checkpoint()
         except Exception:  # keep serving; the next tick retries
             log.exception("signed checkpoint failed")
+        now = asyncio.get_running_loop().time()
+        if now - last_purge >= PURGE_EVERY_S:
+            last_purge = now
+            try:
+                await asyncio.to_thread(
+                    purge_logs, store, retention_days=settings.log_retention_days
+                )
+            except Exception:
+                log.exception("log retention purge failed")
 
 
 def create_app(
@@ -81,7 +97,7 @@ def create_app(
             gov = Governor(settings, cfg, built, chosen, store)
             app.state.governor = gov
             task = (
-                asyncio.create_task(_checkpoints(built.recorder, settings.checkpoint_interval_s))
+                asyncio.create_task(_housekeeping(built.recorder, settings, store))
                 if checkpoints
                 else None
             )

@@ -47,6 +47,8 @@ _FONT_PATHS = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
 )
+#: Fallback: GB 2312 level-1 subset of Noto Sans CJK SC Bold (OFL-1.1); scripts/build-label-font
+SHIPPED_FONT = Path(__file__).with_name("fonts") / "GovloopLabelSans-Bold.otf"
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 POSITIONS = ("start", "end", "middle")
 
@@ -108,9 +110,8 @@ def find_cjk_font() -> Path:
             return Path(path)
     # Shipped fallback (a GB 2312 level-1 subset of Noto Sans CJK SC Bold, OFL-1.1), so labels work
     # on a machine without a CJK font package; wording outside that set needs fonts-noto-cjk.
-    shipped = Path(__file__).with_name("fonts") / "GovloopLabelSans-Bold.otf"
-    if shipped.is_file():
-        return shipped
+    if SHIPPED_FONT.is_file():
+        return SHIPPED_FONT
     raise ConfigError(
         "no CJK font found for explicit labels; install the Debian package 'fonts-noto-cjk' "
         "(or 'fonts-wqy-zenhei')"
