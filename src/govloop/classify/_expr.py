@@ -314,7 +314,6 @@ def walk(node: Node) -> Iterator[Node]:
             yield from walk(item)
 
 
-
 def resolve(context: Mapping[str, Any], path: Path) -> Value:
     """The value at ``path`` in ``context`` (``None`` when absent)."""
     value: Any = context

@@ -1,5 +1,8 @@
-"""The demo loop: register → classify → assess → approve → generate, label, watermark, record →
-checkpoint → trace → serve through the gateway → suspend (feedback) and see serving stop."""
+"""The demo loop, one stage per function.
+
+register → classify → assess → approve → generate, watermark, label, record → platform check →
+checkpoint → trace → serve through the gateway → suspend (feedback) and see serving stop.
+"""
 
 from __future__ import annotations
 
@@ -222,17 +225,27 @@ def _stage_generate(
         )
         (folder / name).write_bytes(data)
         files.append(folder / name)
-        summary.outputs.append({"file": str(folder / name), "produce_id": pid, "index": result.index})
-        rows.append([name, pid, str(result.index), f"{gen.watermark['scheme'] if gen.watermark else '-'}"])
+        summary.outputs.append(
+            {"file": str(folder / name), "produce_id": pid, "index": result.index}
+        )
+        rows.append(
+            [name, pid, str(result.index), f"{gen.watermark['scheme'] if gen.watermark else '-'}"]
+        )
 
     pid = new_produce_id()
     image = open_image_model("demo-image").generate_image(IMAGE_PROMPT, size=(768, 512), seed=7)
     payload = (wkey.key_id << 32) | produce_tag(pid, 32)
     marked = embed_image(image, key=wkey, payload=payload)
     buf = io.BytesIO()
-    Image.fromarray(marked).save(buf, format="PNG") if not isinstance(marked, Image.Image) else marked.save(buf, format="PNG")
+    Image.fromarray(marked).save(buf, format="PNG") if not isinstance(
+        marked, Image.Image
+    ) else marked.save(buf, format="PNG")
     data, outcome = label_bytes(
-        buf.getvalue(), filename="image.png", producer_code=settings.provider_code, signer=signer, produce_id=pid
+        buf.getvalue(),
+        filename="image.png",
+        producer_code=settings.provider_code,
+        signer=signer,
+        produce_id=pid,
     )
     result = record_output(
         ledger,
@@ -244,14 +257,25 @@ def _stage_generate(
         model_version=filings["demo-image"].current_version,
         requester="demo-user",
         label=outcome.label,
-        watermark={"scheme": "govloop-image-v1", "payload": f"{payload:012x}", "bits": 48, "key_id": wkey.key_id},
+        watermark={
+            "scheme": "govloop-image-v1",
+            "payload": f"{payload:012x}",
+            "bits": 48,
+            "key_id": wkey.key_id,
+        },
         produce_id=pid,
     )
     (folder / "image.png").write_bytes(data)
     files.append(folder / "image.png")
-    summary.outputs.append({"file": str(folder / "image.png"), "produce_id": pid, "index": result.index})
+    summary.outputs.append(
+        {"file": str(folder / "image.png"), "produce_id": pid, "index": result.index}
+    )
     rows.append(["image.png", pid, str(result.index), "govloop-image-v1"])
-    out.table("Outputs (explicit + implicit labels, watermark, ledger)", ["file", "ProduceID", "leaf", "watermark"], rows)
+    out.table(
+        "Outputs (explicit + implicit labels, watermark, ledger)",
+        ["file", "ProduceID", "leaf", "watermark"],
+        rows,
+    )
     return ledger, files
 
 
@@ -270,7 +294,13 @@ def _stage_trace(
         rep = check_bytes(path.read_bytes(), filename=path.name, public_keys=public_keys)
         sig = rep.producer_signature.status if rep.producer_signature else "absent"
         check_rows.append(
-            [path.name, str(rep.implicit_label), sig, str(rep.explicit_label_found), rep.decision or "-"]
+            [
+                path.name,
+                str(rep.implicit_label),
+                sig,
+                str(rep.explicit_label_found),
+                rep.decision or "-",
+            ]
         )
     out.table(
         "Platform check (Labeling Measures Art. 6)",
