@@ -29,7 +29,7 @@ from govloop.assess._bank import (
     starter_bank_path,
 )
 from govloop.assess._calibrate import Agreement, LabelRecord, calibrate, load_labels
-from govloop.assess._filing import record_assessment_on_filing
+from govloop.assess._filing import record_assessment_on_filing, record_report_in_ledger
 from govloop.assess._guard import KeywordGuardedModel
 from govloop.assess._html import render_html
 from govloop.assess._judges import (
@@ -115,6 +115,7 @@ __all__ = [
     "parse_bank",
     "plan_sample",
     "record_assessment_on_filing",
+    "record_report_in_ledger",
     "render_html",
     "report_digest",
     "resume_assessment",

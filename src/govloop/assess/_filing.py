@@ -42,3 +42,25 @@ def record_assessment_on_filing(
         reasons=list(report["reasons"]),
         actor=actor,
     )
+
+
+def record_report_in_ledger(ledger: Any, report: dict[str, Any], *, provider_code: str) -> Any:
+    """Append the canonical JSON report to the generation ledger (media type ``other``).
+
+    The ledger entry's ``content_sha256`` equals the digest stored with the filing, so anyone
+    holding the report file can prove with an inclusion proof that this exact report existed at
+    checkpoint time: the assessment a filing was approved on cannot be swapped afterwards.
+    Returns the :class:`govloop.ledger.AppendResult`.
+    """
+    from govloop.assess._report import canonical_json
+    from govloop.ledger import record_output
+
+    run = report["run"]
+    return record_output(
+        ledger,
+        canonical_json(report),
+        media_type="other",
+        model=str(run["model"]),
+        provider_code=provider_code,
+        filing_id=run.get("filing_id"),
+    )

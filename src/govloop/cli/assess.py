@@ -240,9 +240,17 @@ def run_cmd(
             "'govloop assess run --resume RUN_ID' (see 'govloop assess runs')"
         )
         raise typer.Exit(130) from None
-    report = build_report(store, summary.run_id)
     if filing:
+        from govloop.assess import record_report_in_ledger
+        from govloop.ledger import Ledger
+
         record_assessment_on_filing(store, filing, summary.run_id)
+        report = build_report(store, summary.run_id)
+        ledger = Ledger.open(store, st.keys, st.settings)
+        entry = record_report_in_ledger(ledger, report, provider_code=st.settings.provider_code)
+        st.err_console.print(f"report recorded in the ledger at index {entry.index}")
+    else:
+        report = build_report(store, summary.run_id)
     _print_summary(ctx, summary, report, as_json)
 
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from govloop.config import Settings
 from govloop.errors import NotFoundError
 from govloop.keys import KeyStore
+from govloop.ledger import Ledger
 from govloop.store import Store
 
 ACTOR = "govloop-demo"
@@ -120,9 +121,15 @@ def _advance_to_assessing(registry: Any, filing: Any) -> Any:
 
 
 def _stage_assess(
-    store: Store, filings: dict[str, Any], out: DemoReporter, summary: DemoSummary, quick: bool
+    store: Store,
+    ledger: Any,
+    provider_code: str,
+    filings: dict[str, Any],
+    out: DemoReporter,
+    summary: DemoSummary,
+    quick: bool,
 ) -> None:
-    from govloop.assess import run_demo_assessment
+    from govloop.assess import record_report_in_ledger, run_demo_assessment
     from govloop.registry import FilingState, Registry
 
     out.stage("3. Assess the demo service against GB/T 45654 thresholds")
@@ -135,12 +142,14 @@ def _stage_assess(
     for name in ("demo", "demo-image"):
         filing = _advance_to_assessing(registry, filings[name])
         run, report = run_demo_assessment(store, filing_id=filing.id, sizes=sizes, max_tokens=48)
+        recorded = record_report_in_ledger(ledger, report, provider_code=provider_code)
         if name == "demo":
             summary.assessment = {
                 "run_id": run.run_id,
                 "passed": report["passed"],
                 "reasons": report["reasons"],
                 "metrics": {k: m["rate"] for k, m in report["metrics"].items()},
+                "ledger_index": recorded.index,
             }
             out.table(
                 f"Assessment of the demo service ({run.answered} questions, {run.model})",
@@ -167,22 +176,25 @@ def _stage_assess(
         filings[name] = filing
         if name == "demo":
             summary.filing_number = filing.filing_number
-            out.note(f"'demo' approved with filing number {filing.filing_number}")
+            out.note(
+                f"report recorded in the ledger at index "
+                f"{recorded.index}; 'demo' approved with filing number {filing.filing_number}"
+            )
 
 
 def _stage_generate(
     settings: Settings,
-    store: Store,
+    ledger: Any,
     keys: KeyStore,
     filings: dict[str, Any],
     out: DemoReporter,
     summary: DemoSummary,
-) -> tuple[Any, list[Path]]:
+) -> list[Path]:
     from PIL import Image
 
     from govloop.ids import new_produce_id, produce_tag
     from govloop.label import label_bytes
-    from govloop.ledger import Ledger, record_output
+    from govloop.ledger import record_output
     from govloop.models import GenerationRequest, open_image_model, open_text_model
     from govloop.watermark import embed_image, watermark_key
     from govloop.watermark.text import default_params, generate_watermarked
@@ -190,7 +202,6 @@ def _stage_generate(
     out.stage("4. Generate, watermark, label and record")
     folder = settings.home / "demo"
     folder.mkdir(parents=True, exist_ok=True)
-    ledger = Ledger.open(store, keys, settings)
     wkey = watermark_key(keys)
     signer = keys.active("label")
     model = open_text_model("demo")
@@ -276,7 +287,7 @@ def _stage_generate(
         ["file", "ProduceID", "leaf", "watermark"],
         rows,
     )
-    return ledger, files
+    return files
 
 
 def _stage_trace(
@@ -358,8 +369,9 @@ def run_demo(settings: Settings, out: DemoReporter, *, quick: bool = False) -> D
     try:
         filings = _stage_register(store, out, summary)
         _stage_classify(filings, out, summary)
-        _stage_assess(store, filings, out, summary, quick)
-        ledger, files = _stage_generate(settings, store, keys, filings, out, summary)
+        ledger = Ledger.open(store, keys, settings)
+        _stage_assess(store, ledger, settings.provider_code, filings, out, summary, quick)
+        files = _stage_generate(settings, ledger, keys, filings, out, summary)
         _stage_trace(ledger, files, keys.public_keys("label"), out, summary)
     finally:
         store.close()

@@ -73,6 +73,7 @@ def create_app(
     ``config`` defaults to the gateway config found from ``settings.home``; ``ports`` defaults
     to the production wiring (registry, keyword library, labels, watermarks, ledger); pass a
     :class:`GatewayPorts` or a factory to replace them. ``backends`` replaces the model backends.
+    ``checkpoints=False`` turns off the background task (signed checkpoints, log purge).
     """
     from govloop.gateway._config import load_gateway_config
 

@@ -40,6 +40,11 @@ NOISE_PERCENTILE = 20.0
 NOISE_FACTOR = 4.0
 """Frames in the moving average removed from each band (the notes' envelopes)."""
 LAST_BIN = FIRST_BIN + N_BANDS * BINS_PER_BAND
+CAP = float(__import__("os").environ.get("WM_CAP", "0.3"))
+TARGET_SNR_DB = float(__import__("os").environ.get("WM_SNR", "31"))
+MAX_DEPTH = 0.6
+NOISE_ANT = float(__import__("os").environ.get("WM_NA", "0.01"))
+USE_G = __import__("os").environ.get("WM_G", "1") == "1"
 
 
 def _check(samples: Float, rate: int) -> Float:
@@ -73,15 +78,42 @@ def embed_audio(samples: Float, rate: int, *, key: WatermarkKey, payload: int) -
     spec = frames(work)
     chips = chip_values(key.derive(SCHEME), encode_payload(payload, PAYLOAD_BITS))
     slot = (np.arange(spec.shape[0]) // FRAMES_PER_SLOT) % N_SLOTS
-    gain = np.zeros(spec.shape)
     per_band = np.repeat(chips, BINS_PER_BAND, axis=0)  # bins x slots
-    gain[:, FIRST_BIN:LAST_BIN] = STRENGTH * per_band[:, slot].T
+    gain = np.zeros(spec.shape)
+    shape = relative_gain(np.abs(spec[:, FIRST_BIN:LAST_BIN]))
+    power = np.abs(spec[:, FIRST_BIN:LAST_BIN]) ** 2
+    floor = NOISE_ANT * float(np.mean(np.abs(spec) ** 2))
+    shape = shape * power / (power + floor)
+    gain[:, FIRST_BIN:LAST_BIN] = shape * per_band[:, slot].T
     mark = from_working(overlap_add(spec * gain, len(work)), rate, x.shape[0])
+    mark = mark * _snr_scale(x, mark)
     out = x + (mark[:, None] if x.ndim == 2 else mark)
     peak = float(np.max(np.abs(out)))
     if peak > 1.0 >= float(np.max(np.abs(x))):
         out = np.clip(out, -1.0, 1.0)
     return np.asarray(out, dtype=np.float64)
+
+
+def relative_gain(mag: Float) -> Float:
+    """Relative modulation depth per STFT coefficient (frames x bins), before global scaling.
+
+    The mark's absolute amplitude is capped at a fraction of the frame's in-band RMS magnitude:
+    quiet coefficients (between partials) get the full relative depth, loud partials, which
+    hold most of the power but hide the mark no better, get ``CAP * rms / |X|``. Scale-free, so
+    the detector recomputes it from the received audio to weight the bins.
+    """
+    rms = np.sqrt(np.mean(mag * mag, axis=1, keepdims=True)) + 1e-12
+    return np.asarray(np.minimum(1.0, CAP * rms / (mag + 1e-12)), dtype=np.float64)
+
+
+def _snr_scale(x: Float, mark: Float) -> float:
+    """Factor that puts the mark at :data:`TARGET_SNR_DB` below the host, depth <= MAX_DEPTH."""
+    host = x.mean(axis=1) if x.ndim == 2 else x
+    p_mark = float(np.mean(mark * mark))
+    if p_mark <= 0.0:
+        return 0.0
+    want = float(np.mean(host * host)) / 10.0 ** (TARGET_SNR_DB / 10.0)
+    return min(MAX_DEPTH, math.sqrt(want / p_mark))
 
 
 def _features(work: Float, offset: int) -> Float:
@@ -98,7 +130,10 @@ def _features(work: Float, offset: int) -> Float:
     # Bins near the noise floor carry no usable mark: weight each by its power over the floor.
     power = mag[:, 8:-8] ** 2
     noise = np.percentile(power, NOISE_PERCENTILE, axis=1, keepdims=True) * NOISE_FACTOR
-    detail = detail * (power / (power + noise + 1e-30))
+    weight = power / (power + noise + 1e-30)
+    if USE_G:
+        weight = weight * relative_gain(mag[:, 8:-8])
+    detail = detail * weight
     bands = detail.reshape(detail.shape[0], N_BANDS, BINS_PER_BAND).sum(axis=2).T
     bands = bands - uniform_filter1d(bands, TIME_SMOOTH, axis=1, mode="nearest")
     scale = np.median(np.abs(bands), axis=1, keepdims=True) * 1.4826 + 1e-9
