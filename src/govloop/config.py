@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -50,6 +50,13 @@ class Settings(BaseSettings):
 
     ledger_origin: str = "govloop.local/ledger"
     """Origin line of signed ledger checkpoints (C2SP tlog-checkpoint)."""
+
+    ledger_sync: Literal["normal", "full"] = "normal"
+    """SQLite ledger appends: ``normal`` survives process crashes; ``full`` also fsyncs each one.
+
+    Checkpoints are always fsynced, so a signed checkpoint never covers an entry a power cut
+    could take back. On PostgreSQL durability follows the server's ``synchronous_commit``.
+    """
 
     checkpoint_interval_s: float = Field(default=60.0, gt=0)
     """How often a running gateway issues a signed checkpoint."""

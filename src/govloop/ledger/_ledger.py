@@ -2,8 +2,14 @@
 
 Appends run in one transaction that first locks the state row (SQLite ``BEGIN IMMEDIATE``,
 PostgreSQL ``SELECT ... FOR UPDATE``), so indexes stay dense and unique with several writers,
-and leaves, cached nodes, sketch keys and the new size commit together or not at all. SQLite
-appends run with ``synchronous=FULL``: an acknowledged append survives a crash or power cut.
+and leaves, cached nodes, sketch keys and the new size commit together or not at all.
+
+Durability on SQLite follows ``Settings.ledger_sync``. With ``normal`` (the default) an append is
+committed to the write-ahead log before it is acknowledged, so it survives a crash of the process
+(kill -9, tested); a power cut may lose the newest appends, never corrupt older ones. With
+``full`` every append is fsynced as well. Checkpoints are always fsynced (``synchronous=FULL``),
+and since the WAL is written in order, a signed checkpoint implies that every entry it covers is
+on disk: a checkpoint can never promise an entry that a power cut then takes back.
 Checkpoints are signed under the same lock from committed leaves only.
 """
 
@@ -94,11 +100,11 @@ class Ledger:
             raise StoreError(f"ledger database error: {exc}") from exc
 
     @contextmanager
-    def _locked(self) -> Iterator[tuple[Connection, int]]:
+    def _locked(self, *, fsync: bool) -> Iterator[tuple[Connection, int]]:
         """A write transaction holding the ledger lock, with the committed size."""
         with self.store.engine.connect() as conn:
             if self._sqlite:
-                conn.exec_driver_sql("PRAGMA synchronous=FULL")
+                conn.exec_driver_sql(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
                 conn.commit()
             with conn.begin():
                 if self._sqlite:
@@ -159,7 +165,7 @@ class Ledger:
         leaves = [e.canonical_bytes() for e in entries]
         hashes = [mk.leaf_hash(b) for b in leaves]
         try:
-            with self._locked() as (conn, size):
+            with self._locked(fsync=self.settings.ledger_sync == "full") as (conn, size):
                 existing = self._nodes(conn, mk.frontier_needed(size, size + len(entries)))
                 nodes = mk.extend_nodes(size, hashes, existing)
                 conn.execute(
@@ -206,7 +212,7 @@ class Ledger:
         """Sign and store a checkpoint of the committed tree (reused if nothing changed)."""
         key = self.signing_key()
         try:
-            with self._locked() as (conn, size):
+            with self._locked(fsync=True) as (conn, size):
                 latest = self._latest(conn)
                 khash = NoteVerifier(self.origin, key.public_key).key_hash.hex()
                 if latest is not None and latest.tree_size == size and latest.key_hash == khash:

@@ -35,14 +35,17 @@ from govloop.watermark.audio._scheme import (
 )
 
 MIN_SECONDS = 1.0
-TIME_SMOOTH = 13
+import os as _os
+TIME_SMOOTH = int(_os.environ.get("WM_TS", "13"))
 NOISE_PERCENTILE = 20.0
-NOISE_FACTOR = 4.0
+NOISE_FACTOR = float(_os.environ.get("WM_NF", "4.0"))
+CLIPV = float(_os.environ.get("WM_CL", "3.0"))
+FSM = int(_os.environ.get("WM_FS", "9"))
 """Frames in the moving average removed from each band (the notes' envelopes)."""
 LAST_BIN = FIRST_BIN + N_BANDS * BINS_PER_BAND
 CAP = float(__import__("os").environ.get("WM_CAP", "0.3"))
 TARGET_SNR_DB = float(__import__("os").environ.get("WM_SNR", "31"))
-MAX_DEPTH = 0.6
+MAX_DEPTH = float(__import__("os").environ.get("WM_MD", "0.6"))
 NOISE_ANT = float(__import__("os").environ.get("WM_NA", "0.01"))
 USE_G = __import__("os").environ.get("WM_G", "1") == "1"
 
@@ -126,7 +129,7 @@ def _features(work: Float, offset: int) -> Float:
     mag = np.abs(spec[:, FIRST_BIN - 8 : LAST_BIN + 8])
     floor = 1e-4 * float(np.mean(mag)) + 1e-12
     logm = np.log(mag + floor)
-    detail = (logm - uniform_filter1d(logm, 9, axis=1, mode="nearest"))[:, 8:-8]
+    detail = (logm - uniform_filter1d(logm, FSM, axis=1, mode="nearest"))[:, 8:-8]
     # Bins near the noise floor carry no usable mark: weight each by its power over the floor.
     power = mag[:, 8:-8] ** 2
     noise = np.percentile(power, NOISE_PERCENTILE, axis=1, keepdims=True) * NOISE_FACTOR
@@ -137,7 +140,7 @@ def _features(work: Float, offset: int) -> Float:
     bands = detail.reshape(detail.shape[0], N_BANDS, BINS_PER_BAND).sum(axis=2).T
     bands = bands - uniform_filter1d(bands, TIME_SMOOTH, axis=1, mode="nearest")
     scale = np.median(np.abs(bands), axis=1, keepdims=True) * 1.4826 + 1e-9
-    return np.asarray(np.clip(bands / scale, -3.0, 3.0), dtype=np.float64)
+    return np.asarray(np.clip(bands / scale, -CLIPV, CLIPV), dtype=np.float64)
 
 
 def _folded(feat: Float) -> Float:
