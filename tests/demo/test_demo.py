@@ -49,9 +49,17 @@ def test_demo_closes_the_loop(settings: Settings) -> None:
         assert traced["proof_verified"] is True
         assert traced["confidence"] > 0.9
 
+    gw = summary.gateway
+    assert len(gw["produce_ids"]) == 3
+    assert gw["traced_produce_id"] == gw["produce_ids"][0]
+    assert gw["proof_verified"] is True
+    assert "403" in gw["while_suspended"] and "suspended" in gw["while_suspended"]
+
     store = Store.open(settings.db_url)
     try:
         filing = Registry(store).get("demo")
+        states = [e.to_state.value for e in Registry(store).events("demo") if e.to_state]
+        assert states[-2:] == ["suspended", "approved"]
         assert filing.state.value == "approved"
         ledger = Ledger.open(store, KeyStore.open(settings.keys_dir), settings)
         report_entry = ledger.find_by_sha256(filing.latest_assessment.report_sha256)

@@ -359,6 +359,66 @@ def _stage_trace(
     out.table("Trace", ["content", "ProduceID", "confidence", "evidence", "proof"], rows)
 
 
+def _stage_gateway(
+    settings: Settings, ledger: Any, out: DemoReporter, summary: DemoSummary
+) -> None:
+    from govloop.gateway import demo_roundtrip
+    from govloop.trace import trace
+
+    out.stage("6. Serve through the governed gateway (official openai client)")
+    result = demo_roundtrip(settings, filing="demo", image_filing="demo-image")
+    rows = [
+        [kind, pid, label.get("ContentProducer", "")]
+        for kind, pid, label in zip(
+            ("chat", "chat (stream)", "image"), result.produce_ids, result.aigc, strict=False
+        )
+    ]
+    out.table(
+        "Gateway answers (labeled, watermarked, recorded)", ["route", "ProduceID", "producer"], rows
+    )
+    report = trace(result.answers[0].encode("utf-8"), filename="answer.txt", ledger=ledger)
+    best = report.candidates[0] if report.candidates else None
+    summary.gateway = {
+        "produce_ids": list(result.produce_ids),
+        "traced_produce_id": best.entry.produce_id if best else None,
+        "traced_filing": best.filing_id if best else None,
+        "proof_verified": bool(best and best.proof_verified),
+    }
+    if best is not None:
+        out.note(
+            f"first answer traced to {best.entry.produce_id} (filing {best.filing_id}, model "
+            f"{best.entry.model}), confidence {best.confidence:.4f}, proof verified: "
+            f"{best.proof_verified}"
+        )
+
+
+def _stage_feedback(
+    settings: Settings, store: Store, out: DemoReporter, summary: DemoSummary
+) -> None:
+    import openai
+
+    from govloop.gateway import demo_roundtrip
+    from govloop.registry import FilingState, Registry
+
+    out.stage("7. Feedback: a complaint suspends the model, and serving stops")
+    registry = Registry(store)
+    registry.transition(
+        "demo", FilingState.SUSPENDED, actor=ACTOR, reason="complaint #1: under review (Art. 15)"
+    )
+    try:
+        demo_roundtrip(settings, filing="demo", prompts=("你好",))
+        refused = "served (unexpected)"
+    except openai.APIStatusError as exc:
+        body = exc.body if isinstance(exc.body, dict) else {}
+        refused = f"HTTP {exc.status_code}: {body.get('message') or exc.message}"
+    out.note(f"request while suspended -> {refused}")
+    summary.gateway["while_suspended"] = refused
+    filing = registry.transition(
+        "demo", FilingState.APPROVED, actor=ACTOR, reason="complaint #1 reviewed: reinstated"
+    )
+    out.note(f"after review the filing is {filing.state.value} again; audit trail keeps both steps")
+
+
 def run_demo(settings: Settings, out: DemoReporter, *, quick: bool = False) -> DemoSummary:
     """Run the whole loop on ``settings`` (its SQLite file, keys and home) and report."""
     started = time.monotonic()
@@ -373,6 +433,8 @@ def run_demo(settings: Settings, out: DemoReporter, *, quick: bool = False) -> D
         _stage_assess(store, ledger, settings.provider_code, filings, out, summary, quick)
         files = _stage_generate(settings, ledger, keys, filings, out, summary)
         _stage_trace(ledger, files, keys.public_keys("label"), out, summary)
+        _stage_gateway(settings, ledger, out, summary)
+        _stage_feedback(settings, store, out, summary)
     finally:
         store.close()
     summary.seconds = time.monotonic() - started

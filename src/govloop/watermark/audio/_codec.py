@@ -40,6 +40,7 @@ TIME_SMOOTH = int(_os.environ.get("WM_TS", "13"))
 NOISE_PERCENTILE = 20.0
 NOISE_FACTOR = float(_os.environ.get("WM_NF", "4.0"))
 CLIPV = float(_os.environ.get("WM_CL", "3.0"))
+NG = float(_os.environ.get("WM_NG", "0"))
 FSM = int(_os.environ.get("WM_FS", "9"))
 """Frames in the moving average removed from each band (the notes' envelopes)."""
 LAST_BIN = FIRST_BIN + N_BANDS * BINS_PER_BAND
@@ -129,6 +130,10 @@ def _features(work: Float, offset: int) -> Float:
     mag = np.abs(spec[:, FIRST_BIN - 8 : LAST_BIN + 8])
     floor = 1e-4 * float(np.mean(mag)) + 1e-12
     logm = np.log(mag + floor)
+    if NG > 0:
+        pw = mag * mag
+        nz = np.percentile(pw[:, 8:-8], NOISE_PERCENTILE, axis=1, keepdims=True)
+        logm = 0.5 * np.log(pw + NG * nz + floor * floor)
     detail = (logm - uniform_filter1d(logm, FSM, axis=1, mode="nearest"))[:, 8:-8]
     # Bins near the noise floor carry no usable mark: weight each by its power over the floor.
     power = mag[:, 8:-8] ** 2
