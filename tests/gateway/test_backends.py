@@ -1,16 +1,18 @@
-"""Upstream backend: SSE parsing, retries and errors, against httpx.MockTransport."""
+"""Upstream backend: SSE parsing, retries and errors (fake transport), and the aiohttp client."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
-import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from govloop.errors import ModelError
-from govloop.gateway import UpstreamPolicy
+from govloop.gateway import UpstreamPolicy, free_port, mock_upstream_app, serve_in_thread
 from govloop.gateway._backends import UpstreamBackend, UpstreamClients, _parse_sse_line
 from govloop.models import GenerationRequest
 
@@ -33,49 +35,90 @@ def test_sse_parser_reads_deltas_done_and_errors() -> None:
         _parse_sse_line('data: {"error": {"message": "boom"}}', "u")
 
 
-def _backend(handler: httpx.MockTransport, retries: int = 2) -> UpstreamBackend:
-    policy = UpstreamPolicy(retries=retries, pool_shards=1)
-    clients = UpstreamClients(policy)
-    clients._clients = [httpx.AsyncClient(transport=handler)]
-    return UpstreamBackend("http://up/v1", "m", clients, policy)
+class _FakeClients(UpstreamClients):
+    """The upstream transport replaced by a handler ``(body) -> (status, bytes)``."""
+
+    def __init__(self, handle: Callable[[dict[str, Any]], tuple[int, bytes]]) -> None:
+        super().__init__(UpstreamPolicy())
+        self.handle = handle
+
+    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        assert headers["Content-Type"] == "application/json"
+        return self.handle(json.loads(body))
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self, url: str, body: bytes, headers: dict[str, str]
+    ) -> AsyncIterator[tuple[int, AsyncIterator[bytes]]]:
+        status, data = self.handle(json.loads(body))
+
+        async def lines() -> AsyncIterator[bytes]:
+            for line in data.splitlines(keepends=True):
+                yield line
+
+        yield status, lines()
+
+
+def _backend(
+    handle: Callable[[dict[str, Any]], tuple[int, bytes]], retries: int = 2
+) -> UpstreamBackend:
+    policy = UpstreamPolicy(retries=retries)
+    return UpstreamBackend("http://up/v1", "m", _FakeClients(handle), policy)
 
 
 async def test_retries_5xx_then_succeeds() -> None:
-    calls = []
+    calls: list[dict[str, Any]] = []
 
-    def handle(request: httpx.Request) -> httpx.Response:
-        calls.append(json.loads(request.content))
+    def handle(body: dict[str, Any]) -> tuple[int, bytes]:
+        calls.append(body)
         if len(calls) < 3:
-            return httpx.Response(503, text="busy")
-        return httpx.Response(200, json={"choices": [{"message": {"content": "ok"}}]})
+            return 503, b"busy"
+        return 200, json.dumps({"choices": [{"message": {"content": "ok"}}]}).encode()
 
-    gen = await _backend(httpx.MockTransport(handle)).complete(
-        GenerationRequest.from_prompt("hi"), payload=0
-    )
+    gen = await _backend(handle).complete(GenerationRequest.from_prompt("hi"), payload=0)
     assert gen.text == "ok" and len(calls) == 3 and calls[0]["model"] == "m"
 
 
 async def test_client_error_is_not_retried() -> None:
-    calls = []
+    calls: list[dict[str, Any]] = []
 
-    def handle(request: httpx.Request) -> httpx.Response:
-        calls.append(request)
-        return httpx.Response(400, text="bad request")
+    def handle(body: dict[str, Any]) -> tuple[int, bytes]:
+        calls.append(body)
+        return 400, b"bad request"
 
     with pytest.raises(ModelError, match="HTTP 400"):
-        await _backend(httpx.MockTransport(handle)).complete(
-            GenerationRequest.from_prompt("hi"), payload=0
-        )
+        await _backend(handle).complete(GenerationRequest.from_prompt("hi"), payload=0)
     assert len(calls) == 1
 
 
 async def test_stream_yields_deltas() -> None:
-    def handle(request: httpx.Request) -> httpx.Response:
-        body = "".join(
+    def handle(body: dict[str, Any]) -> tuple[int, bytes]:
+        assert body["stream"] is True
+        text = "".join(
             f"data: {json.dumps({'choices': [{'delta': {'content': w}}]})}\n\n" for w in ("a ", "b")
         )
-        return httpx.Response(200, text=body + "data: [DONE]\n\n")
+        return 200, (text + "data: [DONE]\n\n").encode()
 
-    backend = _backend(httpx.MockTransport(handle))
+    backend = _backend(handle)
     parts = [p async for p in backend.stream(GenerationRequest.from_prompt("hi"), payload=0)]
     assert parts == ["a ", "b"]
+
+
+async def test_aiohttp_client_against_real_upstream() -> None:
+    policy = UpstreamPolicy(retries=0)
+    clients = UpstreamClients(policy)
+    try:
+        with serve_in_thread(mock_upstream_app(text="hello there world")) as url:
+            backend = UpstreamBackend(f"{url}/v1", "m", clients, policy)
+            req = GenerationRequest.from_prompt("hi")
+            gen = await backend.complete(req, payload=0)
+            assert gen.text == "hello there world" and gen.completion_tokens == 3
+            parts = [p async for p in backend.stream(req, payload=0)]
+            assert "".join(parts) == "hello there world" and len(parts) == 3
+        down = UpstreamBackend(f"http://127.0.0.1:{free_port()}/v1", "m", clients, policy)
+        with pytest.raises(ModelError, match="ClientConnectorError|Connect"):
+            await down.complete(req, payload=0)
+        with pytest.raises(ModelError, match="failed"):
+            [p async for p in down.stream(req, payload=0)]
+    finally:
+        await clients.aclose()

@@ -4,7 +4,7 @@
   provider's watermark (payload = ``produce_tag(produce_id)``); streams are cut from the finished,
   watermarked generation;
 * upstream text (``openai:URL#model``): any OpenAI-compatible server through one pooled
-  ``httpx.AsyncClient`` with timeouts and retries; upstream text cannot be watermarked, so only
+  ``aiohttp.ClientSession`` per worker, with timeouts and retries; upstream text cannot be watermarked, so only
   labels and the ledger apply to it;
 * local images (``demo-image``): generated, then labeled and watermarked by the gateway.
 """
@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import os
@@ -20,7 +21,8 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-import httpx
+import aiohttp
+import orjson
 
 from govloop.errors import ModelError
 from govloop.gateway._config import ServedModel, UpstreamPolicy
@@ -123,6 +125,10 @@ def _retryable(status: int) -> bool:
     return status >= 500 or status == 429
 
 
+class UpstreamTransportError(Exception):
+    """The upstream could not be reached or broke the connection (retryable)."""
+
+
 @dataclass
 class UpstreamBackend:
     """An OpenAI-compatible upstream (no watermark: labels and ledger only)."""
@@ -132,7 +138,7 @@ class UpstreamBackend:
     model: str
     """Model name upstream."""
     clients: UpstreamClients
-    """The worker's pooled clients."""
+    """The worker's pooled client."""
     policy: UpstreamPolicy
     """Timeouts and retries."""
 
@@ -141,7 +147,7 @@ class UpstreamBackend:
         """Upstream text is never watermarked by the gateway."""
         return False
 
-    def _body(self, request: GenerationRequest, *, stream: bool) -> dict[str, Any]:
+    def _body(self, request: GenerationRequest, *, stream: bool) -> bytes:
         body: dict[str, Any] = {
             "model": self.model,
             "messages": [{"role": m.role, "content": m.content} for m in request.messages],
@@ -153,29 +159,31 @@ class UpstreamBackend:
             body["seed"] = request.seed
         if request.stop:
             body["stop"] = list(request.stop)
-        return body
+        return orjson.dumps(body)
 
     def _headers(self) -> dict[str, str]:
         token = self.policy.api_key or os.environ.get("GOVLOOP_UPSTREAM_API_KEY")
-        return {"Authorization": f"Bearer {token}"} if token else {}
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return headers
 
     async def complete(self, request: GenerationRequest, *, payload: int) -> Generation:
-        """POST ``/chat/completions``, retrying connection errors and 5xx."""
+        """POST ``/chat/completions``, retrying connection errors, 429 and 5xx."""
         del payload
         url = f"{self.base_url}/chat/completions"
+        body, headers = self._body(request, stream=False), self._headers()
         last = ""
         for attempt in range(self.policy.retries + 1):
             try:
-                resp = await self.clients.get().post(
-                    url, json=self._body(request, stream=False), headers=self._headers()
-                )
-            except httpx.TransportError as exc:
-                last = f"{type(exc).__name__}: {exc}"
+                status, data = await self.clients.post(url, body, headers)
+            except UpstreamTransportError as exc:
+                last = str(exc)
             else:
-                if resp.status_code == 200:
-                    return _parse_completion(resp, self.model)
-                last = f"HTTP {resp.status_code}: {resp.text[:200]}"
-                if not _retryable(resp.status_code):
+                if status == 200:
+                    return _parse_completion(data, url, self.model)
+                last = f"HTTP {status}: {data[:200].decode('utf-8', 'replace')}"
+                if not _retryable(status):
                     break
             if attempt < self.policy.retries:
                 await asyncio.sleep(0.05 * 2**attempt)
@@ -185,21 +193,20 @@ class UpstreamBackend:
         """Stream ``/chat/completions``; retries only before the first delta."""
         del payload
         url = f"{self.base_url}/chat/completions"
+        body, headers = self._body(request, stream=True), self._headers()
         last = ""
         for attempt in range(self.policy.retries + 1):
             started = False
             try:
-                async with self.clients.get().stream(
-                    "POST", url, json=self._body(request, stream=True), headers=self._headers()
-                ) as resp:
-                    if resp.status_code != 200:
-                        await resp.aread()
-                        last = f"HTTP {resp.status_code}: {resp.text[:200]}"
-                        if not _retryable(resp.status_code):
+                async with self.clients.stream(url, body, headers) as (status, lines):
+                    if status != 200:
+                        data = b"".join([line async for line in lines])
+                        last = f"HTTP {status}: {data[:200].decode('utf-8', 'replace')}"
+                        if not _retryable(status):
                             break
                     else:
-                        async for line in resp.aiter_lines():
-                            delta = _parse_sse_line(line, url)
+                        async for raw in lines:
+                            delta = _parse_sse_line(raw.decode("utf-8").rstrip("\r\n"), url)
                             if delta is None:
                                 continue
                             if delta == "\x00DONE":
@@ -207,32 +214,32 @@ class UpstreamBackend:
                             started = True
                             yield delta
                         return
-            except httpx.TransportError as exc:
+            except UpstreamTransportError as exc:
                 if started:
                     raise ModelError(f"upstream {url} broke off the stream: {exc}") from exc
-                last = f"{type(exc).__name__}: {exc}"
+                last = str(exc)
             if attempt < self.policy.retries:
                 await asyncio.sleep(0.05 * 2**attempt)
         raise ModelError(f"upstream {url} failed: {last}")
 
 
-def _parse_completion(resp: httpx.Response, model: str) -> Generation:
+def _parse_completion(data: bytes, url: str, model: str) -> Generation:
     try:
-        data = resp.json()
-        choice = data["choices"][0]
+        obj = orjson.loads(data)
+        choice = obj["choices"][0]
         text = choice["message"]["content"] or ""
-        usage = data.get("usage") or {}
+        usage = obj.get("usage") or {}
         return Generation(
             text=text,
-            model=str(data.get("model", model)),
+            model=str(obj.get("model", model)),
             finish_reason=str(choice.get("finish_reason") or "stop"),
             prompt_tokens=int(usage.get("prompt_tokens", 0)),
             completion_tokens=int(usage.get("completion_tokens", 0)),
-            extra={"upstream_id": data.get("id")},
+            extra={"upstream_id": obj.get("id")},
         )
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise ModelError(
-            f"upstream {resp.request.url} answered something that is not a chat completion"
+            f"upstream {url} answered something that is not a chat completion"
         ) from exc
 
 
@@ -256,35 +263,69 @@ def _parse_sse_line(line: str, url: str) -> str | None:
     return content if isinstance(content, str) and content else None
 
 
-class UpstreamClients:
-    """Pooled ``httpx.AsyncClient`` s for upstream calls, used round-robin.
+_TRANSPORT_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
 
-    httpcore's pool scans every connection of a client whenever a request starts or ends
-    (encode/httpx#3215), so one client with many concurrent connections costs O(n) per request.
-    Spreading the connections over ``pool_shards`` clients keeps each scan short without
-    limiting concurrency (long LLM streams must not queue behind each other).
+
+class UpstreamClients:
+    """One pooled ``aiohttp.ClientSession`` per worker for every upstream call.
+
+    aiohttp keeps idle keep-alive connections in per-host deques, so taking and returning a
+    connection costs O(1) whatever the pool size (httpx/httpcore scans every pooled connection
+    per request, encode/httpx#3215, which made it the gateway's largest CPU cost under load).
+    The session is made on first use, inside the worker's event loop. Timeouts: ``connect``
+    bounds connecting, ``timeout_s`` bounds every wait for upstream bytes (a long stream that
+    keeps sending never times out).
     """
 
     def __init__(self, policy: UpstreamPolicy) -> None:
-        per = max(1, policy.max_connections // policy.pool_shards)
-        self._clients = [
-            httpx.AsyncClient(
-                timeout=httpx.Timeout(policy.timeout_s, connect=policy.connect_timeout_s),
-                limits=httpx.Limits(max_connections=per, max_keepalive_connections=per),
-            )
-            for _ in range(policy.pool_shards)
-        ]
-        self._next = 0
+        self.policy = policy
+        self._session: aiohttp.ClientSession | None = None
 
-    def get(self) -> httpx.AsyncClient:
-        """The next client."""
-        self._next = (self._next + 1) % len(self._clients)
-        return self._clients[self._next]
+    def session(self) -> aiohttp.ClientSession:
+        """The worker's session (made on first use)."""
+        if self._session is None or self._session.closed:
+            p = self.policy
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(
+                    limit=p.max_connections, limit_per_host=0, keepalive_timeout=30.0
+                ),
+                timeout=aiohttp.ClientTimeout(
+                    total=None, sock_connect=p.connect_timeout_s, sock_read=p.timeout_s
+                ),
+                auto_decompress=True,
+                skip_auto_headers=("User-Agent",),
+            )
+        return self._session
+
+    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        """POST ``body``; the status and the whole answer. Raises UpstreamTransportError."""
+        try:
+            async with self.session().post(url, data=body, headers=headers) as resp:
+                return resp.status, await resp.read()
+        except _TRANSPORT_ERRORS as exc:
+            raise UpstreamTransportError(f"{type(exc).__name__}: {exc}") from exc
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self, url: str, body: bytes, headers: dict[str, str]
+    ) -> AsyncIterator[tuple[int, AsyncIterator[bytes]]]:
+        """POST ``body``; the status and the answer's lines as they arrive."""
+        try:
+            async with self.session().post(url, data=body, headers=headers) as resp:
+                yield resp.status, _lines(resp)
+        except _TRANSPORT_ERRORS as exc:
+            raise UpstreamTransportError(f"{type(exc).__name__}: {exc}") from exc
 
     async def aclose(self) -> None:
-        """Close every client."""
-        for c in self._clients:
-            await c.aclose()
+        """Close the session and its connections."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+async def _lines(resp: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
+    async for line in resp.content:
+        yield line
 
 
 def make_client(policy: UpstreamPolicy) -> UpstreamClients:

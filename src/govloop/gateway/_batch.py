@@ -2,7 +2,9 @@
 
 Each request awaits its own item's result; a single consumer task takes whatever is queued,
 runs the blocking write in a thread, and resolves every waiter with its result or the error.
-Under load this turns N transactions into a few, without delaying a lone request.
+Under load this turns N transactions into a few, without delaying a lone request. Writes that
+nobody waits for (the delivery log, written behind the answer) may ``linger`` a little so that
+batches grow even when the load is light.
 """
 
 from __future__ import annotations
@@ -18,9 +20,16 @@ R = TypeVar("R")
 class GroupCommit(Generic[T, R]):
     """Batch calls of ``write(items) -> results`` (one result per item, same order)."""
 
-    def __init__(self, write: Callable[[list[T]], list[R]], *, max_batch: int = 256) -> None:
+    def __init__(
+        self,
+        write: Callable[[list[T]], list[R]],
+        *,
+        max_batch: int = 256,
+        linger: float = 0.0,
+    ) -> None:
         self._write = write
         self._max = max_batch
+        self._linger = linger
         self._queue: list[tuple[T, asyncio.Future[R]]] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -46,6 +55,8 @@ class GroupCommit(Generic[T, R]):
         assert self._wake is not None
         while True:
             await self._wake.wait()
+            if self._linger > 0 and len(self._queue) < self._max:
+                await asyncio.sleep(self._linger)  # let a batch gather (writes behind answers)
             self._wake.clear()
             while self._queue:
                 batch, self._queue = self._queue[: self._max], self._queue[self._max :]

@@ -41,6 +41,9 @@ log = logging.getLogger("govloop.gateway")
 KEY_CACHE_S = 1.0
 """How long a worker trusts an API key lookup (revocations apply within this)."""
 
+DELIVERY_LINGER_S = 0.05
+"""How long delivery-log rows gather before one transaction writes them (flushed on shutdown)."""
+
 
 @dataclass(frozen=True)
 class TextOutcome:
@@ -117,7 +120,9 @@ class Governor:
             self._servable_now, ttl=config.serving_cache_s
         )
         self.background: set[asyncio.Task[None]] = set()
-        self._deliveries: GroupCommit[Delivery, None] = GroupCommit(self.log.log_deliveries)
+        self._deliveries: GroupCommit[Delivery, None] = GroupCommit(
+            self.log.log_deliveries, max_batch=1024, linger=DELIVERY_LINGER_S
+        )
 
     # -- authorisation -------------------------------------------------------------------
     async def authenticate(self, token: str) -> Principal:

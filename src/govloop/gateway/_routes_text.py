@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
@@ -26,16 +26,11 @@ router = APIRouter(tags=["text"])
 
 
 def _json(data: dict[str, Any], headers: dict[str, str]) -> Response:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(body, media_type="application/json", headers=headers)
+    return Response(orjson.dumps(data), media_type="application/json", headers=headers)
 
 
 def _sse(data: dict[str, Any]) -> bytes:
-    return (
-        b"data: "
-        + json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        + b"\n\n"
-    )
+    return b"data: " + orjson.dumps(data) + b"\n\n"
 
 
 async def _events(

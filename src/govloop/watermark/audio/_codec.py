@@ -13,9 +13,11 @@ from govloop.watermark._result import WatermarkResult
 from govloop.watermark.audio._scheme import (
     ALPHA,
     BINS_PER_BAND,
+    CAP,
     FIRST_BIN,
     FRAMES_PER_SLOT,
     HOP,
+    MAX_DEPTH,
     N_BANDS,
     N_PHASES,
     N_SLOTS,
@@ -24,7 +26,7 @@ from govloop.watermark.audio._scheme import (
     PERIOD_FRAMES,
     RATE,
     SCHEME,
-    STRENGTH,
+    TARGET_SNR_DB,
     Float,
     chip_code,
     chip_values,
@@ -35,20 +37,15 @@ from govloop.watermark.audio._scheme import (
 )
 
 MIN_SECONDS = 1.0
-import os as _os
-TIME_SMOOTH = int(_os.environ.get("WM_TS", "13"))
-NOISE_PERCENTILE = 20.0
-NOISE_FACTOR = float(_os.environ.get("WM_NF", "4.0"))
-CLIPV = float(_os.environ.get("WM_CL", "3.0"))
-NG = float(_os.environ.get("WM_NG", "0"))
-FSM = int(_os.environ.get("WM_FS", "9"))
+TIME_SMOOTH = 13
 """Frames in the moving average removed from each band (the notes' envelopes)."""
+NOISE_PERCENTILE = 20.0
+NOISE_GATE = 4.0
+"""Log-magnitudes are taken of power + NOISE_GATE * (frame's 20th-percentile power): bins at the
+noise floor (host hiss or added noise) then add little variance to the chip correlations."""
+CLIP = 1.5
+"""Band features are clipped at this many robust standard deviations (onsets, drum hits)."""
 LAST_BIN = FIRST_BIN + N_BANDS * BINS_PER_BAND
-CAP = float(__import__("os").environ.get("WM_CAP", "0.3"))
-TARGET_SNR_DB = float(__import__("os").environ.get("WM_SNR", "31"))
-MAX_DEPTH = float(__import__("os").environ.get("WM_MD", "0.6"))
-NOISE_ANT = float(__import__("os").environ.get("WM_NA", "0.01"))
-USE_G = __import__("os").environ.get("WM_G", "1") == "1"
 
 
 def _check(samples: Float, rate: int) -> Float:
@@ -85,9 +82,6 @@ def embed_audio(samples: Float, rate: int, *, key: WatermarkKey, payload: int) -
     per_band = np.repeat(chips, BINS_PER_BAND, axis=0)  # bins x slots
     gain = np.zeros(spec.shape)
     shape = relative_gain(np.abs(spec[:, FIRST_BIN:LAST_BIN]))
-    power = np.abs(spec[:, FIRST_BIN:LAST_BIN]) ** 2
-    floor = NOISE_ANT * float(np.mean(np.abs(spec) ** 2))
-    shape = shape * power / (power + floor)
     gain[:, FIRST_BIN:LAST_BIN] = shape * per_band[:, slot].T
     mark = from_working(overlap_add(spec * gain, len(work)), rate, x.shape[0])
     mark = mark * _snr_scale(x, mark)
@@ -111,12 +105,14 @@ def relative_gain(mag: Float) -> Float:
 
 
 def _snr_scale(x: Float, mark: Float) -> float:
-    """Factor that puts the mark at :data:`TARGET_SNR_DB` below the host, depth <= MAX_DEPTH."""
-    host = x.mean(axis=1) if x.ndim == 2 else x
+    """Factor that puts the mark at :data:`TARGET_SNR_DB` below the host, depth <= MAX_DEPTH.
+
+    The mark is added to every channel, so the ratio is that of :func:`snr_db` on the output.
+    """
     p_mark = float(np.mean(mark * mark))
     if p_mark <= 0.0:
         return 0.0
-    want = float(np.mean(host * host)) / 10.0 ** (TARGET_SNR_DB / 10.0)
+    want = float(np.mean(x * x)) / 10.0 ** (TARGET_SNR_DB / 10.0)
     return min(MAX_DEPTH, math.sqrt(want / p_mark))
 
 
@@ -128,24 +124,15 @@ def _features(work: Float, offset: int) -> Float:
     if spec.shape[0] == 0:
         return np.zeros((N_BANDS, 0))
     mag = np.abs(spec[:, FIRST_BIN - 8 : LAST_BIN + 8])
-    floor = 1e-4 * float(np.mean(mag)) + 1e-12
-    logm = np.log(mag + floor)
-    if NG > 0:
-        pw = mag * mag
-        nz = np.percentile(pw[:, 8:-8], NOISE_PERCENTILE, axis=1, keepdims=True)
-        logm = 0.5 * np.log(pw + NG * nz + floor * floor)
-    detail = (logm - uniform_filter1d(logm, FSM, axis=1, mode="nearest"))[:, 8:-8]
-    # Bins near the noise floor carry no usable mark: weight each by its power over the floor.
-    power = mag[:, 8:-8] ** 2
-    noise = np.percentile(power, NOISE_PERCENTILE, axis=1, keepdims=True) * NOISE_FACTOR
-    weight = power / (power + noise + 1e-30)
-    if USE_G:
-        weight = weight * relative_gain(mag[:, 8:-8])
-    detail = detail * weight
+    power = mag * mag
+    floor = (1e-4 * float(np.mean(mag))) ** 2 + 1e-24
+    gate = NOISE_GATE * np.percentile(power[:, 8:-8], NOISE_PERCENTILE, axis=1, keepdims=True)
+    logm = 0.5 * np.log(power + gate + floor)
+    detail = (logm - uniform_filter1d(logm, 9, axis=1, mode="nearest"))[:, 8:-8]
     bands = detail.reshape(detail.shape[0], N_BANDS, BINS_PER_BAND).sum(axis=2).T
     bands = bands - uniform_filter1d(bands, TIME_SMOOTH, axis=1, mode="nearest")
     scale = np.median(np.abs(bands), axis=1, keepdims=True) * 1.4826 + 1e-9
-    return np.asarray(np.clip(bands / scale, -CLIPV, CLIPV), dtype=np.float64)
+    return np.asarray(np.clip(bands / scale, -CLIP, CLIP), dtype=np.float64)
 
 
 def _folded(feat: Float) -> Float:

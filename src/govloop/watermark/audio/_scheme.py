@@ -6,9 +6,11 @@ Hann window and a hop of 256. A chip is a band of :data:`BINS_PER_BAND` bins (62
 and :data:`N_SLOTS` slots form one period (2.05 s) that repeats for the whole signal, so a clip
 that starts anywhere still holds whole periods up to a shift.
 
-Embedding multiplies each STFT coefficient by ``1 + STRENGTH * chip`` (the mark follows the
-host's spectrum, which keeps it under the music); detection correlates the log-magnitude, with
-its spectral envelope removed, against the keyed chips. Sync chips carry only keyed signs (the
+Embedding multiplies each STFT coefficient by ``1 + depth * chip``, where the depth is large on
+quiet coefficients (between partials, under the masking of the loud ones) and small on the loud
+partials (their absolute change is capped at a fraction of the frame's RMS), then scales the mark
+to :data:`TARGET_SNR_DB`; detection correlates the noise-gated log-magnitude, with its spectral
+envelope removed, against the keyed chips. Sync chips carry only keyed signs (the
 presence test and the time alignment); payload chips carry a keyed sign times a symbol of the
 convolutionally encoded payload.
 
@@ -28,7 +30,7 @@ from numpy.typing import NDArray
 
 from govloop.watermark._ecc import coded_length, keyed_permutation, spreading_signs
 
-SCHEME = "govloop-audio-v1"
+SCHEME = "govloop-audio-v2"
 PAYLOAD_BITS = 32
 RATE = 16000
 NFFT = 1024
@@ -40,8 +42,13 @@ FIRST_BIN = 16
 BINS_PER_BAND = 4
 N_BANDS = 56
 N_CHIPS = N_BANDS * N_SLOTS
-N_SYNC = int(__import__("os").environ.get("WM_NS", "448"))
-STRENGTH = 0.15
+N_SYNC = 576
+TARGET_SNR_DB = 30.3
+"""The embedder scales the mark to this SNR against the host (so it reports >= 30 dB)."""
+CAP = 0.1
+"""Absolute mark amplitude per coefficient is capped at CAP * (frame's in-band RMS magnitude)."""
+MAX_DEPTH = 0.6
+"""Largest relative modulation of any STFT coefficient."""
 ALPHA = 1e-6
 N_PHASES = 2
 N_TESTS = PERIOD_FRAMES * N_PHASES
