@@ -45,8 +45,11 @@ class Settings(BaseSettings):
     platform_code: str = ""
     """Provider code used as ContentPropagator when acting as a content platform."""
 
-    log_retention_days: int = Field(default=183, ge=183)
-    """Ledger and request-log retention; at least six months (CSL Art. 21, Labeling Art. 9)."""
+    log_retention_days: int = Field(default=183, ge=183, le=36_500)
+    """Ledger and request-log retention; at least six months (CSL Art. 21, Labeling Art. 9).
+
+    At most 100 years: a longer span overflows date arithmetic.
+    """
 
     ledger_origin: str = "govloop.local/ledger"
     """Origin line of signed ledger checkpoints (C2SP tlog-checkpoint)."""
@@ -58,7 +61,7 @@ class Settings(BaseSettings):
     could take back. On PostgreSQL durability follows the server's ``synchronous_commit``.
     """
 
-    checkpoint_interval_s: float = Field(default=60.0, gt=0)
+    checkpoint_interval_s: float = Field(default=60.0, gt=0, allow_inf_nan=False)
     """How often a running gateway issues a signed checkpoint."""
 
     language: str = "zh-en"
@@ -99,6 +102,8 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             raise ConfigError(f"{path}: config file not found") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        except OSError as exc:  # a directory, no permission, ...
+            raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from exc
     env_keys = {k[len("GOVLOOP_") :].lower() for k in os.environ if k.startswith("GOVLOOP_")}
     values = {k: v for k, v in file_values.items() if k not in env_keys}
     values.update(overrides)

@@ -83,7 +83,11 @@ class KeyStore:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         """Serialise key creation across processes (first use by several gateway workers)."""
-        with open(self.root / ".lock", "a+b") as fh:
+        try:
+            fh = open(self.root / ".lock", "a+b")
+        except OSError as exc:
+            raise KeyStoreError(f"{self.root}: cannot write the key store: {exc.strerror}") from exc
+        with fh:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
             try:
                 yield
@@ -91,14 +95,18 @@ class KeyStore:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     def _write_private(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise KeyStoreError(f"{path}: cannot write: {exc.strerror}") from exc
 
     def generate(self, purpose: str) -> SigningKey:
         """Create a new Ed25519 key for ``purpose`` and make it active (this is rotation)."""
@@ -130,17 +138,27 @@ class KeyStore:
             with self._locked():
                 if not pointer.is_file():
                     return self._generate(purpose)
-        return self.get(purpose, pointer.read_text().strip())
+        try:
+            key_id = pointer.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KeyStoreError(f"{pointer}: cannot read the active key id: {exc}") from exc
+        if not key_id or not set(key_id) <= _PURPOSE_CHARS:
+            raise KeyStoreError(f"{pointer}: {key_id!r} is not a key id")
+        return self.get(purpose, key_id)
 
     def get(self, purpose: str, key_id: str) -> SigningKey:
         """A key of ``purpose`` by id, active or retired."""
+        if not key_id or not set(key_id) <= _PURPOSE_CHARS:
+            raise KeyStoreError(f"no {purpose!r} key with id {key_id!r} in {self.root}")
         path = self._dir(purpose) / f"{key_id}.pem"
         try:
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         except FileNotFoundError as exc:
             raise KeyStoreError(f"no {purpose!r} key with id {key_id!r} in {self.root}") from exc
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             raise KeyStoreError(f"{path}: not a readable private key") from exc
+        except OSError as exc:
+            raise KeyStoreError(f"{path}: cannot read: {exc.strerror}") from exc
         if not isinstance(key, Ed25519PrivateKey):
             raise KeyStoreError(f"{path}: not an Ed25519 key")
         return SigningKey(key_id, key)
@@ -164,7 +182,10 @@ class KeyStore:
             with self._locked():
                 if not path.is_file():
                     self._write_private(path, secrets.token_bytes(32))
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise KeyStoreError(f"{path}: cannot read: {exc.strerror}") from exc
         if len(data) != 32:
             raise KeyStoreError(f"{path}: secret must be 32 bytes, found {len(data)}")
         return data

@@ -115,6 +115,8 @@ def parse_bank(
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
             raise BankError(f"{where}: not valid JSON: {exc.msg}") from exc
+        except (ValueError, RecursionError) as exc:  # 4300-digit integers, deep nesting
+            raise BankError(f"{where}: not valid JSON: {exc}") from exc
         if not isinstance(raw, dict):
             raise BankError(f"{where}: expected a JSON object, got {type(raw).__name__}")
         if "bank" in raw and not items and lineno == 1:

@@ -112,7 +112,7 @@ def parse_guard_output(text: str) -> tuple[bool | None, bool | None, str]:
     if m:
         try:
             obj = json.loads(m.group(0))
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # JSONDecodeError, 4300-digit integers, nesting
             obj = None
         if isinstance(obj, dict):
             unsafe = obj.get("unsafe")

@@ -160,11 +160,16 @@ def _unquote(raw: str) -> str:
     return re.sub(r"\\(.)", r"\1", raw[1:-1])
 
 
+#: Deepest nesting of ``not`` and parentheses (and all/any/not mappings) a condition may have.
+MAX_DEPTH = 100
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.toks = _tokens(text)
         self.i = 0
+        self.depth = 0
 
     def peek(self, ahead: int = 0) -> _Tok | None:
         j = self.i + ahead
@@ -210,20 +215,33 @@ class _Parser:
         return items[0] if len(items) == 1 else All(tuple(items))
 
     def unary(self) -> Node:
+        tok = self.peek()
+        if tok is not None and self.is_(tok.text) and tok.text in ("not", "("):
+            if self.depth >= MAX_DEPTH:
+                raise ExprError(f"nested more than {MAX_DEPTH} levels deep", tok.col)
+            self.depth += 1
+            try:
+                return self._nested()
+            finally:
+                self.depth -= 1
+        return self._simple()
+
+    def _nested(self) -> Node:
         if self.is_("not"):
             self.take()
             return Not(self.unary())
+        self.take()
+        node = self.or_()
+        self.expect(")")
+        return node
+
+    def _simple(self) -> Node:
         if self.is_("exists"):
             self.take()
             tok = self.take()
             if tok.kind != "name":
                 raise ExprError(f"'exists' needs an attribute path, found {tok.text!r}", tok.col)
             return Exists(Path(tuple(tok.text.split("."))))
-        if self.is_("("):
-            self.take()
-            node = self.or_()
-            self.expect(")")
-            return node
         left = self.operand()
         op = self.operator()
         if op is None:
@@ -268,7 +286,10 @@ class _Parser:
         if tok.kind == "num":
             number = float(tok.text)
             is_int = re.fullmatch(r"[-+]?\d+", tok.text) is not None
-            return int(tok.text) if is_int else number
+            try:
+                return int(tok.text) if is_int else number
+            except ValueError as exc:  # over Python's 4300-digit limit
+                raise ExprError(f"number too long ({len(tok.text)} characters)", tok.col) from exc
         if tok.kind == "str":
             return _unquote(tok.text)
         if tok.kind == "kw" and tok.text in ("true", "false", "null"):
@@ -281,8 +302,10 @@ def parse_expression(text: str) -> Node:
     return _Parser(text).parse()
 
 
-def parse_condition(raw: object) -> Node:
+def parse_condition(raw: object, _depth: int = 0) -> Node:
     """Parse a condition as it appears in YAML: a string, a boolean, or all/any/not mappings."""
+    if _depth > MAX_DEPTH:
+        raise ExprError(f"nested more than {MAX_DEPTH} levels deep")
     if isinstance(raw, bool):
         return All(()) if raw else Any_(())
     if isinstance(raw, str):
@@ -292,11 +315,11 @@ def parse_condition(raw: object) -> Node:
             raise ExprError("a condition mapping must have exactly one key: all, any or not")
         ((key, value),) = raw.items()
         if key == "not":
-            return Not(parse_condition(value))
+            return Not(parse_condition(value, _depth + 1))
         if key in ("all", "any"):
             if not isinstance(value, list):
                 raise ExprError(f"'{key}' needs a list of conditions")
-            items = tuple(parse_condition(v) for v in value)
+            items = tuple(parse_condition(v, _depth + 1) for v in value)
             return All(items) if key == "all" else Any_(items)
         raise ExprError(f"unknown condition key {key!r}; use all, any or not")
     raise ExprError(

@@ -188,6 +188,16 @@ def run_cmd(
             timeout=timeout,
             max_retries=retries,
         )
+    if filing and not resume:  # fail now, not after the whole run
+        from govloop.errors import StateError
+        from govloop.registry import FilingState, Registry
+
+        found = Registry(store).get(filing)
+        if found.state in (FilingState.DRAFT, FilingState.REVOKED):
+            raise StateError(
+                f"filing {found.id} is {found.state.value}; assessments attach to submitted "
+                "filings (govloop model transition ... submitted)"
+            )
     progress, on_progress = _progress_runner(st.err_console, "assessing")
     try:
         with progress:

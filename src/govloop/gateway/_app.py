@@ -22,6 +22,7 @@ from govloop.errors import GovloopError
 from govloop.gateway._backends import ImageBackend, TextBackend, build_backends, make_client
 from govloop.gateway._config import GatewayConfig
 from govloop.gateway._errors import ApiError, from_govloop
+from govloop.gateway._fastpath import FastTextPath
 from govloop.gateway._governor import Governor
 from govloop.gateway._logs import purge_logs
 from govloop.gateway._ports import GatewayPorts, Recorder
@@ -147,6 +148,8 @@ def create_app(
     app.include_router(text_router)
     app.include_router(models_router)
     app.include_router(images_router)
+    # Valid non-streamed text requests skip FastAPI's per-request stack (same governance).
+    app.add_middleware(FastTextPath)
     return app
 
 

@@ -4,8 +4,8 @@
   provider's watermark (payload = ``produce_tag(produce_id)``); streams are cut from the finished,
   watermarked generation;
 * upstream text (``openai:URL#model``): any OpenAI-compatible server through one pooled
-  ``aiohttp.ClientSession`` per worker, with timeouts and retries; upstream text cannot be watermarked, so only
-  labels and the ledger apply to it;
+  ``aiohttp.ClientSession`` per worker, with timeouts and retries; upstream text cannot be
+  watermarked, so only labels and the ledger apply to it;
 * local images (``demo-image``): generated, then labeled and watermarked by the gateway.
 """
 

@@ -62,7 +62,8 @@ class GroupCommit(Generic[T, R]):
                 batch, self._queue = self._queue[: self._max], self._queue[self._max :]
                 self._busy = True
                 try:
-                    results = await asyncio.to_thread(self._write, [item for item, _ in batch])
+                    items = [item for item, _ in batch]
+                    results = await asyncio.to_thread(self._write, items)
                 except Exception as exc:  # handed to every waiter
                     for _, fut in batch:
                         if not fut.done():

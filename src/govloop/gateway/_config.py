@@ -103,9 +103,9 @@ class UpstreamPolicy(_Strict):
     retries: int = Field(default=2, ge=0, le=10)
     """Retries on connection errors and 5xx answers (before any byte reached the client)."""
     max_connections: int = Field(default=256, ge=1)
-    """Connections per worker, over all shards."""
+    """Upstream connections per worker (one aiohttp connection pool)."""
     pool_shards: int = Field(default=16, ge=1, le=64)
-    """Clients the connections are spread over (keeps httpcore's per-request scans short)."""
+    """Accepted for compatibility with older configs; no effect (the aiohttp pool is O(1))."""
     api_key: str | None = None
     """Bearer token sent upstream (else ``$GOVLOOP_UPSTREAM_API_KEY``)."""
 

@@ -26,10 +26,9 @@ async def get_governor(request: Request) -> Governor:
 GovernorDep = Annotated[Governor, Depends(get_governor)]
 
 
-async def get_principal(request: Request, gov: GovernorDep) -> Principal:
-    """The caller, from ``Authorization: Bearer <key>``; rate limited."""
-    auth = request.headers.get("authorization", "")
-    scheme, _, token = auth.partition(" ")
+async def principal_from(gov: Governor, authorization: str) -> Principal:
+    """The caller behind an ``Authorization: Bearer <key>`` header value; rate limited."""
+    scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(
             401, "missing API key: send 'Authorization: Bearer <key>'", code="invalid_api_key"
@@ -37,16 +36,22 @@ async def get_principal(request: Request, gov: GovernorDep) -> Principal:
     return await gov.authenticate(token.strip())
 
 
+async def get_principal(request: Request, gov: GovernorDep) -> Principal:
+    """The caller, from ``Authorization: Bearer <key>``; rate limited."""
+    return await principal_from(gov, request.headers.get("authorization", ""))
+
+
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 def wants_unlabeled(request: Request, body_flag: bool) -> bool:
     """True when the request asks for content without explicit labels (header or body)."""
-    return body_flag or request.headers.get(UNLABELED_HEADER, "").strip().lower() in (
-        "1",
-        "true",
-        "yes",
-    )
+    return body_flag or unlabeled_header(request.headers.get(UNLABELED_HEADER, ""))
+
+
+def unlabeled_header(value: str) -> bool:
+    """True for an ``X-Govloop-Unlabeled`` value that asks for unlabeled delivery."""
+    return value.strip().lower() in ("1", "true", "yes")
 
 
 def aigc_headers(produce_id: str, aigc: dict[str, str] | None) -> dict[str, str]:

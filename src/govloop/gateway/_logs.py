@@ -9,8 +9,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from govloop.errors import StoreError
 from govloop.gateway._accounts import ApiKeys, Principal
 from govloop.gateway._config import ViolationPolicy
 from govloop.gateway._ports import FilterVerdict
@@ -127,21 +129,26 @@ class GatewayLog:
         return ViolationOutcome(n, action)
 
     def log_deliveries(self, deliveries: list[Delivery]) -> list[None]:
-        """Append delivery-log rows (one transaction)."""
+        """Append delivery-log rows (one transaction, one executemany: no ORM objects)."""
         at = utcnow()
-        with self.store.session() as s:
-            s.add_all(
-                DeliveryRow(
-                    at=at,
-                    key_id=d.key_id,
-                    requester=d.requester,
-                    model=d.model,
-                    produce_id=d.produce_id,
-                    media_type=d.media_type,
-                    unlabeled=d.unlabeled,
-                )
-                for d in deliveries
-            )
+        rows = [
+            {
+                "at": at,
+                "key_id": d.key_id,
+                "requester": d.requester,
+                "model": d.model,
+                "produce_id": d.produce_id,
+                "media_type": d.media_type,
+                "unlabeled": d.unlabeled,
+            }
+            for d in deliveries
+        ]
+        if rows:
+            try:
+                with self.store.engine.begin() as conn:
+                    conn.execute(insert(DeliveryRow), rows)
+            except SQLAlchemyError as exc:
+                raise StoreError(f"database error: {exc}") from exc
         return [None] * len(deliveries)
 
     def deliveries(self, *, requester: str | None = None) -> list[Delivery]:

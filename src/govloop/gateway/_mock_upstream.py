@@ -6,6 +6,7 @@ fraction of requests with HTTP 500 (before streaming) or by breaking off mid-str
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -21,9 +22,16 @@ DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog. 敏捷的棕色狐�
 
 
 def mock_upstream_app(
-    *, text: str = DEFAULT_TEXT, fail_rate: float = 0.0, seed: int | None = None
+    *,
+    text: str = DEFAULT_TEXT,
+    fail_rate: float = 0.0,
+    seed: int | None = None,
+    delay_s: float = 0.0,
 ) -> ASGIApp:
-    """An ASGI app answering chat completions with ``text``; ``fail_rate`` of calls fail."""
+    """An ASGI app answering chat completions with ``text``; ``fail_rate`` of calls fail.
+
+    ``delay_s`` waits that long before answering (a stand-in for model latency; 0 by default).
+    """
     rng = random.Random(seed)
     words = text.split(" ")
     pieces = [w + (" " if i < len(words) - 1 else "") for i, w in enumerate(words)]
@@ -58,6 +66,8 @@ def mock_upstream_app(
             )
             return
         model = str(req.get("model", "mock"))
+        if delay_s > 0:
+            await asyncio.sleep(delay_s)
         fail = fail_rate > 0 and rng.random() < fail_rate
         if not req.get("stream"):
             if fail:

@@ -10,6 +10,7 @@ import orjson
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
+from govloop.gateway._accounts import Principal
 from govloop.gateway._deps import GovernorDep, PrincipalDep, aigc_headers, wants_unlabeled
 from govloop.gateway._governor import Governor, RequestContext
 from govloop.gateway._schemas import (
@@ -23,10 +24,6 @@ from govloop.gateway._streaming import StreamDelta, StreamEnd, stream_text
 from govloop.models import GenerationRequest
 
 router = APIRouter(tags=["text"])
-
-
-def _json(data: dict[str, Any], headers: dict[str, str]) -> Response:
-    return Response(orjson.dumps(data), media_type="application/json", headers=headers)
 
 
 def _sse(data: dict[str, Any]) -> bytes:
@@ -65,20 +62,49 @@ async def _answer(
     *,
     chat: bool,
 ) -> Response:
-    model = await gov.served(body.model)
-    ctx = gov.context(principal, model, unlabeled=wants_unlabeled(request, body.govloop_unlabeled))
-    req = body.generation()
-    gov.text_backend(model)
-    await gov.screen_prompt(ctx, "\n".join(m.content for m in req.messages))
+    unlabeled = wants_unlabeled(request, body.govloop_unlabeled)
     if body.stream:
+        ctx, req = await _prepare(gov, principal, body, unlabeled=unlabeled)
         return StreamingResponse(
             _events(gov, ctx, req, chat=chat),
             media_type="text/event-stream",
             headers={"X-Produce-Id": ctx.produce_id, "Cache-Control": "no-cache"},
         )
+    data, headers = await answer_text(gov, principal, body, chat=chat, unlabeled=unlabeled)
+    return Response(data, media_type="application/json", headers=headers)
+
+
+async def _prepare(
+    gov: Governor,
+    principal: Principal,
+    body: ChatRequest | CompletionRequest,
+    *,
+    unlabeled: bool,
+) -> tuple[RequestContext, GenerationRequest]:
+    model = await gov.served(body.model)
+    ctx = gov.context(principal, model, unlabeled=unlabeled)
+    req = body.generation()
+    gov.text_backend(model)
+    await gov.screen_prompt(ctx, "\n".join(m.content for m in req.messages))
+    return ctx, req
+
+
+async def answer_text(
+    gov: Governor,
+    principal: Principal,
+    body: ChatRequest | CompletionRequest,
+    *,
+    chat: bool,
+    unlabeled: bool,
+) -> tuple[bytes, dict[str, str]]:
+    """A non-streamed answer, governed: the JSON body and the ``X-Produce-Id``/``X-AIGC`` headers.
+
+    Shared by the FastAPI route and the lean ASGI path (:mod:`govloop.gateway._fastpath`).
+    """
+    ctx, req = await _prepare(gov, principal, body, unlabeled=unlabeled)
     out = await gov.complete_text(ctx, req)
-    data = chat_body(model.name, out) if chat else completion_body(model.name, out)
-    return _json(data, aigc_headers(out.produce_id, out.aigc))
+    data = chat_body(ctx.model.name, out) if chat else completion_body(ctx.model.name, out)
+    return orjson.dumps(data), aigc_headers(out.produce_id, out.aigc)
 
 
 @router.post("/v1/chat/completions")

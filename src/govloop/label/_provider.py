@@ -110,7 +110,12 @@ def add_explicit_label(
     """(``data`` with the explicit label for its media type, what was done)."""
     opts = options or ExplicitOptions()
     if fmt.name == "text":
-        text = data.decode("utf-8")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FormatError(
+                f"{filename or 'text'}: text is not valid UTF-8 at byte {exc.start}"
+            ) from exc
         front, body = split_front_matter(text)
         head = text[: len(text) - len(body)]
         new = add_explicit_text_label(
@@ -183,15 +188,27 @@ def label_bytes(
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    Raises :class:`InputError` naming ``path`` when it cannot be written (a folder, no
+    permission, a read-only disk); the file already there is left as it was.
+    """
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror}") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write: {exc.strerror}") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -128,7 +128,7 @@ def check_signature(
         if not isinstance(obj, dict) or obj.get("alg") != "Ed25519":
             raise ValueError("not Ed25519 security data")
         kid, dig, sig = str(obj["kid"]), _unb64url(str(obj["dig"])), _unb64url(str(obj["sig"]))
-    except (ValueError, KeyError, binascii.Error, UnicodeDecodeError, TypeError):
+    except (ValueError, KeyError, binascii.Error, UnicodeDecodeError, TypeError, RecursionError):
         return SignatureCheck("invalid", f"{field} is not govloop Ed25519 security data")
     key = public_keys.get(kid)
     if key is None:

@@ -65,6 +65,9 @@ def _constants() -> tuple[np.ndarray[Any, np.dtype[np.uint64]], ...]:
 
 
 _MH_A, _MH_B = _constants()
+_MH_B_COL = _MH_B[:, None]
+_S29, _S31, _S32 = np.uint64(29), np.uint64(31), np.uint64(32)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 def _phash(gray: Image) -> int:
@@ -111,19 +114,20 @@ def text_fingerprint(text: str) -> str:
     shingles.discard("")
     if not shingles:
         return "f" * TEXT_FP_HEX
-    x = np.array(
-        [
-            int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
-            for s in sorted(shingles)
-        ],
-        dtype=np.uint64,
-    )
-    v = x[None, :] * _MH_A[:, None] + _MH_B[:, None]
-    v ^= v >> np.uint64(31)
-    v *= np.uint64(0x9E3779B97F4A7C15)
-    v ^= v >> np.uint64(29)
-    mins = (v >> np.uint64(32)).min(axis=1)
-    return "".join(f"{int(m):08x}" for m in mins)
+    # Big-endian 64-bit BLAKE2b digests read in one go (the minimum does not depend on order).
+    raw = b"".join(_blake8(s.encode()).digest() for s in shingles)
+    x = np.frombuffer(raw, dtype=">u8").astype(np.uint64)
+    v = np.multiply.outer(_MH_A, x)
+    v += _MH_B_COL
+    v ^= v >> _S31
+    v *= _MIX
+    v ^= v >> _S29
+    v >>= _S32
+    return v.min(axis=1).astype(">u4").tobytes().hex()
+
+
+def _blake8(data: bytes) -> Any:
+    return hashlib.blake2b(data, digest_size=8)
 
 
 def fingerprint_kind(fingerprint: str) -> str:

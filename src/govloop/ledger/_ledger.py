@@ -41,7 +41,7 @@ from govloop.ledger._fingerprint import band_keys, is_near_match, probe_keys, si
 from govloop.ledger._note import CheckpointBody, NoteVerifier, check_key_name, sign_note
 from govloop.ledger._proofs import ConsistencyProof, InclusionProof, SignedCheckpoint
 from govloop.ledger._tables import CHECKPOINTS, ENTRIES, NODES, SKETCH, STATE, node_key
-from govloop.store import Store
+from govloop.store import Store, db_error_reason
 
 if TYPE_CHECKING:
     from govloop.ledger._verify import VerifyReport
@@ -97,7 +97,7 @@ class Ledger:
             with self.store.engine.connect() as conn:
                 return fn(conn)
         except SQLAlchemyError as exc:
-            raise StoreError(f"ledger database error: {exc}") from exc
+            raise StoreError(f"ledger database error: {db_error_reason(exc)}") from exc
 
     @contextmanager
     def _locked(self, *, fsync: bool) -> Iterator[tuple[Connection, int]]:
@@ -202,7 +202,7 @@ class Ledger:
                 "an entry's ProduceID is already recorded in the ledger (ProduceIDs are unique)"
             ) from exc
         except SQLAlchemyError as exc:
-            raise StoreError(f"ledger append failed: {exc}") from exc
+            raise StoreError(f"ledger append failed: {db_error_reason(exc)}") from exc
         return [
             AppendResult(size + i, e.produce_id, h.hex())
             for i, (e, h) in enumerate(zip(entries, hashes, strict=True))
@@ -238,7 +238,7 @@ class Ledger:
                 )
                 return cp
         except SQLAlchemyError as exc:
-            raise StoreError(f"issuing a checkpoint failed: {exc}") from exc
+            raise StoreError(f"issuing a checkpoint failed: {db_error_reason(exc)}") from exc
 
     # -- reads --------------------------------------------------------------------------------
     def size(self) -> int:

@@ -100,7 +100,7 @@ def load_proof(data: str | bytes, *, source: str = "proof") -> InclusionProof | 
     """Parse a proof JSON document; :class:`InputError` names the file and field when wrong."""
     try:
         doc = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, ...
         raise InputError(f"{source}: not JSON ({exc})") from exc
     if not isinstance(doc, dict):
         raise InputError(f"{source}: a proof must be a JSON object")

@@ -7,6 +7,8 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import ValidationError
+
 from govloop.errors import InputError
 from govloop.ids import new_produce_id
 from govloop.ledger._entry import AppendResult, LedgerEntry, MediaType
@@ -81,17 +83,23 @@ def record_output(
             "bits": wm["payload_bits"]
         }
     pid = produce_id or (label_dict or {}).get("ProduceID") or new_produce_id()
-    entry = LedgerEntry(
-        produce_id=str(pid),
-        content_sha256=hashlib.sha256(content).hexdigest(),
-        media_type=media_type,
-        fingerprint=content_fingerprint(content, media_type),
-        filing_id=filing_id,
-        model=model,
-        model_version=model_version,
-        provider_code=provider_code,
-        requester=None if requester is None else ledger.pseudonym(requester),
-        label=label_dict,
-        watermark=wm,
-    )
+    try:
+        entry = LedgerEntry(
+            produce_id=str(pid),
+            content_sha256=hashlib.sha256(content).hexdigest(),
+            media_type=media_type,
+            fingerprint=content_fingerprint(content, media_type),
+            filing_id=filing_id,
+            model=model,
+            model_version=model_version,
+            provider_code=provider_code,
+            requester=None if requester is None else ledger.pseudonym(requester),
+            label=label_dict,
+            watermark=wm,
+        )
+    except ValidationError as exc:  # a bad ProduceID, an empty model name, ...
+        err = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in err["loc"]) or "entry"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise InputError(f"ledger entry field {field!r}: {msg}") from exc
     return ledger.append(entry)

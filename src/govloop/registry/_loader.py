@@ -82,7 +82,16 @@ class SourceDocument:
         return f"{self.path}:{line}" if line is not None else self.path
 
 
-def _walk(node: yaml.Node, loc: PathKey, lines: dict[PathKey, int], path: str) -> None:
+#: Most nodes a document may expand to (aliases included): stops "billion laughs" documents.
+MAX_NODES = 100_000
+
+
+def _walk(
+    node: yaml.Node, loc: PathKey, lines: dict[PathKey, int], path: str, budget: list[int]
+) -> None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise InputError(f"{path}: the document is too large (over {MAX_NODES} values)")
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -91,11 +100,11 @@ def _walk(node: yaml.Node, loc: PathKey, lines: dict[PathKey, int], path: str) -
             if key in seen:
                 raise InputError(f"{path}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
             seen.add(key)
-            _walk(value_node, (*loc, key), lines, path)
+            _walk(value_node, (*loc, key), lines, path, budget)
             lines[(*loc, key)] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*loc, i), lines, path)
+            _walk(item, (*loc, i), lines, path, budget)
 
 
 def parse_text(text: str, *, path: str = "<input>", fmt: str | None = None) -> SourceDocument:
@@ -107,12 +116,16 @@ def parse_text(text: str, *, path: str = "<input>", fmt: str | None = None) -> S
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from exc
+        except ValueError as exc:  # e.g. an integer over Python's 4300-digit limit
+            raise InputError(f"{path}: not valid JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise InputError(f"{path}: not valid JSON: nested too deeply") from exc
         lines: dict[PathKey, int] = {}
         try:  # JSON is YAML: borrow the YAML composer for line numbers (best effort)
             node = yaml.compose(text, Loader=_Loader)
             if node is not None:
-                _walk(node, (), lines, path)
-        except (yaml.YAMLError, InputError):
+                _walk(node, (), lines, path, [MAX_NODES])
+        except (yaml.YAMLError, InputError, RecursionError):
             lines = {}
         return SourceDocument(path, data, lines)
     loader = _Loader(text)
@@ -121,7 +134,7 @@ def parse_text(text: str, *, path: str = "<input>", fmt: str | None = None) -> S
         if node is None:
             raise InputError(f"{path}: the document is empty")
         lines = {}
-        _walk(node, (), lines, path)
+        _walk(node, (), lines, path, [MAX_NODES])
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -129,6 +142,12 @@ def parse_text(text: str, *, path: str = "<input>", fmt: str | None = None) -> S
         raise InputError(f"{path}{line}: not valid YAML: {exc.problem or exc.context}") from exc
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: not valid YAML: {exc}") from exc
+    except RecursionError as exc:
+        raise InputError(f"{path}: not valid YAML: nested too deeply") from exc
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        # PyYAML's scalar constructors raise these for values such as ``!!int x``,
+        # ``2024-13-45`` or an integer over Python's 4300-digit limit.
+        raise InputError(f"{path}: not valid YAML: cannot read a value: {exc}") from exc
     finally:
         loader.dispose()
     return SourceDocument(path, data, lines)

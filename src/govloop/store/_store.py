@@ -85,6 +85,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def db_error_reason(exc: BaseException) -> str:
+    """One line saying why a database call failed (the driver's message, without the SQL)."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class Store:
     """The project database: an engine, a session factory and an up-to-date schema."""
 
@@ -111,7 +118,9 @@ class Store:
         except OperationalError as exc:
             raise StoreError(f"cannot open database {self.engine.url!r}: {exc.orig}") from exc
         except SQLAlchemyError as exc:
-            raise StoreError(f"migrating {self.engine.url!r} failed: {exc}") from exc
+            raise StoreError(
+                f"migrating {self.engine.url!r} failed: {db_error_reason(exc)}"
+            ) from exc
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -122,7 +131,7 @@ class Store:
             session.commit()
         except SQLAlchemyError as exc:
             session.rollback()
-            raise StoreError(f"database error: {exc}") from exc
+            raise StoreError(f"database error: {db_error_reason(exc)}") from exc
         except BaseException:
             session.rollback()
             raise

@@ -162,3 +162,50 @@ def tail_bound(z: float) -> float:
         return 1.0
     gauss = 0.5 * math.erfc(z / math.sqrt(2.0))
     return min(1.0, math.exp(-0.5 * z * z), BENTKUS_C * gauss)
+
+
+def decode_payload_list(soft: NDArray[np.float64], payload_bits: int, list_size: int) -> list[int]:
+    """CRC-aided list Viterbi: the payloads whose CRC matches among the ``list_size`` best paths.
+
+    A parallel list Viterbi decoder keeps the ``list_size`` best paths into every state; the
+    survivors into the terminating state are checked against the CRC in order of their metric
+    (the correlation of the path's code symbols with ``soft``), best first, without duplicates.
+    With ``list_size == 1`` this is :func:`decode_payload`. A larger list recovers payloads that
+    plain Viterbi misses, at the cost of a ``list_size`` times larger chance that a wrong payload
+    passes the CRC (about ``list_size / 65536`` per failed block).
+    """
+    n_steps = payload_bits + CRC_BITS + _K - 1
+    if soft.shape != (n_steps * len(_GENERATORS),):
+        raise ValueError(f"expected {n_steps * len(_GENERATORS)} soft values, got {soft.shape}")
+    if list_size < 1:
+        raise ValueError(f"list size must be >= 1, got {list_size}")
+    size = list_size
+    obs = soft.reshape(n_steps, len(_GENERATORS))
+    metric = np.full((_STATES, size), -np.inf)
+    metric[0, 0] = 0.0
+    back = np.zeros((n_steps, _STATES, size), dtype=np.int64)
+    bit_of_state = _PRED_BIT[:, None]
+    for t in range(n_steps):
+        gain = _OUT.astype(np.float64) @ obs[t]  # (state, bit)
+        step = gain[_PRED, np.broadcast_to(bit_of_state, _PRED.shape)]  # (state, pred)
+        cand = (metric[_PRED] + step[:, :, None]).reshape(_STATES, 2 * size)
+        if t >= payload_bits + CRC_BITS:
+            cand[_PRED_BIT == 1] = -np.inf
+        order = np.argsort(-cand, axis=1, kind="stable")[:, :size]
+        back[t] = order
+        metric = np.take_along_axis(cand, order, axis=1)
+    ranks = np.flatnonzero(np.isfinite(metric[0]))
+    state = np.zeros(len(ranks), dtype=np.int64)
+    decoded = np.zeros((len(ranks), n_steps), dtype=np.uint8)
+    for t in range(n_steps - 1, -1, -1):  # trace all survivors into state 0 at once
+        decoded[:, t] = _PRED_BIT[state]
+        idx = back[t, state, ranks]
+        state, ranks = _PRED[state, idx // size], idx % size
+    found: list[int] = []
+    for path in decoded:
+        data = path[:payload_bits]
+        value = bits_to_int(data)
+        if bits_to_int(path[payload_bits : payload_bits + CRC_BITS]) == crc16(data):
+            if value not in found:
+                found.append(value)
+    return found

@@ -61,24 +61,27 @@ def test_survives_cut_start(marked):
     assert res.detected and res.payload == PAYLOAD
 
 
-def test_white_noise_20db_decodes_on_20s_clip():
-    x = music(20.0, RATE, seed=5)
-    y = embed_audio(x, RATE, key=KEY, payload=PAYLOAD)
-    assert snr_db(x, y) >= 30.0
-    rng = np.random.default_rng(3)
-    res = detect_audio(y + rng.normal(0, np.sqrt(np.mean(x**2) / 100), y.shape), RATE, key=KEY)
+def _white_noise_20db(x: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return y + rng.normal(0, np.sqrt(np.mean(x**2) / 100), y.shape)
+
+
+def test_white_noise_20db(host, marked):
+    res = detect_audio(_white_noise_20db(host, marked, 3), RATE, key=KEY)
     assert res.detected and res.p_value <= 1e-6
     assert res.payload == PAYLOAD
+    # the sync chips alone sit near their threshold; the all-chip test carries the decision
+    assert res.details["z_full"] > 8.98 > res.details["z"]
 
 
-def test_white_noise_20db_presence(marked):
-    """Known limit: on the 12 s sparse test tune 20 dB white noise leaves a weaker mark."""
-    rng = np.random.default_rng(3)
-    noisy = marked + rng.normal(0, np.sqrt(np.mean(marked**2) / 100), marked.shape)
-    res = detect_audio(noisy, RATE, key=KEY)
-    clean = detect_audio(marked, RATE, key=KEY)
-    assert res.details["z"] > 3.0  # well above the null (the max over offsets is ~3)
-    assert res.details["z"] < clean.details["z"]
+@pytest.mark.parametrize(("seed", "noise_seed"), [(10, 1), (23, 1023)])
+def test_white_noise_20db_on_10s_clips(seed, noise_seed):
+    """Clips on which plain (non-list) Viterbi decoding or the sync-only test failed."""
+    x = music(10.0, RATE, seed=seed)
+    payload = (seed * 0x9E3779B1) & 0xFFFFFFFF
+    y = embed_audio(x, RATE, key=KEY, payload=payload)
+    res = detect_audio(_white_noise_20db(x, y, noise_seed), RATE, key=KEY)
+    assert res.detected and res.payload == payload
 
 
 def test_unmarked_and_wrong_key_not_detected(host, marked):
@@ -88,12 +91,18 @@ def test_unmarked_and_wrong_key_not_detected(host, marked):
 
 
 def test_null_calibration_random_keys(host):
+    """Unmarked audio, audio marked under another key and noise, under random keys.
+
+    The stated bound says P(p <= a) <= a for every a; with 24 trials the p-values must not pile
+    up near 0 (at most 3 below 0.1 has probability > 0.99 under the bound) and none is detected.
+    """
     rng = np.random.default_rng(4)
-    ps = [
-        detect_audio(host[: RATE * 4], RATE, key=WatermarkKey(rng.bytes(32))).p_value
-        for _ in range(6)
-    ]
-    assert min(ps) > 1e-6
+    other = embed_audio(host[: RATE * 4], RATE, key=WatermarkKey(b"\x05" * 32), payload=7)
+    hosts = [host[: RATE * 4], other, rng.normal(0, 0.1, RATE * 4)]
+    ps = [detect_audio(hosts[i % 3], RATE, key=WatermarkKey(rng.bytes(32))) for i in range(24)]
+    assert all(not r.detected and r.payload is None for r in ps)
+    assert sum(r.p_value <= 0.1 for r in ps) <= 3
+    assert max(r.details["z"] for r in ps) < 5.0
 
 
 def test_stereo_16k_and_48k_round_trip():

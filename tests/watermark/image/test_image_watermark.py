@@ -153,3 +153,41 @@ def test_corrupted_file_is_format_error(marked):
         load_image(data[: len(data) // 3], filename="broken.png")
     with pytest.raises(FormatError, match="x.jpg"):
         load_image(b"not an image", filename="x.jpg")
+
+
+def test_dark_photo_survives_brightness_minus_20(wm_key):
+    """A mostly black photo (Hubble deep field: 80 % of pixels < 20) loses most of the mark to
+    clipping under -20; the SNR-weighted detector and clipped soft decoding still recover it."""
+    import skimage.data as data
+
+    img = data.hubble_deep_field()
+    for payload in (PAYLOAD, 0xD8C1_1234_5678):
+        marked = embed_image(img, key=wm_key, payload=payload)
+        assert isinstance(marked, np.ndarray)
+        attacked = np.clip(marked.astype(int) - 20, 0, 255).astype(np.uint8)
+        res = detect_image(attacked, key=wm_key)
+        assert res.detected and res.payload == payload, res.details
+        assert not detect_image(
+            np.clip(img.astype(int) - 20, 0, 255).astype(np.uint8), key=wm_key
+        ).detected
+
+
+@pytest.mark.parametrize("value", [0, 128, 255])
+def test_constant_images_are_not_detected(wm_key, value):
+    res = detect_image(np.full((300, 400, 3), value, np.uint8), key=wm_key)
+    assert not res.detected and res.payload is None
+    assert res.p_value == 1.0
+
+
+def test_whitening_down_weights_busy_regions():
+    """Maximal-ratio weighting: pixels far busier than typical carry less weight than flat ones,
+    and nothing exceeds the clipped local-contrast normalisation (|whitened| <= 3)."""
+    from govloop.watermark.image._detect import whiten
+
+    rng = np.random.default_rng(3)
+    y = 128.0 + rng.normal(0.0, 2.0, (512, 512))
+    y[:, 384:] += rng.normal(0.0, 40.0, (512, 128))  # a busy quarter
+    out = whiten(y)
+    assert np.all(np.isfinite(out)) and np.abs(out).max() <= 3.0
+    flat, busy = np.abs(out[:, 32:352]).mean(), np.abs(out[:, 416:480]).mean()
+    assert busy < 0.2 * flat

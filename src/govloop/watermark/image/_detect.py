@@ -50,6 +50,10 @@ DIRECT_WEIGHT = 0.5
 """Share of alpha spent on the unscaled hypothesis; the rest is split over the scale hypotheses."""
 PERIOD_RANGE = (0.75, 2.2)
 """Tile periods (as multiples of TILE) the scale search considers: crops down to ~45 %."""
+SNR_WEIGHT_PERCENTILE = 50.0
+"""Pixels busier than this percentile of local residual RMS are down-weighted (see whiten)."""
+SOFT_CLIP = 1.5
+"""Payload chip values are limited to this many robust standard deviations before decoding."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,11 @@ def whiten(y_work: Float) -> Float:
     A fine high-pass removes the smooth image content, a partial spectral whitening (divide by
     the square root of the locally averaged magnitude spectrum) flattens textures and periodic
     structures, and a local-contrast normalisation (clipped) evens out busy and flat regions.
+    Finally each pixel is weighted by its expected signal-to-noise ratio: the mark's residual
+    amplitude is about the same everywhere (the typical local RMS, a percentile of it), while the
+    host's grows with local detail, so pixels whose local RMS is above that level are scaled down
+    by the ratio (maximal-ratio combining). This matters when most of an image is flat or clipped
+    (a -20 brightness shift on a night sky) and the host noise sits in a few bright objects.
     None of this uses the key, so the test's null bound holds whatever the image.
     """
     from scipy.ndimage import gaussian_filter
@@ -75,8 +84,10 @@ def whiten(y_work: Float) -> Float:
     mag = gaussian_filter(np.abs(spec), 3.0, mode="wrap")
     res = np.real(np.fft.ifft2(spec / np.sqrt(mag + 1e-9)))
     local = np.sqrt(gaussian_filter(res * res, 8.0))
-    out = res / (local + 1e-3 * math.sqrt(float(np.mean(res * res))) + 1e-12)
-    return np.asarray(np.clip(out, -3.0, 3.0), dtype=np.float64)
+    out = np.clip(res / (local + 1e-3 * math.sqrt(float(np.mean(res * res))) + 1e-12), -3.0, 3.0)
+    typical = float(np.percentile(local, SNR_WEIGHT_PERCENTILE))
+    out *= np.minimum(1.0, typical / (local + 1e-12))
+    return np.asarray(out, dtype=np.float64)
 
 
 def fold(res: Float) -> Float:
@@ -209,6 +220,8 @@ def _decode(subkey: bytes, al: _Alignment) -> int | None:
     rows, cols = chip_centres()
     sr, sc = al.shift
     values = matched[(rows + sr) % TILE, (cols + sc) % TILE]
-    soft_chips = values[code.payload_idx] * code.signs[code.payload_idx]
+    chips = values[code.payload_idx]
+    scale = 1.4826 * float(np.median(np.abs(chips))) + 1e-12
+    soft_chips = np.clip(chips / scale, -SOFT_CLIP, SOFT_CLIP) * code.signs[code.payload_idx]
     soft = np.bincount(code.symbol_of, weights=soft_chips, minlength=coded_length(PAYLOAD_BITS))
     return decode_payload(soft.astype(np.float64), PAYLOAD_BITS)
