@@ -73,7 +73,7 @@ def main() -> None:
             f"exact payload {100 * ok[name] / clips:5.1f}%  "
             f"min z sync {min(z_sync[name]):5.1f} all-chip {min(z_full[name]):5.1f}"
         )
-    print(f"  unmarked detections {fp}/{clips}  (p 1e-6 at z sync 6.08, all-chip 8.97)")
+    print(f"  unmarked detections {fp}/{clips}  (p 1e-6 at z sync 6.08, all-chip 8.98)")
     print(
         f"  embed {1000 * t_embed / clips:.0f} ms/clip, "
         f"detect {1000 * t_detect / clips / len(ATTACKS):.0f} ms/clip"

@@ -80,7 +80,9 @@ def generate(
     scheme: Annotated[str, typer.Option(help="Watermark scheme: gumbel or kgw.")] = "gumbel",
     max_tokens: Annotated[int, typer.Option(min=1, max=8192, help="Tokens to generate.")] = 300,
     temperature: Annotated[float, typer.Option(min=0.0, max=5.0)] = 1.0,
-    seed: Annotated[int | None, typer.Option(help="Sampling seed (reproducible output).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Sampling seed (reproducible output).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Generate watermarked text; the payload is the tag of a new ProduceID."""

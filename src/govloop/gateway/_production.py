@@ -6,16 +6,8 @@ happen when :func:`production_ports` runs (in the app's lifespan), never at impo
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import threading
 from typing import TYPE_CHECKING, Any
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX
-    fcntl = None  # type: ignore[assignment]
 
 from govloop.config import Settings
 from govloop.gateway._batch import GroupCommit
@@ -119,8 +111,7 @@ class StandardLabeler:
             signer=self.signer,
             filename=filename,
         )
-        obj: dict[str, str] = json.loads(label.to_json())
-        return obj
+        return label.as_dict()
 
     def embed_implicit(self, data: bytes, label: dict[str, str], *, filename: str) -> bytes:
         """Write the label into the file's metadata (XMP ``TC260:AIGC`` for PNG)."""
@@ -187,55 +178,6 @@ class ProviderWatermarker:
         return marked, info
 
 
-class WriterLock:
-    """Serialises the gateway workers' ledger writes on one SQLite file with ``flock``.
-
-    SQLite makes a second writer poll with growing sleeps (1, 2, 5, 10 ms...) while the first
-    holds the write lock; with several workers each appending a batch every few milliseconds,
-    those sleeps, not the writes, set the latency. A blocking ``flock`` hands the turn over as
-    soon as it is released. Other processes (the CLI) still rely on SQLite's own locking, so this
-    is only an optimisation, never needed for correctness. No-op off SQLite files and POSIX.
-    """
-
-    def __init__(self, path: str | None) -> None:
-        self._fd: int | None = None
-        self._thread = threading.Lock()
-        if path is not None and fcntl is not None:
-            try:
-                self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            except OSError:
-                self._fd = None
-
-    @classmethod
-    def for_store(cls, store: Store) -> WriterLock:
-        """The lock next to ``store``'s SQLite file (none for other databases)."""
-        url = store.engine.url
-        db = url.database
-        if url.get_backend_name() != "sqlite" or not db or db == ":memory:" or os.environ.get("GL_NOLOCK"):
-            return cls(None)
-        return cls(f"{db}.gateway-lock")
-
-    def __enter__(self) -> None:
-        self._thread.acquire()
-        if self._fd is not None and fcntl is not None:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX)
-            except OSError:
-                pass  # SQLite's own lock still protects the write
-
-    def __exit__(self, *exc: object) -> None:
-        if self._fd is not None and fcntl is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-        self._thread.release()
-
-    def close(self) -> None:
-        """Release the file descriptor."""
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-
 class LedgerRecorder:
     """Ledger appends with group commit: concurrent requests share one transaction.
 
@@ -249,7 +191,6 @@ class LedgerRecorder:
         self.settings = settings
         self._batch: GroupCommit[OutputRecord, str] = GroupCommit(self._write)
         self._pseudonyms: dict[str, str] = {}
-        self._writers = WriterLock.for_store(ledger.store)
 
     def pseudonym(self, requester: str) -> str:
         """The ledger's keyed pseudonym of ``requester`` (memoised: the secret is read once)."""
@@ -287,9 +228,7 @@ class LedgerRecorder:
         )
 
     def _write(self, records: list[OutputRecord]) -> list[str]:
-        entries = [self.entry(r) for r in records]
-        with self._writers:
-            results = self.ledger.append_many(entries)
+        results = self.ledger.append_many([self.entry(r) for r in records])
         return [res.leaf_hash for res in results]
 
     async def append(self, record: OutputRecord) -> str:
@@ -302,16 +241,11 @@ class LedgerRecorder:
 
         from govloop.ledger import checkpoint_if_due
 
-        def due() -> None:
-            with self._writers:
-                checkpoint_if_due(self.ledger)
-
-        await asyncio.to_thread(due)
+        await asyncio.to_thread(checkpoint_if_due, self.ledger)
 
     async def aclose(self) -> None:
         """Flush pending appends."""
         await self._batch.aclose()
-        self._writers.close()
 
 
 def production_ports(settings: Settings, config: GatewayConfig, store: Store) -> GatewayPorts:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -32,6 +34,9 @@ from govloop.label._model import AIGC_FIELDS, AIGCLabel
 from govloop.label._registry import content_digest
 
 SignatureStatus = Literal["valid", "invalid", "absent"]
+_PRINTABLE = re.compile(r"[\x21-\x7e]+")
+_valid_provider_code = functools.lru_cache(maxsize=256)(validate_provider_code)
+"""validate_provider_code, memoised: a service signs with one or a few codes (errors not cached)."""
 _PRODUCER_SIGNED = AIGC_FIELDS[:3]
 _PROPAGATOR_SIGNED = AIGC_FIELDS[:6]
 _DOMAIN = {
@@ -81,7 +86,7 @@ def security_data(label: AIGCLabel, field: str, digest: bytes, signer: SigningKe
 
 
 def _check_ascii(name: str, value: str) -> None:
-    if not value or any(not 0x21 <= ord(c) <= 0x7E for c in value):
+    if _PRINTABLE.fullmatch(value) is None:
         raise InputError(f"{name} {value!r} must be non-empty printable ASCII without spaces")
 
 
@@ -99,7 +104,7 @@ def make_producer_label(
     ``content`` is the file (with or without a label already); its :func:`content_digest` is
     signed. The propagator fields stay empty for the platform to fill.
     """
-    validate_provider_code(producer_code)
+    _valid_provider_code(producer_code)
     _check_ascii("ProduceID", produce_id)
     base = AIGCLabel.from_obj(
         {"Label": label, "ContentProducer": producer_code, "ProduceID": produce_id}

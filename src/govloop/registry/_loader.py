@@ -128,7 +128,10 @@ def parse_text(text: str, *, path: str = "<input>", fmt: str | None = None) -> S
         except (yaml.YAMLError, InputError, RecursionError):
             lines = {}
         return SourceDocument(path, data, lines)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader rejects control characters here
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from exc
     try:
         node = loader.get_single_node()
         if node is None:

@@ -3,8 +3,10 @@
 Payload codec: the payload bits plus a CRC-16 (CCITT, polynomial 0x1021) are encoded with a
 rate-1/3 convolutional code of constraint length 7 (generators 133, 171, 165 octal, the
 LTE/802.11 family) terminated with six zero tail bits, and decoded with a soft-decision Viterbi
-decoder. The CRC only says whether the decoded payload is trustworthy; it is never the
-watermark-presence test (that is a keyed correlation test with an exact bound, see the schemes).
+decoder (:func:`decode_payload`) or a CRC-aided list Viterbi decoder
+(:func:`decode_payload_list`). The CRC only says whether the decoded payload is trustworthy; it
+is never the watermark-presence test (that is a keyed correlation test with an exact bound, see
+the schemes).
 
 Spreading sequences: chip signs and permutations come from SHAKE-256 of a derived sub-key, so
 they are the same on every machine and every numpy version.

@@ -9,6 +9,7 @@ from scipy.signal import resample_poly
 
 from govloop.errors import FormatError, WatermarkError
 from govloop.watermark import WatermarkKey
+from govloop.watermark._ecc import tail_bound
 from govloop.watermark.audio import (
     detect_audio,
     embed_audio,
@@ -43,6 +44,15 @@ def test_detects_and_decodes(marked):
     res = detect_audio(marked, RATE, key=KEY)
     assert res.detected and res.p_value <= 1e-6
     assert res.payload == PAYLOAD
+    d = res.details
+    assert res.p_value == min(1.0, 2 * min(d["p_sync"], d["p_full"]))
+    assert d["p_full"] < d["p_sync"] < 1e-12  # the all-chip score is the stronger test
+
+
+def test_stated_thresholds():
+    """p <= 1e-6 needs z >= 6.08 (sync, 256 offsets) or z >= 8.98 (all chips, x 2**32)."""
+    assert 2 * 256 * tail_bound(6.08) <= 1e-6 < 2 * 256 * tail_bound(6.06)
+    assert 2 * 256 * 2**32 * tail_bound(8.98) <= 1e-6 < 2 * 256 * 2**32 * tail_bound(8.96)
 
 
 def test_survives_mp3_128k(marked):
@@ -70,8 +80,9 @@ def test_white_noise_20db(host, marked):
     res = detect_audio(_white_noise_20db(host, marked, 3), RATE, key=KEY)
     assert res.detected and res.p_value <= 1e-6
     assert res.payload == PAYLOAD
-    # the sync chips alone sit near their threshold; the all-chip test carries the decision
-    assert res.details["z_full"] > 8.98 > res.details["z"]
+    # the payload is only reported when the all-chip test passes on its own
+    assert res.details["z_full"] > 8.98
+    assert 2 * res.details["p_full"] <= 1e-6
 
 
 @pytest.mark.parametrize(("seed", "noise_seed"), [(10, 1), (23, 1023)])

@@ -46,7 +46,7 @@ from govloop.watermark.audio._scheme import (
 MIN_SECONDS = 1.0
 N_CANDIDATES = 4
 """Best sync alignments at which the payload is decoded for the all-chip test."""
-LIST_SIZE = 32
+LIST_SIZE = 128
 """Paths kept by the CRC-aided list Viterbi decoder."""
 TIME_SMOOTH = 13
 """Frames in the moving average removed from each band (the notes' envelopes)."""
@@ -202,7 +202,9 @@ def detect_audio(samples: Float, rate: int, *, key: WatermarkKey) -> WatermarkRe
     Two keyed correlation tests, each with an exact bound that holds for any audio (see
     :mod:`._scheme`): the sync chips maximised over the :data:`N_TESTS` alignments, and all
     chips maximised over the alignments and all 2**32 payloads (the payload tried is the one the
-    soft Viterbi decoder reads at the best sync alignments). ``p`` is twice the smaller p-value.
+    CRC-aided list Viterbi decoder reads at the best sync alignments). ``p`` is twice the
+    smaller p-value. The payload is reported only when the all-chip test passes on its own; when
+    only the sync test passes, the mark is present but the payload is ``None``.
     """
     x = _check(samples, rate)
     work = to_working(x, rate)
@@ -226,17 +228,20 @@ def detect_audio(samples: Float, rate: int, *, key: WatermarkKey) -> WatermarkRe
     p_full = min(1.0, N_TESTS * 2.0**PAYLOAD_BITS * tail_bound(z_full))
     p = float(min(1.0, 2.0 * min(p_sync, p_full)))
     detected = p <= ALPHA
+    confirmed = 2.0 * p_full <= ALPHA  # the decoded payload passed the all-chip test itself
     seconds = len(work) / RATE
     return WatermarkResult(
         detected=detected,
         p_value=p,
-        payload=decoded if detected else None,
+        payload=decoded if confirmed else None,
         payload_bits=PAYLOAD_BITS,
         scheme=SCHEME,
         key_id=key.key_id,
         details={
             "z": round(best.z, 3),
             "z_full": round(z_full, 3),
+            "p_sync": float(p_sync),
+            "p_full": float(p_full),
             "alpha": ALPHA,
             "frame_offset": where.tau,
             "phase": where.phase,

@@ -14,10 +14,18 @@ envelope removed, against the keyed chips. Sync chips carry only keyed signs (th
 presence test and the time alignment); payload chips carry a keyed sign times a symbol of the
 convolutionally encoded payload.
 
-Presence test: for each of the :data:`N_SLOTS` * FRAMES_PER_SLOT cyclic frame offsets and both
-half-hop sample phases, ``z = sum e_k a_k / sqrt(sum a_k**2)`` over the sync chips; with the keyed
-signs fair coins given the audio, ``P(z >= t) <= tail_bound(t)`` for any audio, and a Bonferroni
-bound over the offsets gives the p-value; ``detected`` means ``p <= ALPHA``.
+Presence test: two keyed correlation tests, each valid for any audio. (1) Sync: for each of the
+:data:`N_SLOTS` * FRAMES_PER_SLOT cyclic frame offsets and both half-hop sample phases,
+``z = sum e_k a_k / sqrt(sum a_k**2)`` over the sync chips; with the keyed signs fair coins given
+the audio, ``P(z >= t) <= tail_bound(t)``, and a Bonferroni bound over the :data:`N_TESTS`
+offsets gives ``p_sync``. (2) All chips: the same score over all :data:`N_CHIPS` chips with the
+chip values a payload would produce; for each fixed (offset, payload) the chip signs are again
+fair coins, so a Bonferroni bound over all N_TESTS * 2**32 pairs gives ``p_full`` whatever pair
+the decoder picks (it tries the CRC-aided list-Viterbi decode at the best sync offsets). The
+p-value is ``2 * min(p_sync, p_full)``; ``detected`` means ``p <= ALPHA`` (z >= 6.08 for sync
+alone, z >= 8.98 for all chips). Error correction never decides presence: a decoded payload
+whose all-chip score is low counts for nothing, and one is only reported when
+``2 * p_full <= ALPHA``.
 """
 
 from __future__ import annotations
