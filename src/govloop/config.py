@@ -102,6 +102,8 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             raise ConfigError(f"{path}: config file not found") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        except (ValueError, RecursionError) as exc:  # 4300-digit integers, deep nesting
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
         except OSError as exc:  # a directory, no permission, ...
             raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from exc
     env_keys = {k[len("GOVLOOP_") :].lower() for k in os.environ if k.startswith("GOVLOOP_")}

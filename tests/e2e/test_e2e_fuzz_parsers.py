@@ -345,6 +345,8 @@ def test_load_settings_fuzz_values(key: str, value: object, tmp_path: Path, home
         ("log_retention_days = 99999999999999\n", "log_retention_days"),
         ("checkpoint_interval_s = inf\n", "checkpoint_interval_s"),
         ("checkpoint_interval_s = nan\n", "checkpoint_interval_s"),
+        ("log_retention_days = " + "9" * 5000 + "\n", "not valid TOML"),
+        ("a = " + "[" * 5000 + "\n", "not valid TOML"),
     ],
 )
 def test_settings_reject_values_that_break_later(

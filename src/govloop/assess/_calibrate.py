@@ -54,6 +54,8 @@ def load_labels(path: Path) -> list[LabelRecord]:
         raise InputError(f"{path}: labels file not found") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: labels file is not UTF-8 text") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the labels file: {exc.strerror}") from exc
     out = []
     for n, line in enumerate(lines, start=1):
         if not line.strip():

@@ -126,6 +126,8 @@ def read_keyword_file(path: Path, *, taxonomy: Taxonomy | None = None) -> list[t
         raise InputError(f"{path}: keyword library not found") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: keyword library is not UTF-8 text") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the keyword library: {exc.strerror}") from exc
     pairs: list[tuple[str, str]] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):

@@ -232,6 +232,11 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
         raise BankError(f"{path}: taxonomy file not found") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise BankError(f"{path}: not valid YAML: {exc}") from exc
+    except OSError as exc:
+        raise BankError(f"{path}: cannot read the taxonomy: {exc.strerror}") from exc
+    except (ValueError, TypeError, AttributeError, RecursionError) as exc:
+        # PyYAML's constructors: ``!!int x``, ``2024-13-45``, 4300-digit integers, nesting.
+        raise BankError(f"{path}: not valid YAML: {exc}") from exc
     try:
         doc = _CustomTaxonomy.model_validate(raw)
     except ValidationError as exc:

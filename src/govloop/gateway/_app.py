@@ -164,10 +164,6 @@ def app_from_env() -> FastAPI:
     from govloop.gateway._config import load_gateway_config
 
     settings = load_settings()
-    if os.environ.get("GL_SWITCH"):
-        import sys
-
-        sys.setswitchinterval(float(os.environ["GL_SWITCH"]))
     cfg = load_gateway_config(home=settings.home)
     workers = os.environ.get("GOVLOOP_GATEWAY_WORKERS", "")
     if workers.isdigit() and int(workers) >= 1:

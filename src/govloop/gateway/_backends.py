@@ -141,6 +141,7 @@ class UpstreamBackend:
     """The worker's pooled client."""
     policy: UpstreamPolicy
     """Timeouts and retries."""
+    _headers_cache: dict[str, str] | None = field(default=None, init=False, repr=False)
 
     @property
     def watermarked(self) -> bool:
@@ -162,11 +163,14 @@ class UpstreamBackend:
         return orjson.dumps(body)
 
     def _headers(self) -> dict[str, str]:
-        token = self.policy.api_key or os.environ.get("GOVLOOP_UPSTREAM_API_KEY")
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return headers
+        """Request headers, built once (``$GOVLOOP_UPSTREAM_API_KEY`` is read on first use)."""
+        if self._headers_cache is None:
+            token = self.policy.api_key or os.environ.get("GOVLOOP_UPSTREAM_API_KEY")
+            headers = {"Content-Type": "application/json"}
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+            self._headers_cache = headers
+        return self._headers_cache
 
     async def complete(self, request: GenerationRequest, *, payload: int) -> Generation:
         """POST ``/chat/completions``, retrying connection errors, 429 and 5xx."""
@@ -294,6 +298,7 @@ class UpstreamClients:
                 ),
                 auto_decompress=True,
                 skip_auto_headers=("User-Agent",),
+                cookie_jar=aiohttp.DummyCookieJar(),  # upstream APIs set no cookies we keep
             )
         return self._session
 

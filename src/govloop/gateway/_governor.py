@@ -119,6 +119,7 @@ class Governor:
         self._serving_cache: TTLCache[str, tuple[bool, str]] = TTLCache(
             self._servable_now, ttl=config.serving_cache_s
         )
+        self._models = {m.name: m for m in config.models}
         self.background: set[asyncio.Task[None]] = set()
         self._deliveries: GroupCommit[Delivery, None] = GroupCommit(
             self.log.log_deliveries, max_batch=1024, linger=DELIVERY_LINGER_S
@@ -164,7 +165,7 @@ class Governor:
 
     async def served(self, name: str) -> ServedModel:
         """The served model ``name`` if its filing is approved now, else an error with why."""
-        model = self.config.model(name)
+        model = self._models.get(name)
         if model is None:
             raise ApiError(
                 404, f"model {name!r} is not served here", code="model_not_found", param="model"

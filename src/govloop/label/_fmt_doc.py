@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import re
 import warnings
 import xml.etree.ElementTree as ET
@@ -30,6 +31,11 @@ from govloop.label._xmp import safe_parse, serialize
 def _pdf_reader(data: bytes) -> Any:
     from pypdf import PdfReader
 
+    # pypdf logs broken-file warnings; without a handler Python prints them on stderr,
+    # mixed into our own one-line error. A NullHandler keeps them for apps that log.
+    pypdf_log = logging.getLogger("pypdf")
+    if not any(isinstance(h, logging.NullHandler) for h in pypdf_log.handlers):
+        pypdf_log.addHandler(logging.NullHandler())
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -123,10 +123,11 @@ def text_fingerprint(text: str) -> str:
     v *= _MIX
     v ^= v >> _S29
     v >>= _S32
-    return v.min(axis=1).astype(">u4").tobytes().hex()
+    digest: bytes = v.min(axis=1).astype(">u4").tobytes()
+    return digest.hex()
 
 
-def _blake8(data: bytes) -> Any:
+def _blake8(data: bytes) -> hashlib.blake2b:
     return hashlib.blake2b(data, digest_size=8)
 
 

@@ -116,6 +116,11 @@ class Ledger:
                     ).scalar()
                 if size is None:
                     raise StoreError("ledger_state row is missing; the database is damaged")
+                if int(size) < 0:  # never sign a checkpoint over an impossible size
+                    raise StoreError(
+                        f"ledger_state size is {size}; the database is damaged "
+                        "(run 'govloop ledger verify')"
+                    )
                 yield conn, int(size)
 
     def _nodes(
@@ -130,6 +135,12 @@ class Ledger:
                 sa.select(NODES.c.id, NODES.c.hash).where(NODES.c.id.in_(keys[i : i + _CHUNK]))
             )
             for key, value in rows:
+                if len(value) != 32:
+                    lv, ix = by_key[int(key)]
+                    raise StoreError(
+                        f"node cache holds a {len(value)}-byte hash at (level, index) "
+                        f"({lv}, {ix}); run 'govloop ledger verify'"
+                    )
                 out[by_key[int(key)]] = bytes(value)
         missing = [p for p in pairs if p not in out]
         if missing:
