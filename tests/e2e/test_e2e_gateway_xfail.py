@@ -1,4 +1,4 @@
-"""Bugs found in the gateway (owned by others right now): failing tests, marked strict xfail.
+"""Bugs found in the gateway and cli/watermark.py (owned by others now): strict xfail tests.
 
 ``load_gateway_config`` reads YAML with ``yaml.safe_load`` and TOML with ``tomllib`` but only
 catches their syntax errors: a hostile file raises ``RecursionError`` or ``ValueError``, which
@@ -44,3 +44,39 @@ def test_gateway_serve_with_deep_config_is_a_clear_error(cli: CliRunner, tmp_pat
     result = cli.invoke(build_app(), ["gateway", "serve", "--config", str(path), "--port", "1"])
     assert result.exit_code == 1, result.output
     assert "internal error" not in result.output
+
+
+# -- cli/watermark.py (also owned by others right now) -----------------------------------------
+@pytest.mark.xfail(
+    strict=True,
+    reason="cli/watermark.py embed writes -o with a bare write: a folder gives IsADirectoryError",
+)
+@pytest.mark.parametrize("kind", ["image", "audio"])
+def test_watermark_embed_output_folder_is_a_clear_error(
+    cli: CliRunner, tmp_path: Path, kind: str
+) -> None:
+    import io
+    import wave
+
+    import numpy as np
+    from PIL import Image
+
+    if kind == "image":
+        src = tmp_path / "图.png"
+        pixels = np.random.default_rng(1).integers(0, 255, (256, 256, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(src)
+    else:
+        src = tmp_path / "声.wav"
+        buf = io.BytesIO()
+        with wave.open(buf, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(16000)
+            noise = np.random.default_rng(1).integers(-3000, 3000, 16000 * 3, dtype=np.int16)
+            w.writeframes(noise.tobytes())
+        src.write_bytes(buf.getvalue())
+    out = tmp_path / "out"
+    out.mkdir()
+    result = cli.invoke(build_app(), ["watermark", "embed", str(src), "-o", str(out)])
+    assert "internal error" not in result.output, result.output
+    assert result.exit_code == 1, result.output

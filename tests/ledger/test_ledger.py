@@ -278,3 +278,12 @@ def test_tamper_checkpoint_signature_is_found(ledger: Ledger, filled: Path) -> N
     )
     report = ledger.verify()
     assert not report.ok and any("bad signature" in p for p in report.problems)
+
+
+def test_checkpoint_fsyncs_then_restores_normal_sync(ledger: Ledger, settings: Settings) -> None:
+    ledger.append_many([entry(i) for i in range(3)])
+    ledger.checkpoint()
+    for _ in range(3):  # every pooled connection is back at NORMAL (1) for cheap appends
+        with ledger.store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    assert ledger.verify().ok

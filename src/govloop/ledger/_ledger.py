@@ -103,25 +103,39 @@ class Ledger:
     def _locked(self, *, fsync: bool) -> Iterator[tuple[Connection, int]]:
         """A write transaction holding the ledger lock, with the committed size."""
         with self.store.engine.connect() as conn:
-            if self._sqlite:
-                conn.exec_driver_sql(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
+            # Every pooled SQLite connection starts at synchronous=NORMAL (store/_store.py); only
+            # an fsyncing transaction switches to FULL, and switches back before reuse.
+            full = self._sqlite and fsync
+            if full:
+                conn.exec_driver_sql("PRAGMA synchronous=FULL")
                 conn.commit()
-            with conn.begin():
-                if self._sqlite:
-                    conn.exec_driver_sql("BEGIN IMMEDIATE")
-                    size = conn.execute(sa.select(STATE.c.size).where(STATE.c.id == 1)).scalar()
-                else:
-                    size = conn.execute(
-                        sa.select(STATE.c.size).where(STATE.c.id == 1).with_for_update()
-                    ).scalar()
-                if size is None:
-                    raise StoreError("ledger_state row is missing; the database is damaged")
-                if int(size) < 0:  # never sign a checkpoint over an impossible size
-                    raise StoreError(
-                        f"ledger_state size is {size}; the database is damaged "
-                        "(run 'govloop ledger verify')"
-                    )
-                yield conn, int(size)
+            try:
+                with self._transaction(conn) as size:
+                    yield conn, size
+            finally:
+                if full:
+                    conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                    conn.commit()
+
+    @contextmanager
+    def _transaction(self, conn: Connection) -> Iterator[int]:
+        """Begin a locked write transaction on ``conn`` and yield the committed size."""
+        with conn.begin():
+            if self._sqlite:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                size = conn.execute(sa.select(STATE.c.size).where(STATE.c.id == 1)).scalar()
+            else:
+                size = conn.execute(
+                    sa.select(STATE.c.size).where(STATE.c.id == 1).with_for_update()
+                ).scalar()
+            if size is None:
+                raise StoreError("ledger_state row is missing; the database is damaged")
+            if int(size) < 0:  # never sign a checkpoint over an impossible size
+                raise StoreError(
+                    f"ledger_state size is {size}; the database is damaged "
+                    "(run 'govloop ledger verify')"
+                )
+            yield int(size)
 
     def _nodes(
         self, conn: Connection, wanted: Iterable[tuple[int, int]]
