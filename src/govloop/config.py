@@ -22,13 +22,19 @@ DEMO_PROVIDER_CODE = "001191440300708461136T1GOVL"
 
 
 def _default_home() -> Path:
-    return Path(os.environ.get("GOVLOOP_HOME", "~/.govloop")).expanduser()
+    path = Path(os.environ.get("GOVLOOP_HOME") or "~/.govloop")  # empty counts as unset
+    try:
+        return path.expanduser()
+    except RuntimeError:  # "~nosuchuser/...": Settings' validator reports it
+        return path
 
 
 class Settings(BaseSettings):
     """Everything govloop can be configured with."""
 
-    model_config = SettingsConfigDict(env_prefix="GOVLOOP_", extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="GOVLOOP_", env_ignore_empty=True, extra="forbid", frozen=True
+    )
 
     home: Path = Field(default_factory=_default_home)
     """Data directory: the SQLite file, keys and generated artefacts live here."""
@@ -70,7 +76,10 @@ class Settings(BaseSettings):
     @field_validator("home", mode="after")
     @classmethod
     def _expand_home(cls, value: Path) -> Path:
-        return value.expanduser()
+        try:
+            return value.expanduser()
+        except RuntimeError as exc:  # "~nosuchuser/x"
+            raise ValueError(f"cannot expand {str(value)!r}: no such user") from exc
 
     @property
     def db_url(self) -> str:
@@ -106,7 +115,11 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
         except OSError as exc:  # a directory, no permission, ...
             raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from exc
-    env_keys = {k[len("GOVLOOP_") :].lower() for k in os.environ if k.startswith("GOVLOOP_")}
+    env_keys = {
+        k[len("GOVLOOP_") :].lower()
+        for k, v in os.environ.items()
+        if k.startswith("GOVLOOP_") and v
+    }
     values = {k: v for k, v in file_values.items() if k not in env_keys}
     values.update(overrides)
     try:

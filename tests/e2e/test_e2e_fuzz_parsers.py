@@ -374,3 +374,25 @@ def test_config_file_in_wrong_encoding_is_a_config_error(
     path.write_bytes(data)
     with pytest.raises(ConfigError, match="config.toml"):
         load_settings(path)
+
+
+def test_unknown_user_home_is_a_config_error(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    del home
+    monkeypatch.setenv("GOVLOOP_HOME", "~no-such-user-govloop/x")
+    with pytest.raises(ConfigError, match="home"):
+        load_settings()
+
+
+def test_empty_environment_values_count_as_unset(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``GOVLOOP_X=`` must not put the database in the current folder or drop config values."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'home = "{home}"\nprovider_name = "云语"\n', encoding="utf-8")
+    monkeypatch.setenv("GOVLOOP_HOME", "")
+    monkeypatch.setenv("GOVLOOP_PROVIDER_NAME", "")
+    monkeypatch.setenv("GOVLOOP_DATABASE_URL", "")
+    settings = load_settings(config)
+    assert settings.home == home
+    assert settings.provider_name == "云语"
+    assert settings.db_url == f"sqlite:///{home / 'govloop.db'}"

@@ -70,7 +70,12 @@ def test_chat_is_labeled_signed_watermarked_and_in_the_ledger(live: Live) -> Non
     record = live.ledger().find_by_produce_id(pid)
     assert record is not None
     entry = record.entry
-    assert entry.filing_id == "demo" and entry.media_type == "text"
+    from govloop.registry import Registry
+
+    filing = Registry(live.store).get("demo")
+    # the configured filing name is resolved to the filing's id and serving version
+    assert entry.filing_id == filing.id and entry.media_type == "text"
+    assert entry.model_version == (filing.serving_version or filing.current_version)
     assert entry.requester is not None and entry.requester != "alice"
     assert entry.watermark is not None
     bits = entry.watermark["bits"]

@@ -61,6 +61,29 @@ async def _housekeeping(recorder: Recorder, settings: Settings, store: Store) ->
                 log.exception("log retention purge failed")
 
 
+def resolve_filings(cfg: GatewayConfig, store: Store) -> GatewayConfig:
+    """Replace each served model's filing key (id, name or number) by the filing's id.
+
+    The ledger then records the same filing id whichever way the configuration names it, and a
+    model without a configured version records the filing's serving version. Unknown filings
+    stay as written: the serving policy refuses them with the registry's reason.
+    """
+    from govloop.errors import NotFoundError
+    from govloop.registry import Registry
+
+    registry = Registry(store)
+    models = []
+    for m in cfg.models:
+        try:
+            filing = registry.get(m.filing)
+        except NotFoundError:
+            models.append(m)
+            continue
+        version = m.version or filing.serving_version or filing.current_version
+        models.append(m.model_copy(update={"filing": filing.id, "version": version}))
+    return cfg.model_copy(update={"models": tuple(models)})
+
+
 def create_app(
     settings: Settings,
     *,
@@ -83,20 +106,22 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await asyncio.to_thread(Store.open, settings.db_url)
-        client = make_client(cfg.upstream)
+        served = await asyncio.to_thread(resolve_filings, cfg, store)
+        app.state.config = served
+        client = make_client(served.upstream)
         try:
             if ports is None:
                 from govloop.gateway._production import production_ports
 
-                built = await asyncio.to_thread(production_ports, settings, cfg, store)
+                built = await asyncio.to_thread(production_ports, settings, served, store)
             elif isinstance(ports, GatewayPorts):
                 built = ports
             else:
-                built = await asyncio.to_thread(ports, settings, cfg, store)
+                built = await asyncio.to_thread(ports, settings, served, store)
             chosen = backends or build_backends(
-                cfg.models, watermarker=built.watermarker, client=client, policy=cfg.upstream
+                served.models, watermarker=built.watermarker, client=client, policy=served.upstream
             )
-            gov = Governor(settings, cfg, built, chosen, store)
+            gov = Governor(settings, served, built, chosen, store)
             app.state.governor = gov
             task = (
                 asyncio.create_task(_housekeeping(built.recorder, settings, store))
