@@ -49,8 +49,8 @@ def _files(path: Path) -> list[Path]:
 
 
 def _public_keys(keys: KeyStore, extra: list[Path]) -> dict[str, Ed25519PublicKey]:
+    from govloop._files import read_input
     from govloop.keys import key_id_of, load_public_key
-    from govloop.label._provider import read_input
 
     found = keys.public_keys("label")
     for path in extra:
@@ -157,8 +157,8 @@ def check_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Report the implicit label, signatures, C2PA, explicit label and the Art. 6 decision."""
+    from govloop._files import read_input
     from govloop.label import check_bytes
-    from govloop.label._provider import read_input
 
     st = _common.state(ctx)
     public = _public_keys(st.keys, key or [])
@@ -231,9 +231,10 @@ def propagate_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Add ContentPropagator, PropagateID and ReservedCode2 (producer fields untouched)."""
+    from govloop._files import read_input
     from govloop.errors import ConfigError, InputError
     from govloop.label import atomic_write, propagate_bytes
-    from govloop.label._provider import output_path, read_input
+    from govloop.label._provider import output_path
 
     st = _common.state(ctx)
     code = platform or st.settings.platform_code

@@ -54,6 +54,7 @@ def embed(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Embed the provider's watermark with a payload into an image or audio file."""
+    from govloop._files import atomic_write
     from govloop.errors import InputError
     from govloop.watermark import sniff_media, watermark_key
 
@@ -74,7 +75,7 @@ def embed(
 
         img = load_image(data, filename=src.name)
         marked = embed_image(img, key=key, payload=value)
-        out.write_bytes(save_image(marked, filename=out.name))  # type: ignore[arg-type]
+        atomic_write(out, save_image(marked, filename=out.name))  # type: ignore[arg-type]
         info["psnr_db"] = round(psnr(np.asarray(marked), np.asarray(img.convert(marked.mode))), 2)  # type: ignore[union-attr]
     elif kind == "audio":
         from govloop.watermark.audio import (
@@ -92,7 +93,7 @@ def embed(
         )
         samples, rate = read_audio(data, filename=src.name)
         marked_audio = embed_audio(samples, rate, key=key, payload=value)
-        out.write_bytes(write_audio(marked_audio, rate, filename=out.name))
+        atomic_write(out, write_audio(marked_audio, rate, filename=out.name))
         info["snr_db"] = round(snr_db(samples, marked_audio), 2)
     else:
         raise InputError(f"{src}: not an image or audio file (text is marked at generation time)")

@@ -164,6 +164,10 @@ def _parse(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"{path}: not valid {'TOML' if path.suffix == '.toml' else 'YAML'}: {exc}"
         ) from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: nested too deeply to be a gateway config") from exc
+    except (ValueError, TypeError, AttributeError) as exc:  # e.g. huge ints, bad dates, !!int x
+        raise ConfigError(f"{path}: unreadable value in the gateway config: {exc}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -12,6 +12,7 @@ with the Labeling Measures Art. 6 decision; :func:`propagate_bytes` adds the pro
 Formats are pluggable: :class:`LabelFormat` objects in a registry (:func:`register_format`).
 """
 
+from govloop._files import atomic_write
 from govloop.label._explicit import (
     add_explicit_image_label,
     add_explicit_text_label,
@@ -38,7 +39,6 @@ from govloop.label._provider import (
     ExplicitOptions,
     LabelOutcome,
     add_explicit_label,
-    atomic_write,
     label_bytes,
     label_file,
 )

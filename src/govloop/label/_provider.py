@@ -8,12 +8,12 @@ original metadata is carried over), then sign and write the implicit AIGC label.
 from __future__ import annotations
 
 import io
-import os
 import tempfile
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from govloop._files import atomic_write, read_input
 from govloop.errors import FormatError, InputError
 from govloop.ids import new_produce_id
 from govloop.keys import SigningKey
@@ -185,45 +185,6 @@ def label_bytes(
         explicit=done,
     )
     return out, outcome
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
-
-    Raises :class:`InputError` naming ``path`` when it cannot be written (a folder, no
-    permission, a read-only disk); the file already there is left as it was.
-    """
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a file")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror}") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write: {exc.strerror}") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def read_input(path: Path) -> bytes:
-    """Bytes of an input file; InputError naming it when it cannot be read."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: file not found") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder, not a file") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
 
 
 def output_path(src: Path, out: Path | None, *, in_place: bool) -> Path:
