@@ -287,3 +287,17 @@ def test_checkpoint_fsyncs_then_restores_normal_sync(ledger: Ledger, settings: S
         with ledger.store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
     assert ledger.verify().ok
+
+
+def test_tamper_lookup_column_is_found(ledger: Ledger, filled: Path) -> None:
+    _sql(filled, "UPDATE ledger_entries SET content_sha256 = '" + "a" * 64 + "' WHERE idx = 4")
+    report = ledger.verify()
+    assert not report.ok and report.first_bad_index == 4
+    assert "column content_sha256" in report.problems[0]
+
+
+def test_tamper_checkpoint_columns_are_found(ledger: Ledger, filled: Path) -> None:
+    _sql(filled, "UPDATE ledger_checkpoints SET tree_size = 19 WHERE tree_size = 20")
+    report = ledger.verify()
+    assert not report.ok
+    assert any("differ from the signed note" in p for p in report.problems)

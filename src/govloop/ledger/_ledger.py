@@ -54,6 +54,22 @@ _CHUNK = 500
 T = TypeVar("T")
 
 
+def index_columns(entry: LedgerEntry) -> dict[str, object]:
+    """The looked-up columns stored beside an entry's leaf bytes (all derived from the entry).
+
+    ``verify`` recomputes them from the leaf, so an edited column cannot steer a lookup to
+    another entry unnoticed.
+    """
+    return {
+        "produce_id": entry.produce_id,
+        "content_sha256": entry.content_sha256,
+        "tag32": produce_tag(entry.produce_id, 32),
+        "wm_payload": entry.watermark_payload,
+        "media_type": entry.media_type,
+        "created_at": entry.created_at,
+    }
+
+
 class Ledger:
     """A tamper-evident log of generated outputs with signed checkpoints."""
 
@@ -196,16 +212,7 @@ class Ledger:
                 conn.execute(
                     sa.insert(ENTRIES),
                     [
-                        {
-                            "idx": size + i,
-                            "produce_id": e.produce_id,
-                            "content_sha256": e.content_sha256,
-                            "tag32": produce_tag(e.produce_id, 32),
-                            "wm_payload": e.watermark_payload,
-                            "media_type": e.media_type,
-                            "created_at": e.created_at,
-                            "leaf": leaf,
-                        }
+                        {"idx": size + i, **index_columns(e), "leaf": leaf}
                         for i, (e, leaf) in enumerate(zip(entries, leaves, strict=True))
                     ],
                 )

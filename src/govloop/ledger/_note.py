@@ -102,8 +102,12 @@ def sign_note(body: str, name: str, key: SigningKey) -> str:
     check_key_name(name)
     if not body.endswith("\n"):
         raise InputError("note body must end with a newline")
+    try:
+        data = body.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"note body is not valid UTF-8 text: {exc.reason}") from exc
     khash = key_hash(name, key.public_key)
-    sig = key.sign(body.encode())
+    sig = key.sign(data)
     return f"{body}\n{SIG_PREFIX}{name} {base64.b64encode(khash + sig).decode()}\n"
 
 

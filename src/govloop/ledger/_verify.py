@@ -9,15 +9,15 @@ and commits to the recomputed root, and each consecutive pair of checkpoints is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 
-from govloop.errors import VerificationError
+from govloop.errors import InputError, VerificationError
 from govloop.ledger import _merkle as mk
-from govloop.ledger._entry import as_bytes
+from govloop.ledger._entry import LedgerEntry, as_bytes
 from govloop.ledger._note import CheckpointBody, open_note
 from govloop.ledger._tables import ENTRIES, NODES, STATE
 
@@ -67,9 +67,15 @@ def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
     size = int(conn.execute(sa.select(STATE.c.size).where(STATE.c.id == 1)).scalar() or 0)
     computed: dict[int, bytes] = {}
     rows = 0
-    for idx, leaf in conn.execute(sa.select(ENTRIES.c.idx, ENTRIES.c.leaf).order_by(ENTRIES.c.idx)):
+    column_problems: list[tuple[str, int | None]] = []
+    columns = [c for c in ENTRIES.c if c.name not in ("idx", "leaf")]
+    for row in conn.execute(
+        sa.select(ENTRIES.c.idx, ENTRIES.c.leaf, *columns).order_by(ENTRIES.c.idx)
+    ):
         rows += 1
-        computed[int(idx)] = mk.leaf_hash(as_bytes(leaf))
+        idx, leaf = int(row.idx), as_bytes(row.leaf)
+        computed[idx] = mk.leaf_hash(leaf)
+        _check_columns(idx, leaf, row._mapping, lambda m, i: column_problems.append((m, i)))
     expected = 0
     for idx in sorted(computed):
         if idx >= size:
@@ -81,6 +87,8 @@ def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
         expected += 1
     if expected < size and not any("missing" in p for p in problems):
         flag(f"index {expected} is missing (row deleted?)", expected)
+    for message, index in column_problems[:1]:  # the first is enough to name the row
+        flag(message, index)
 
     stored: dict[int, bytes] = {}
     for key, value in conn.execute(sa.select(NODES.c.id, NODES.c.hash).where(NODES.c.id < size)):
@@ -112,6 +120,12 @@ def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
         except VerificationError as exc:
             flag(f"checkpoint of size {cp.tree_size}: {exc}", None)
             continue
+        if (cp.tree_size, cp.root_hash) != (body.tree_size, body.root_hash.hex()):
+            flag(
+                f"checkpoint row of size {cp.tree_size}: its size or root columns differ from "
+                f"the signed note (size {body.tree_size})",
+                None,
+            )
         if body.origin != ledger.origin or body.tree_size > size:
             flag(
                 f"checkpoint of size {body.tree_size} does not fit this ledger (size {size})", None
@@ -147,6 +161,23 @@ def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
         first_bad_index=min(bad) if bad else min(ranges, default=None),
         problems=problems,
     )
+
+
+def _check_columns(
+    idx: int, leaf: bytes, row: Mapping[Any, Any], flag: Callable[[str, int | None], None]
+) -> None:
+    """Flag a row whose lookup columns disagree with what its leaf bytes say."""
+    from govloop.ledger._ledger import index_columns
+
+    try:
+        want = index_columns(LedgerEntry.from_bytes(leaf, where=f"leaf {idx}"))
+    except InputError as exc:
+        flag(f"leaf {idx}: not a ledger entry ({exc})", idx)
+        return
+    for name, value in want.items():
+        if row[name] != value:
+            flag(f"leaf {idx}: column {name} disagrees with the entry (edited?)", idx)
+            return
 
 
 def _check_levels(
