@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from govloop.errors import ConfigError
+from govloop.errors import ConfigError, InputError
 
 #: Provider code used by the demo and by tests (Tencent's published USCC, service 1, "GOVL").
 DEMO_PROVIDER_CODE = "001191440300708461136T1GOVL"
@@ -72,6 +72,18 @@ class Settings(BaseSettings):
 
     language: str = "zh-en"
     """Default language of explicit labels and reports: ``zh``, ``en`` or ``zh-en``."""
+
+    @field_validator("provider_code", "platform_code", mode="after")
+    @classmethod
+    def _valid_code(cls, value: str) -> str:
+        from govloop.ids import validate_provider_code
+
+        if value:
+            try:
+                validate_provider_code(value)
+            except InputError as exc:  # pydantic reports ValueError with the field name
+                raise ValueError(str(exc)) from exc
+        return value
 
     @field_validator("home", mode="after")
     @classmethod

@@ -38,3 +38,17 @@ def test_long_error_stays_on_one_line(cli, tmp_path) -> None:
     assert result.exit_code == 1
     assert len(lines) == 1, lines
     assert lines[0].startswith("error:")
+
+
+def test_keys_export_does_not_create_a_key(cli) -> None:
+    app = build_app()
+    result = cli.invoke(app, ["keys", "export", "ledger"])
+    assert result.exit_code == 1
+    assert "no 'ledger' key" in result.output
+    assert cli.invoke(app, ["keys", "list", "ledger", "--json"]).output.strip() == "[]"
+
+
+def test_reinstating_an_unknown_requester_is_an_error(cli) -> None:
+    result = cli.invoke(build_app(), ["gateway", "reinstate", "nobody"])
+    assert result.exit_code == 1
+    assert "nothing to reinstate" in result.output

@@ -89,3 +89,10 @@ def test_first_use_from_many_processes_agrees(tmp_path: Path) -> None:
         results = list(pool.map(_first_use, [str(tmp_path / "keys")] * 8))
     assert len(set(results)) == 1
     assert len(KeyStore.open(tmp_path / "keys").all("ledger")) == 1
+
+
+def test_provider_code_is_validated_in_settings(home: Path, tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('provider_code = "001191440300708461136X1XGW3"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="provider_code.*check character"):
+        load_settings(cfg)

@@ -57,7 +57,7 @@ def export(ctx: typer.Context, purpose: Purpose) -> None:
     """Print the active public key as PEM."""
     from cryptography.hazmat.primitives import serialization
 
-    key = state(ctx).keys.active(purpose)
+    key = state(ctx).keys.active(purpose, create=False)
     pem = key.public_key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )

@@ -83,9 +83,18 @@ def generate(
     seed: Annotated[
         int | None, typer.Option(min=0, help="Sampling seed (reproducible output).")
     ] = None,
+    filing: Annotated[
+        str | None, typer.Option(help="Filing (id or model name) the output is recorded under.")
+    ] = None,
+    record: Annotated[
+        bool, typer.Option("--record/--no-record", help="Append the output to the ledger.")
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Generate watermarked text; the payload is the tag of a new ProduceID."""
+    """Generate watermarked text and record it in the ledger (payload = tag of its ProduceID).
+
+    Label the file afterwards with ``govloop label OUT -o LABELED`` if it leaves your service.
+    """
     from govloop.errors import InputError
     from govloop.ids import new_produce_id, produce_tag
     from govloop.models import GenerationRequest, LogitsModel, open_text_model
@@ -105,11 +114,32 @@ def generate(
     gen = generate_watermarked(
         lm, request, key=watermark_key(st.keys), payload=payload, params=params
     )
-    try:
-        out.write_text(gen.text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{out}: cannot write: {exc.strerror}") from exc
+    from govloop._files import atomic_write
+
+    data = gen.text.encode("utf-8")
+    filing_id = None
+    if filing is not None:
+        from govloop.registry import Registry
+
+        filing_id = Registry(st.store).get(filing).id
+    atomic_write(out, data)
+    index = None
+    if record:
+        from govloop.ledger import Ledger, record_output
+
+        ledger = Ledger.open(st.store, st.keys, st.settings)
+        index = record_output(
+            ledger,
+            data,
+            media_type="text",
+            model=gen.model,
+            provider_code=st.settings.provider_code,
+            filing_id=filing_id,
+            watermark=gen.watermark,
+            produce_id=produce_id,
+        ).index
     report: dict[str, Any] = {
+        "ledger_index": index,
         "out": str(out),
         "produce_id": produce_id,
         "model": gen.model,
@@ -123,7 +153,8 @@ def generate(
     st.console.print(
         f"wrote {out} ({gen.completion_tokens} tokens, model {gen.model}); watermark "
         f"{wm.get('scheme')} payload {wm.get('payload')} key {wm.get('key_id')}; "
-        f"ProduceID {produce_id}",
+        f"ProduceID {produce_id}"
+        + (f", ledger index {index}" if index is not None else " (not recorded)"),
         highlight=False,
     )
 

@@ -149,6 +149,10 @@ class ApiKeys:
             raise InputError(f"requester status {status!r} must be active, throttled or suspended")
         with self.store.session() as s:
             row = s.get(RequesterRow, requester)
+            if row is None and status == "active":
+                raise NotFoundError(
+                    f"requester {requester!r} is not throttled or suspended: nothing to reinstate"
+                )
             if row is None:
                 s.add(
                     RequesterRow(
