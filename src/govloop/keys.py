@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -189,6 +190,37 @@ class KeyStore:
         if len(data) != 32:
             raise KeyStoreError(f"{path}: secret must be 32 bytes, found {len(data)}")
         return data
+
+    def rotate_secret(self, purpose: str) -> bytes:
+        """Retire the active secret of ``purpose`` (kept for detection) and make a new one."""
+        folder = self.root / "secrets"
+        path = folder / f"{self._dir(purpose).name}.bin"
+        with self._locked():
+            if path.is_file():
+                try:
+                    os.replace(path, folder / _retired_name(purpose))
+                except OSError as exc:
+                    raise KeyStoreError(f"{path}: cannot retire secret: {exc.strerror}") from exc
+            self._write_private(path, secrets.token_bytes(32))
+        return self.secret(purpose)
+
+    def all_secrets(self, purpose: str) -> list[bytes]:
+        """The active secret of ``purpose`` first, then retired ones, newest first."""
+        name = self._dir(purpose).name
+        retired = sorted((self.root / "secrets").glob(f"{name}.retired-*.bin"), reverse=True)
+        out = [self.secret(purpose)]
+        for path in retired:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise KeyStoreError(f"{path}: cannot read: {exc.strerror}") from exc
+            if len(data) == 32:
+                out.append(data)
+        return out
+
+
+def _retired_name(purpose: str) -> str:
+    return f"{purpose}.retired-{time.time_ns():020d}-{secrets.token_hex(4)}.bin"
 
 
 def load_public_key(data: bytes, *, source: str = "key") -> Ed25519PublicKey:

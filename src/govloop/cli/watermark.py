@@ -121,7 +121,7 @@ def detect(
 ) -> None:
     """Test a file for the provider's watermark: presence, p-value and payload."""
     from govloop.errors import InputError
-    from govloop.watermark import detect_payload, sniff_media, watermark_key
+    from govloop.watermark import detect_with_keys, sniff_media, watermark_keys
 
     st = _common.state(ctx)
     data = _read(path)
@@ -131,7 +131,7 @@ def detect(
 
         result = watermark_text.detect_text_file(path, keys=st.keys, model=model)
     else:
-        result = detect_payload(data, filename=path.name, key=watermark_key(st.keys))
+        result = detect_with_keys(data, filename=path.name, keys=watermark_keys(st.keys))
     if result is None:
         raise InputError(f"{path}: not an image, audio or text file")
     out = result.to_json()
@@ -143,6 +143,20 @@ def detect(
     st.console.print(f"  p-value  {result.p_value:.3g}  (threshold {out.get('alpha', 'n/a')})")
     st.console.print(f"  payload  {out['payload'] or '-'}  ({result.payload_bits} bits)")
     st.console.print(f"  scheme   {result.scheme}  key {result.key_id:04x}", highlight=False)
+
+
+@app.command("rotate-key")
+def rotate_key(ctx: typer.Context) -> None:
+    """Make a new watermark key; old keys are kept so earlier content is still detected."""
+    from govloop.watermark import WatermarkKey, watermark_keys
+
+    st = _common.state(ctx)
+    new = WatermarkKey(st.keys.rotate_secret("watermark"))
+    count = len(watermark_keys(st.keys))
+    st.console.print(
+        f"new active watermark key {new.key_id:04x}; {count - 1} earlier key(s) kept for detection",
+        highlight=False,
+    )
 
 
 def register(app_: typer.Typer) -> None:

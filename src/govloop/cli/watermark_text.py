@@ -60,11 +60,21 @@ def read_text_file(path: Path) -> str:
 
 def detect_text_file(path: Path, *, keys: KeyStore, model: str | None = None) -> WatermarkResult:
     """Detect the provider's text watermark in a UTF-8 file (for ``watermark detect``)."""
-    from govloop.watermark._keys import watermark_key
+    from govloop.errors import WatermarkError
+    from govloop.watermark._keys import watermark_keys
     from govloop.watermark.text import detect_text
 
     text = read_text_file(path)
-    return detect_text(text, key=watermark_key(keys), tokenizer=text_tokenizer(model))
+    tokenizer = text_tokenizer(model)
+    first: WatermarkResult | None = None
+    for key in watermark_keys(keys):  # active key first, then keys retired by rotation
+        result = detect_text(text, key=key, tokenizer=tokenizer)
+        if result.detected:
+            return result
+        first = first or result
+    if first is None:  # cannot happen: the key store always yields the active key
+        raise WatermarkError("no watermark key in the key store")
+    return first
 
 
 def generate(

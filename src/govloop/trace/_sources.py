@@ -163,11 +163,11 @@ class WatermarkSource:
 
     def gather(self, subject: Subject, ledger: Ledger) -> list[Evidence]:
         """Entries whose watermark payload or ProduceID tag matches the decoded payload."""
-        from govloop.watermark._keys import watermark_key
+        from govloop.watermark._keys import watermark_keys
 
-        detect_payload = _optional("govloop.watermark", "detect_payload")
-        result = detect_payload(
-            subject.data, filename=subject.filename, key=watermark_key(ledger.keys)
+        detect_with_keys = _optional("govloop.watermark", "detect_with_keys")
+        result = detect_with_keys(
+            subject.data, filename=subject.filename, keys=watermark_keys(ledger.keys)
         )
         if result is None or not result.detected or result.payload is None:
             return []

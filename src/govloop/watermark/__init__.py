@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from govloop.watermark._dispatch import detect_payload, sniff_media
-from govloop.watermark._keys import WatermarkKey, watermark_key
+from govloop.watermark._dispatch import detect_payload, detect_with_keys, sniff_media
+from govloop.watermark._keys import WatermarkKey, watermark_key, watermark_keys
 from govloop.watermark._result import WatermarkResult, payload_hex
 
 if TYPE_CHECKING:
@@ -23,11 +23,13 @@ __all__ = [
     "detect_audio",
     "detect_image",
     "detect_payload",
+    "detect_with_keys",
     "embed_audio",
     "embed_image",
     "payload_hex",
     "sniff_media",
     "watermark_key",
+    "watermark_keys",
 ]
 
 _LAZY = {

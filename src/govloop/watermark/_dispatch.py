@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from govloop.errors import FormatError
@@ -79,3 +80,22 @@ def detect_payload(data: bytes, *, filename: str = "", key: WatermarkKey) -> Wat
             raise FormatError(f"{filename or '<text>'}: not UTF-8 text (byte {exc.start})") from exc
         return detect_text(text, key=key)
     return None
+
+
+def detect_with_keys(
+    data: bytes, *, filename: str = "", keys: Sequence[WatermarkKey]
+) -> WatermarkResult | None:
+    """:func:`detect_payload` with each key in turn (active first): the first detection wins.
+
+    After a key rotation old content carries an old key's mark. Trying k keys multiplies the
+    false-positive bound by k (union bound); the result reports which key matched.
+    """
+    first: WatermarkResult | None = None
+    for key in keys:
+        result = detect_payload(data, filename=filename, key=key)
+        if result is None:
+            return None
+        if result.detected:
+            return result
+        first = first or result
+    return first

@@ -1,8 +1,9 @@
 """Watermark keys: one secret per provider from the key store, with a short public key id.
 
 The key id rides in payloads and reports so a detector knows which key to try; the secret never
-leaves the key store. Rotation is a new secret under a new purpose name (``watermark-<n>``); old
-ones stay so old content still verifies.
+leaves the key store. Rotation (``govloop watermark rotate-key``) makes a new active secret and
+keeps the old ones, so content marked before a rotation is still detected: detectors try every
+key, active first (with k keys the false-positive bound becomes k times the per-key bound).
 """
 
 from __future__ import annotations
@@ -33,3 +34,8 @@ class WatermarkKey:
 def watermark_key(keys: KeyStore, purpose: str = "watermark") -> WatermarkKey:
     """The provider's watermark key from the key store (created on first use)."""
     return WatermarkKey(keys.secret(purpose))
+
+
+def watermark_keys(keys: KeyStore, purpose: str = "watermark") -> list[WatermarkKey]:
+    """Every watermark key of the provider, the active one first, then retired ones."""
+    return [WatermarkKey(secret) for secret in keys.all_secrets(purpose)]
