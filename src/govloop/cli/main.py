@@ -35,6 +35,16 @@ COMMAND_MODULES = (
 )
 
 
+def _report(ctx: ClickContext, headline: str, text: str, exc: BaseException) -> None:
+    """Print one diagnosis line on stderr (and the cause chain with ``--verbose``)."""
+    st = _common.state(ctx)  # type: ignore[arg-type]
+    st.err_console.print(f"[bold red]{headline}:[/] {text}", highlight=False, soft_wrap=True)
+    if st.verbose:
+        st.err_console.print(
+            "".join(traceback.format_exception(exc)), highlight=False, markup=False, soft_wrap=True
+        )
+
+
 class _GovloopGroup(TyperGroup):
     """Root group that turns project errors into one-line diagnoses."""
 
@@ -42,37 +52,16 @@ class _GovloopGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except GovloopError as exc:
-            st = _common.state(ctx)  # type: ignore[arg-type]
-            st.err_console.print(
-                f"[bold red]error:[/] {escape(exc.diagnostics())}", highlight=False, soft_wrap=True
-            )
-            if st.verbose:
-                st.err_console.print(
-                    "".join(traceback.format_exception(exc)),
-                    highlight=False,
-                    markup=False,
-                    soft_wrap=True,
-                )
+            _report(ctx, "error", escape(exc.diagnostics()), exc)
             raise typer.Exit(1) from exc
         except KeyboardInterrupt as exc:
             raise typer.Exit(130) from exc
         except (typer.Exit, typer.Abort, ClickException):
             raise
         except Exception as exc:  # a bug: still one line for the user, the trace with -v
-            st = _common.state(ctx)  # type: ignore[arg-type]
-            st.err_console.print(
-                f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))} "
-                "(a bug in govloop; rerun with -v for the traceback and report it)",
-                highlight=False,
-                soft_wrap=True,
-            )
-            if st.verbose:
-                st.err_console.print(
-                    "".join(traceback.format_exception(exc)),
-                    highlight=False,
-                    markup=False,
-                    soft_wrap=True,
-                )
+            what = f"{escape(type(exc).__name__)}: {escape(str(exc))}"
+            hint = "(a bug in govloop; rerun with -v for the traceback and report it)"
+            _report(ctx, "internal error", f"{what} {hint}", exc)
             raise typer.Exit(70) from exc
         finally:
             obj = ctx.obj

@@ -20,14 +20,9 @@ app = typer.Typer(help="Embed and detect keyed invisible watermarks (image, audi
 
 
 def _read(path: Path) -> bytes:
-    from govloop.errors import InputError
+    from govloop._files import read_input
 
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    return read_input(path)
 
 
 def _parse_payload(text: str, bits: int) -> int:

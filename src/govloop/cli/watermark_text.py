@@ -46,16 +46,14 @@ def text_tokenizer(model: str | None) -> Tokenizer:
 
 def read_text_file(path: Path) -> str:
     """A UTF-8 text file, or a FormatError naming it."""
-    from govloop.errors import FormatError, InputError
+    from govloop._files import read_input
+    from govloop.errors import FormatError
 
+    data = read_input(path)
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FormatError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
 
 
 def detect_text_file(path: Path, *, keys: KeyStore, model: str | None = None) -> WatermarkResult:

@@ -66,7 +66,7 @@ def test_detect_text_file_errors(tmp_path: Path, keys: KeyStore) -> None:
     bad.write_bytes(b"\xff\xfe\x00abc")
     with pytest.raises(FormatError, match="not UTF-8"):
         detect_text_file(bad, keys=keys)
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match="file not found"):
         detect_text_file(tmp_path / "missing.txt", keys=keys)
     plain = tmp_path / "plain.txt"
     plain.write_text("An ordinary sentence written by a person. " * 5, encoding="utf-8")
