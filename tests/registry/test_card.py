@@ -144,7 +144,8 @@ def test_realistic_cards_round_trip(path, tmp_path) -> None:
 def test_card_uses_standard_hub_keys() -> None:
     doc = load_filing(REALISTIC / "cn-public-chatbot.yaml")
     front = parse_text(to_model_card(doc).split("---")[1]).data
-    assert front["license"] == "proprietary"
+    # the Hub knows no "proprietary" licence id: it asks for "other" plus the name
+    assert front["license"] == "other" and front["license_name"] == "proprietary"
     assert front["language"] == ["zh", "en"]
     assert front["base_model"] == "yunyu-base"
     assert front["pipeline_tag"] == "text-generation"
@@ -172,3 +173,13 @@ def test_hub_language_string_is_accepted() -> None:
     doc = load_filing(REALISTIC / "internal-code-assistant.yaml")
     card = to_model_card(doc).replace("---\n", "---\nlanguage: zh\n", 1)
     assert from_model_card(card).languages == ["zh"]
+
+
+def test_known_hub_licence_is_written_as_is() -> None:
+    doc = load_filing(REALISTIC / "cn-public-chatbot.yaml").model_copy(
+        update={"license": "apache-2.0"}
+    )
+    card = to_model_card(doc)
+    front = parse_text(card.split("---")[1]).data
+    assert front["license"] == "apache-2.0" and "license_name" not in front
+    assert from_model_card(card, path="c.md").license == "apache-2.0"

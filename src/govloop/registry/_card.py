@@ -30,6 +30,21 @@ if TYPE_CHECKING:
 #: Document fields carried by standard Hub keys: field -> card key.
 HUB_KEYS = {"license": "license", "languages": "language", "tags": "tags"}
 
+#: Licence ids the Hub knows (a common subset); any other licence is written as the Hub asks:
+#: ``license: other`` with the real name in ``license_name``.
+HUB_LICENSES = frozenset(
+    "apache-2.0 mit openrail openrail++ bigscience-openrail-m creativeml-openrail-m "
+    "bigscience-bloom-rail-1.0 bigcode-openrail-m afl-3.0 artistic-2.0 bsl-1.0 bsd bsd-2-clause "
+    "bsd-3-clause bsd-3-clause-clear c-uda cc cc0-1.0 cc-by-2.0 cc-by-2.5 cc-by-3.0 cc-by-4.0 "
+    "cc-by-sa-3.0 cc-by-sa-4.0 cc-by-nc-2.0 cc-by-nc-3.0 cc-by-nc-4.0 cc-by-nd-4.0 "
+    "cc-by-nc-nd-3.0 cc-by-nc-nd-4.0 cc-by-nc-sa-2.0 cc-by-nc-sa-3.0 cc-by-nc-sa-4.0 "
+    "cdla-sharing-1.0 cdla-permissive-1.0 cdla-permissive-2.0 wtfpl ecl-2.0 epl-1.0 epl-2.0 "
+    "etalab-2.0 eupl-1.1 eupl-1.2 agpl-3.0 gfdl gpl gpl-2.0 gpl-3.0 lgpl lgpl-2.1 lgpl-3.0 "
+    "isc h-research intel-research lppl-1.3c ms-pl mpl-2.0 odc-by odbl openmdw-1.0 "
+    "openrail-m osl-3.0 postgresql ofl-1.1 ncsa unlicense zlib pddl lgpl-lr deepfloyd-if-license "
+    "llama2 llama3 llama3.1 llama3.2 llama3.3 llama4 gemma apple-amlr other".split()
+)
+
 _PIPELINE = (
     ("dialogue", "text-generation"),
     ("text", "text-generation"),
@@ -56,6 +71,9 @@ def _front_matter(doc: FilingCreate) -> dict[str, Any]:
         value = data.pop(field)
         if value:
             front[key] = value
+    licence = front.get("license")
+    if isinstance(licence, str) and licence.lower() not in HUB_LICENSES:
+        front["license"], front["license_name"] = "other", licence
     front["pipeline_tag"] = next(tag for fn, tag in _PIPELINE if fn in doc.functions)
     bases = list(dict.fromkeys(v.base_model for v in doc.versions if v.base_model))
     if bases:
@@ -158,6 +176,8 @@ def from_model_card(text: str, *, path: str = "<card>") -> FilingCreate:
                     f"{front.where(('govloop', field))}: field {field} is given twice"
                 )
             value = front.data[key]
+            if field == "license" and value == "other" and "license_name" in front.data:
+                value = front.data["license_name"]
             data[field] = [value] if field == "languages" and isinstance(value, str) else value
             for loc, line in front.lines.items():
                 if loc[:1] == (key,):
