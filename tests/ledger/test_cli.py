@@ -91,3 +91,16 @@ def test_cli_round_trip_and_offline_verification(cli: CliRunner, tmp_path: Path)
         res = cli.invoke(app, ["ledger", *args])
         assert res.exit_code == 1, (args, res.output)
         assert msg in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.db
+def test_checkpoint_every_issues_only_when_the_tree_grows(cli, tmp_path) -> None:
+    from govloop.cli.main import build_app
+
+    app = build_app()
+    sample = tmp_path / "x.txt"
+    sample.write_text("hello", encoding="utf-8")
+    assert cli.invoke(app, ["ledger", "append", str(sample)]).exit_code == 0
+    result = cli.invoke(app, ["ledger", "checkpoint", "--every", "0.1", "--count", "3"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("— govloop.local/ledger") == 1

@@ -77,9 +77,44 @@ def append(
 
 
 @ledger_app.command("checkpoint")
-def checkpoint(ctx: typer.Context) -> None:
-    """Issue (or reuse) a signed checkpoint of the committed tree and print it."""
-    typer.echo(_ledger(ctx).checkpoint().note, nl=False)
+def checkpoint(
+    ctx: typer.Context,
+    every: Annotated[
+        float | None,
+        typer.Option(
+            "--every",
+            min=0.1,
+            help="Keep running: a checkpoint every SECONDS while the tree grows (Ctrl-C stops).",
+        ),
+    ] = None,
+    count: Annotated[
+        int | None, typer.Option("--count", min=1, help="With --every: stop after N rounds.")
+    ] = None,
+) -> None:
+    """Issue (or reuse) a signed checkpoint of the committed tree and print it.
+
+    With ``--every`` it runs as a small scheduler (for set-ups without a gateway, whose workers
+    issue checkpoints themselves): each round prints a new checkpoint when the tree has grown.
+    """
+    import time
+
+    from govloop.ledger import checkpoint_if_due
+
+    ledger = _ledger(ctx)
+    if every is None:
+        typer.echo(ledger.checkpoint().note, nl=False)
+        return
+    rounds = 0
+    try:
+        while count is None or rounds < count:
+            issued = checkpoint_if_due(ledger, min_interval_s=0.0)
+            if issued is not None:
+                typer.echo(issued.note)
+            rounds += 1
+            if count is None or rounds < count:
+                time.sleep(every)
+    except KeyboardInterrupt:
+        return
 
 
 @ledger_app.command("proof")
