@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from govloop.config import Settings
 from govloop.errors import NotFoundError
 from govloop.keys import KeyStore
-from govloop.ledger import Ledger
+from govloop.ledger import Ledger, MediaType
 from govloop.store import Store
 
 ACTOR = "govloop-demo"
@@ -182,6 +182,60 @@ def _stage_assess(
             )
 
 
+@dataclass
+class _Publisher:
+    """Labels, records and writes one generated output (the provider's last steps)."""
+
+    settings: Settings
+    ledger: Any
+    signer: Any
+    folder: Path
+    summary: DemoSummary
+    rows: list[list[str]] = field(default_factory=list)
+
+    def publish(
+        self,
+        name: str,
+        content: bytes,
+        *,
+        produce_id: str,
+        filing: Any,
+        media_type: MediaType,
+        watermark: dict[str, Any] | None,
+    ) -> Path:
+        from govloop.label import label_bytes
+        from govloop.ledger import record_output
+
+        data, outcome = label_bytes(
+            content,
+            filename=name,
+            producer_code=self.settings.provider_code,
+            signer=self.signer,
+            produce_id=produce_id,
+        )
+        result = record_output(
+            self.ledger,
+            data,
+            media_type=media_type,
+            model=filing.model_name,
+            provider_code=self.settings.provider_code,
+            filing_id=filing.id,
+            model_version=filing.serving_version or filing.current_version,
+            requester="demo-user",
+            label=outcome.label,
+            watermark=watermark,
+            produce_id=produce_id,
+        )
+        path = self.folder / name
+        path.write_bytes(data)
+        self.summary.outputs.append(
+            {"file": str(path), "produce_id": produce_id, "index": result.index}
+        )
+        scheme = watermark["scheme"] if watermark else "-"
+        self.rows.append([name, produce_id, str(result.index), scheme])
+        return path
+
+
 def _stage_generate(
     settings: Settings,
     ledger: Any,
@@ -192,100 +246,65 @@ def _stage_generate(
 ) -> list[Path]:
     from PIL import Image
 
+    from govloop.errors import ModelError
     from govloop.ids import new_produce_id, produce_tag
-    from govloop.label import label_bytes
-    from govloop.ledger import record_output
-    from govloop.models import GenerationRequest, open_image_model, open_text_model
+    from govloop.models import GenerationRequest, LogitsModel, open_image_model, open_text_model
     from govloop.watermark import embed_image, watermark_key
+    from govloop.watermark.image import save_image
     from govloop.watermark.text import default_params, generate_watermarked
 
     out.stage("4. Generate, watermark, label and record")
     folder = settings.home / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     wkey = watermark_key(keys)
-    signer = keys.active("label")
+    publisher = _Publisher(settings, ledger, keys.active("label"), folder, summary)
     model = open_text_model("demo")
+    if not isinstance(model, LogitsModel):
+        raise ModelError("the demo text model must expose logits for generation-time watermarks")
     files: list[Path] = []
-    rows = []
     bits = default_params("gumbel").payload_bits
     for i, prompt in enumerate(TEXT_PROMPTS):
         pid = new_produce_id()
-        payload = produce_tag(pid, bits)
         request = GenerationRequest.from_prompt(prompt, max_tokens=300, seed=i + 1)
-        gen = generate_watermarked(model, request, key=wkey, payload=payload, scheme="gumbel")  # type: ignore[arg-type]
-        name = f"answer-{i + 1}.md"
-        data, outcome = label_bytes(
-            gen.text.encode("utf-8"),
-            filename=name,
-            producer_code=settings.provider_code,
-            signer=signer,
-            produce_id=pid,
+        gen = generate_watermarked(
+            model, request, key=wkey, payload=produce_tag(pid, bits), scheme="gumbel"
         )
-        result = record_output(
-            ledger,
-            data,
-            media_type="text",
-            model="demo",
-            provider_code=settings.provider_code,
-            filing_id=filings["demo"].id,
-            model_version=filings["demo"].current_version,
-            requester="demo-user",
-            label=outcome.label,
-            watermark=gen.watermark,
-            produce_id=pid,
-        )
-        (folder / name).write_bytes(data)
-        files.append(folder / name)
-        summary.outputs.append(
-            {"file": str(folder / name), "produce_id": pid, "index": result.index}
-        )
-        rows.append(
-            [name, pid, str(result.index), f"{gen.watermark['scheme'] if gen.watermark else '-'}"]
+        files.append(
+            publisher.publish(
+                f"answer-{i + 1}.md",
+                gen.text.encode("utf-8"),
+                produce_id=pid,
+                filing=filings["demo"],
+                media_type="text",
+                watermark=gen.watermark,
+            )
         )
 
     pid = new_produce_id()
     image = open_image_model("demo-image").generate_image(IMAGE_PROMPT, size=(768, 512), seed=7)
     payload = (wkey.key_id << 32) | produce_tag(pid, 32)
     marked = embed_image(image, key=wkey, payload=payload)
-    buf = io.BytesIO()
-    Image.fromarray(marked).save(buf, format="PNG") if not isinstance(
-        marked, Image.Image
-    ) else marked.save(buf, format="PNG")
-    data, outcome = label_bytes(
-        buf.getvalue(),
-        filename="image.png",
-        producer_code=settings.provider_code,
-        signer=signer,
-        produce_id=pid,
+    if not isinstance(marked, Image.Image):  # embed_image returns the kind it was given
+        marked = Image.fromarray(marked)
+    files.append(
+        publisher.publish(
+            "image.png",
+            save_image(marked, filename="image.png"),
+            produce_id=pid,
+            filing=filings["demo-image"],
+            media_type="image",
+            watermark={
+                "scheme": "govloop-image-v1",
+                "payload": f"{payload:012x}",
+                "bits": 48,
+                "key_id": wkey.key_id,
+            },
+        )
     )
-    result = record_output(
-        ledger,
-        data,
-        media_type="image",
-        model="demo-image",
-        provider_code=settings.provider_code,
-        filing_id=filings["demo-image"].id,
-        model_version=filings["demo-image"].current_version,
-        requester="demo-user",
-        label=outcome.label,
-        watermark={
-            "scheme": "govloop-image-v1",
-            "payload": f"{payload:012x}",
-            "bits": 48,
-            "key_id": wkey.key_id,
-        },
-        produce_id=pid,
-    )
-    (folder / "image.png").write_bytes(data)
-    files.append(folder / "image.png")
-    summary.outputs.append(
-        {"file": str(folder / "image.png"), "produce_id": pid, "index": result.index}
-    )
-    rows.append(["image.png", pid, str(result.index), "govloop-image-v1"])
     out.table(
         "Outputs (explicit + implicit labels, watermark, ledger)",
         ["file", "ProduceID", "leaf", "watermark"],
-        rows,
+        publisher.rows,
     )
     return files
 
