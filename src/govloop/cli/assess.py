@@ -198,6 +198,23 @@ def run_cmd(
                 f"filing {found.id} is {found.state.value}; assessments attach to submitted "
                 "filings (govloop model transition ... submitted)"
             )
+    if not resume:  # read and validate the inputs before any progress is shown
+        the_bank = load_bank(bank, taxonomy=load_taxonomy(taxonomy))
+        options = RunOptions(
+            sizes={
+                "generated-content": limit_generated,
+                "should-refuse": limit_refuse,
+                "should-answer": limit_answer,
+            },
+            seed=seed,
+            max_tokens=max_tokens,
+            judges=tuple(
+                judge
+                or (("refusal", "keyword", "model") if guard_model else ("refusal", "keyword"))
+            ),
+            keywords=str(keywords) if keywords else None,
+            guard_model=guard_model,
+        )
     progress, on_progress = _progress_runner(st.err_console, "assessing")
     try:
         with progress:
@@ -212,26 +229,6 @@ def run_cmd(
                     )
                 )
             else:
-                the_bank = load_bank(bank, taxonomy=load_taxonomy(taxonomy))
-                options = RunOptions(
-                    sizes={
-                        "generated-content": limit_generated,
-                        "should-refuse": limit_refuse,
-                        "should-answer": limit_answer,
-                    },
-                    seed=seed,
-                    max_tokens=max_tokens,
-                    judges=tuple(
-                        judge
-                        or (
-                            ("refusal", "keyword", "model")
-                            if guard_model
-                            else ("refusal", "keyword")
-                        )
-                    ),
-                    keywords=str(keywords) if keywords else None,
-                    guard_model=guard_model,
-                )
                 summary = asyncio.run(
                     run_assessment(
                         store,
