@@ -245,6 +245,30 @@ class Governor:
         """Explicit label text around an answer (none for allowed unlabeled deliveries)."""
         return ("", "") if ctx.unlabeled else self.ports.labeler.text_affixes()
 
+    async def record_text(
+        self,
+        ctx: RequestContext,
+        text: str,
+        *,
+        watermark: dict[str, Any] | None,
+        extra: dict[str, Any],
+    ) -> dict[str, str]:
+        """Sign the implicit label of a delivered text and record it; returns the label."""
+        content = text.encode("utf-8")
+        aigc = self.ports.labeler.implicit(
+            content, produce_id=ctx.produce_id, filename="output.txt"
+        )
+        await self.record(
+            ctx,
+            produce_id=ctx.produce_id,
+            content=content,
+            media_type="text",
+            aigc=aigc,
+            watermark=watermark,
+            extra=extra,
+        )
+        return aigc
+
     async def record(
         self,
         ctx: RequestContext,
@@ -325,19 +349,7 @@ class Governor:
             extra = {"finish_reason": finish, "filtered": list(verdict.risks)}
         prefix, suffix = self.affixes(ctx)
         text = prefix + raw + suffix
-        content = text.encode("utf-8")
-        aigc = self.ports.labeler.implicit(
-            content, produce_id=ctx.produce_id, filename="output.txt"
-        )
-        await self.record(
-            ctx,
-            produce_id=ctx.produce_id,
-            content=content,
-            media_type="text",
-            aigc=aigc,
-            watermark=watermark,
-            extra=extra,
-        )
+        aigc = await self.record_text(ctx, text, watermark=watermark, extra=extra)
         return TextOutcome(
             ctx.produce_id, text, finish, aigc, gen.prompt_tokens, gen.completion_tokens
         )

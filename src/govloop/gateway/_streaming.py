@@ -111,21 +111,11 @@ async def stream_text(
             finish = "error"
         extra["finish_reason"] = finish
         text = "".join(delivered)
-        content = text.encode("utf-8")
-        aigc = gov.ports.labeler.implicit(content, produce_id=ctx.produce_id, filename="output.txt")
         watermark = None
         if backend.watermarked and blocked is None and failure is None:
             watermark = gov.ports.watermarker.describe_text(payload)
         try:
-            await gov.record(
-                ctx,
-                produce_id=ctx.produce_id,
-                content=content,
-                media_type="text",
-                aigc=aigc,
-                watermark=watermark,
-                extra=extra,
-            )
+            aigc = await gov.record_text(ctx, text, watermark=watermark, extra=extra)
         except ApiError as exc:
             recorded = True  # nothing more to try
             yield StreamFailure(exc)
@@ -141,14 +131,9 @@ async def stream_text(
     finally:
         if live and delivered and not recorded:
             # The client went away mid-stream: what it received is still recorded.
-            text = "".join(delivered)
-            content = text.encode("utf-8")
-            aigc = gov.ports.labeler.implicit(
-                content, produce_id=ctx.produce_id, filename="output.txt"
-            )
             task = asyncio.get_running_loop().create_task(
                 _record_quietly(
-                    gov, ctx, content, aigc, {"stream": True, "finish_reason": "disconnected"}
+                    gov, ctx, "".join(delivered), {"stream": True, "finish_reason": "disconnected"}
                 )
             )
             gov.background.add(task)
@@ -156,17 +141,9 @@ async def stream_text(
 
 
 async def _record_quietly(
-    gov: Governor, ctx: RequestContext, content: bytes, aigc: dict[str, str], extra: dict[str, Any]
+    gov: Governor, ctx: RequestContext, text: str, extra: dict[str, Any]
 ) -> None:
     try:
-        await gov.record(
-            ctx,
-            produce_id=ctx.produce_id,
-            content=content,
-            media_type="text",
-            aigc=aigc,
-            watermark=None,
-            extra=extra,
-        )
+        await gov.record_text(ctx, text, watermark=None, extra=extra)
     except ApiError:
         return
