@@ -58,21 +58,17 @@ async def test_streams_and_invalid_bodies_are_replayed_to_fastapi() -> None:
         msg = await receive()
         seen.append((scope["path"], msg["body"]))
 
-    class _App:
-        class state:  # noqa: N801 - mimics app.state
-            governor = None
-
     async def send(message: Any) -> None:
         raise AssertionError(f"the lean path answered itself: {message}")
 
-    path = FastTextPath(inner)
+    path = FastTextPath(inner, lambda: None)
     for body in (b'{"model": "m", "stream": true}', b"not json", b'{"model": 1}'):
         messages = [{"type": "http.request", "body": body, "more_body": False}]
 
         async def receive(messages: list[dict[str, Any]] = messages) -> dict[str, Any]:
             return messages.pop(0)
 
-        scope = {"type": "http", "method": "POST", "path": CHAT, "headers": [], "app": _App}
+        scope = {"type": "http", "method": "POST", "path": CHAT, "headers": []}
         await path(scope, receive, send)
         assert seen[-1] == (CHAT, body)
     assert len(seen) == 3

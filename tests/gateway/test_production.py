@@ -15,7 +15,7 @@ from govloop.gateway import ApiKeys, create_app, serve_in_thread
 from govloop.ids import produce_tag
 from govloop.keys import KeyStore
 from govloop.label import AIGCLabel, read_implicit_label, verify_label
-from govloop.ledger import Ledger
+from govloop.ledger import Ledger, LedgerEntry
 from govloop.registry import Registry
 from govloop.store import Store
 from govloop.watermark._keys import watermark_key
@@ -81,6 +81,11 @@ def test_chat_is_labeled_signed_watermarked_and_in_the_ledger(live: Live) -> Non
     bits = entry.watermark["bits"]
     assert int(entry.watermark["payload"], 16) == produce_tag(pid, bits)
     assert entry.fingerprint
+    # the gateway builds entries without re-validating them: the stored leaf must still parse
+    # with full validation and pass every check of ledger verify
+    assert LedgerEntry.from_bytes(record.leaf) == entry
+    report = live.ledger().verify()
+    assert report.ok, report
 
 
 def test_stream_recorded_before_final_chunk(live: Live) -> None:

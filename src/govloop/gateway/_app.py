@@ -140,7 +140,7 @@ def create_app(
             await client.aclose()
             store.close()
 
-    app = FastAPI(
+    app = GatewayApp(
         title="govloop gateway",
         summary="OpenAI-compatible gateway that files, filters, labels, watermarks and records.",
         lifespan=lifespan,
@@ -173,9 +173,26 @@ def create_app(
     app.include_router(text_router)
     app.include_router(models_router)
     app.include_router(images_router)
-    # Valid non-streamed text requests skip FastAPI's per-request stack (same governance).
-    app.add_middleware(FastTextPath)
     return app
+
+
+class GatewayApp(FastAPI):
+    """The FastAPI app, fronted by the lean path for valid non-streamed text requests.
+
+    The lean path (:class:`FastTextPath`) runs the same governance code but none of Starlette's
+    per-request middleware; everything it does not answer goes through FastAPI unchanged.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._front = FastTextPath(super().__call__, self._governor)
+
+    def _governor(self) -> object:
+        return getattr(self.state, "governor", None)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Hot text routes go to the lean path first; the rest to FastAPI."""
+        await self._front(scope, receive, send)
 
 
 def app_from_env() -> FastAPI:

@@ -8,10 +8,16 @@ key, rate limit, filing state, input filter, generation, output filter, labels, 
 delivery log). Everything else — streams, bodies that do not validate, other routes, a worker
 that is still starting — is handed to FastAPI unchanged (the body it already read is replayed),
 so errors keep FastAPI's exact shapes.
+
+It runs *outside* FastAPI (:class:`GatewayApp` calls it before Starlette's middleware stack):
+that stack's exception and telemetry middleware cost more per request than the filters. An
+exception that escapes the governance code is therefore answered here, with the same 500
+``server_error`` body the FastAPI app would give, and logged.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -43,13 +49,19 @@ MAX_FAST_BODY = 1 << 20
 _AUTH = b"authorization"
 _UNLABELED = UNLABELED_HEADER.encode("ascii")
 _JSON = (b"content-type", b"application/json")
+log = logging.getLogger("govloop.gateway")
 
 
 class FastTextPath:
-    """ASGI middleware answering valid non-streamed text requests without FastAPI's stack."""
+    """ASGI front answering valid non-streamed text requests without FastAPI's stack.
 
-    def __init__(self, app: ASGIApp) -> None:
+    ``app`` gets every other request; ``governor`` returns the worker's governor, or None while
+    the worker is starting (then FastAPI answers, with its "starting" error).
+    """
+
+    def __init__(self, app: ASGIApp, governor: Callable[[], object]) -> None:
         self.app = app
+        self.governor = governor
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer the hot routes here; pass everything else on."""
@@ -58,7 +70,7 @@ class FastTextPath:
             await self.app(scope, receive, send)
             return
         body, complete = await _read(receive)
-        gov = getattr(getattr(scope.get("app"), "state", None), "governor", None)
+        gov = self.governor()
         parsed: BaseModel | None = None
         if complete and isinstance(gov, Governor):
             try:
@@ -90,6 +102,10 @@ class FastTextPath:
             status, data, headers = exc.status, orjson.dumps(exc.body()), exc.headers
         except GovloopError as exc:
             err = from_govloop(exc)
+            status, data, headers = err.status, orjson.dumps(err.body()), err.headers
+        except Exception as exc:  # what FastAPI's ServerErrorMiddleware would turn into a 500
+            log.exception("unhandled error answering %s", scope["path"])
+            err = ApiError(500, f"internal error: {type(exc).__name__}", type="server_error")
             status, data, headers = err.status, orjson.dumps(err.body()), err.headers
         raw = [_JSON, (b"content-length", str(len(data)).encode("ascii"))]
         raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]

@@ -10,6 +10,7 @@ live streams, the deltas already sent are recorded before the final chunk; see `
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -122,7 +123,10 @@ class Governor:
         self._models = {m.name: m for m in config.models}
         self.background: set[asyncio.Task[None]] = set()
         self._deliveries: GroupCommit[Delivery, None] = GroupCommit(
-            self.log.log_deliveries, max_batch=1024, linger=DELIVERY_LINGER_S
+            self.log.log_deliveries,
+            max_batch=1024,
+            linger=DELIVERY_LINGER_S,
+            try_write=functools.partial(self.log.log_deliveries, nowait=True),
         )
 
     # -- authorisation -------------------------------------------------------------------

@@ -17,7 +17,7 @@ from govloop.gateway._accounts import ApiKeys, Principal
 from govloop.gateway._config import ViolationPolicy
 from govloop.gateway._ports import FilterVerdict
 from govloop.gateway._tables import DeliveryRow, ViolationRow, utcnow
-from govloop.store import Store
+from govloop.store import Store, WouldBlock, sqlite_nowait
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,15 @@ class GatewayLog:
             action = "none"
         return ViolationOutcome(n, action)
 
-    def log_deliveries(self, deliveries: list[Delivery]) -> list[None]:
-        """Append delivery-log rows (one transaction, one executemany: no ORM objects)."""
+    def log_deliveries(self, deliveries: list[Delivery], *, nowait: bool = False) -> list[None]:
+        """Append delivery-log rows (one transaction, one executemany: no ORM objects).
+
+        ``nowait`` (SQLite only; elsewhere it raises at once): raise
+        :class:`~govloop.store.WouldBlock` rather than wait for another writer's lock.
+        """
+        sqlite = self.store.engine.dialect.name == "sqlite"
+        if nowait and not sqlite:
+            raise WouldBlock("delivery-log writes to a network database go to a thread")
         at = utcnow()
         rows = [
             {
@@ -146,7 +153,11 @@ class GatewayLog:
         if rows:
             try:
                 with self.store.engine.begin() as conn:
-                    conn.execute(insert(DeliveryRow), rows)
+                    if nowait:
+                        with sqlite_nowait(conn):
+                            conn.execute(insert(DeliveryRow), rows)
+                    else:
+                        conn.execute(insert(DeliveryRow), rows)
             except SQLAlchemyError as exc:
                 raise StoreError(f"database error: {exc}") from exc
         return [None] * len(deliveries)

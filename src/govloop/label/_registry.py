@@ -8,7 +8,7 @@ by its file-name extension.
 from __future__ import annotations
 
 import hashlib
-from pathlib import PurePath
+import os.path
 from typing import Protocol, runtime_checkable
 
 from govloop.errors import FormatError
@@ -74,7 +74,7 @@ def find_format(data: bytes, *, filename: str = "") -> LabelFormat:
     for fmt in fmts:
         if fmt.sniff(data, filename):
             return fmt
-    ext = PurePath(filename).suffix.lower()
+    ext = os.path.splitext(filename)[1].lower()
     if ext:
         for fmt in fmts:
             if ext in fmt.extensions:

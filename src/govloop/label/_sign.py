@@ -65,16 +65,16 @@ def _unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _message(label: AIGCLabel, field: str, digest: bytes) -> bytes:
+def _message(values: Mapping[str, str], field: str, digest: bytes) -> bytes:
     names = _PRODUCER_SIGNED if field == "ReservedCode1" else _PROPAGATOR_SIGNED
-    values = label.as_dict()
-    body = ",".join(f'"{k}":{json.dumps(values[k], ensure_ascii=True)}' for k in names)
+    body = ",".join(f'"{k}":{json.dumps(values.get(k, ""), ensure_ascii=True)}' for k in names)
     return _DOMAIN[field] + body.encode("ascii") + b"\n" + digest.hex().encode("ascii")
 
 
-def security_data(label: AIGCLabel, field: str, digest: bytes, signer: SigningKey) -> str:
-    """The ASCII value for ``field`` (ReservedCode1 or ReservedCode2) signed by ``signer``."""
-    sig = signer.sign(_message(label, field, digest))
+def _security_value(
+    values: Mapping[str, str], field: str, digest: bytes, signer: SigningKey
+) -> str:
+    sig = signer.sign(_message(values, field, digest))
     obj = {
         "v": 1,
         "alg": "Ed25519",
@@ -83,6 +83,11 @@ def security_data(label: AIGCLabel, field: str, digest: bytes, signer: SigningKe
         "sig": _b64url(sig),
     }
     return base64.b64encode(json.dumps(obj, separators=(",", ":")).encode("ascii")).decode("ascii")
+
+
+def security_data(label: AIGCLabel, field: str, digest: bytes, signer: SigningKey) -> str:
+    """The ASCII value for ``field`` (ReservedCode1 or ReservedCode2) signed by ``signer``."""
+    return _security_value(label.as_dict(), field, digest, signer)
 
 
 def _check_ascii(name: str, value: str) -> None:
@@ -106,11 +111,11 @@ def make_producer_label(
     """
     _valid_provider_code(producer_code)
     _check_ascii("ProduceID", produce_id)
-    base = AIGCLabel.from_obj(
-        {"Label": label, "ContentProducer": producer_code, "ProduceID": produce_id}
-    )
+    fields = {"Label": label, "ContentProducer": producer_code, "ProduceID": produce_id}
     digest = content_digest(content, filename=filename)
-    return base.replace(ReservedCode1=security_data(base, "ReservedCode1", digest, signer))
+    # one validated label object, built once with its signature (a hot path of the gateway)
+    fields["ReservedCode1"] = _security_value(fields, "ReservedCode1", digest, signer)
+    return AIGCLabel.from_obj(fields)
 
 
 def check_signature(
@@ -140,7 +145,7 @@ def check_signature(
         return SignatureCheck("invalid", f"{field} signed by unknown key {kid!r}", kid)
     actual = content_digest(content, filename=filename) if digest is None else digest
     try:
-        key.verify(sig, _message(label, field, actual))
+        key.verify(sig, _message(label.as_dict(), field, actual))
     except InvalidSignature:
         reason = "content changed since signing" if dig != actual else "label fields altered"
         return SignatureCheck("invalid", f"{field}: {reason}", kid)

@@ -11,6 +11,7 @@ from govloop.ledger._entry import (
     MediaType,
     canonical_json,
     pseudonymize,
+    utc_now_iso,
 )
 from govloop.ledger._fingerprint import image_fingerprint, text_fingerprint
 from govloop.ledger._ledger import KEY_PURPOSE, Ledger
@@ -74,6 +75,7 @@ __all__ = [
     "root_of_leaves",
     "sign_note",
     "text_fingerprint",
+    "utc_now_iso",
     "verify_consistency",
     "verify_consistency_proof",
     "verify_inclusion",

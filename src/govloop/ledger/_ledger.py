@@ -41,7 +41,7 @@ from govloop.ledger._fingerprint import band_keys, is_near_match, probe_keys, si
 from govloop.ledger._note import CheckpointBody, NoteVerifier, check_key_name, sign_note
 from govloop.ledger._proofs import ConsistencyProof, InclusionProof, SignedCheckpoint
 from govloop.ledger._tables import CHECKPOINTS, ENTRIES, NODES, SKETCH, STATE, node_key
-from govloop.store import Store, db_error_reason
+from govloop.store import Store, WouldBlock, db_error_reason, sqlite_nowait
 
 if TYPE_CHECKING:
     from govloop.ledger._verify import VerifyReport
@@ -79,6 +79,9 @@ class Ledger:
         self.settings = settings
         self.origin = check_key_name(settings.ledger_origin)
         self._sqlite = store.engine.dialect.name == "sqlite"
+        self._inserts: dict[str, str] = {}
+        self._mark = "?" if store.engine.dialect.paramstyle == "qmark" else "%s"
+        """The driver's positional parameter marker (SQLite ``?``, psycopg ``%s``)."""
 
     @classmethod
     def open(cls, store: Store, keys: KeyStore, settings: Settings) -> Ledger:
@@ -116,7 +119,7 @@ class Ledger:
             raise StoreError(f"ledger database error: {db_error_reason(exc)}") from exc
 
     @contextmanager
-    def _locked(self, *, fsync: bool) -> Iterator[tuple[Connection, int]]:
+    def _locked(self, *, fsync: bool, nowait: bool = False) -> Iterator[tuple[Connection, int]]:
         """A write transaction holding the ledger lock, with the committed size."""
         with self.store.engine.connect() as conn:
             # Every pooled SQLite connection starts at synchronous=NORMAL (store/_store.py); only
@@ -126,7 +129,7 @@ class Ledger:
                 conn.exec_driver_sql("PRAGMA synchronous=FULL")
                 conn.commit()
             try:
-                with self._transaction(conn) as size:
+                with self._transaction(conn, nowait=nowait) as size:
                     yield conn, size
             finally:
                 if full:
@@ -134,15 +137,22 @@ class Ledger:
                     conn.commit()
 
     @contextmanager
-    def _transaction(self, conn: Connection) -> Iterator[int]:
-        """Begin a locked write transaction on ``conn`` and yield the committed size."""
+    def _transaction(self, conn: Connection, *, nowait: bool = False) -> Iterator[int]:
+        """Begin a locked write transaction on ``conn`` and yield the committed size.
+
+        ``nowait`` (SQLite): raise :class:`WouldBlock` instead of waiting for another writer.
+        """
         with conn.begin():
             if self._sqlite:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-                size = conn.execute(sa.select(STATE.c.size).where(STATE.c.id == 1)).scalar()
+                if nowait:
+                    with sqlite_nowait(conn):
+                        conn.exec_driver_sql("BEGIN IMMEDIATE")
+                else:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                size = conn.exec_driver_sql("SELECT size FROM ledger_state WHERE id = 1").scalar()
             else:
-                size = conn.execute(
-                    sa.select(STATE.c.size).where(STATE.c.id == 1).with_for_update()
+                size = conn.exec_driver_sql(
+                    "SELECT size FROM ledger_state WHERE id = 1 FOR UPDATE"
                 ).scalar()
             if size is None:
                 raise StoreError("ledger_state row is missing; the database is damaged")
@@ -152,6 +162,23 @@ class Ledger:
                     "(run 'govloop ledger verify')"
                 )
             yield int(size)
+
+    def _insert_sql(self, table: sa.Table) -> str:
+        """``INSERT`` of every column of ``table`` in the driver's parameter style (cached).
+
+        Appends run these with plain tuples: per-row parameter processing in SQLAlchemy cost
+        more than SQLite's own insert work on the gateway's hot path.
+        """
+        sql = self._inserts.get(table.name)
+        if sql is None:
+            dialect = self.store.engine.dialect
+            quote = dialect.identifier_preparer.quote
+            cols = ", ".join(quote(c.name) for c in table.columns)
+            marks = ", ".join([self._mark] * len(table.columns))
+            sql = self._inserts[table.name] = (
+                f"INSERT INTO {quote(table.name)} ({cols}) VALUES ({marks})"
+            )
+        return sql
 
     def _nodes(
         self, conn: Connection, wanted: Iterable[tuple[int, int]]
@@ -196,38 +223,50 @@ class Ledger:
         """Record one entry; returns once it is committed."""
         return self.append_many([entry])[0]
 
-    def append_many(self, entries: Sequence[LedgerEntry]) -> list[AppendResult]:
-        """Record entries in one transaction (all or none), at consecutive indexes."""
+    def append_many(
+        self, entries: Sequence[LedgerEntry], *, nowait: bool = False
+    ) -> list[AppendResult]:
+        """Record entries in one transaction (all or none), at consecutive indexes.
+
+        ``nowait`` is for callers on an event loop: rather than wait for another writer's
+        lock, or for an fsync (``ledger_sync=full``), or for a network database, raise
+        :class:`~govloop.store.WouldBlock` having written nothing, so the caller can retry
+        from a thread. A SQLite append that gets the lock at once takes well under a
+        millisecond, less than handing it to a thread costs.
+        """
         if not entries:
             return []
+        fsync = self.settings.ledger_sync == "full"
+        if nowait and (fsync or not self._sqlite):
+            raise WouldBlock("this append would wait (fsync or network database)")
         dup = [p for p, c in Counter(e.produce_id for e in entries).items() if c > 1]
         if dup:
             raise InputError(f"ProduceID {dup[0]!r} appears twice in one batch")
         leaves = [e.canonical_bytes() for e in entries]
         hashes = [mk.leaf_hash(b) for b in leaves]
+        columns = [index_columns(e) for e in entries]
+        sketches = [band_keys(e.fingerprint) for e in entries]
+        order = [c.name for c in ENTRIES.columns]
         try:
-            with self._locked(fsync=self.settings.ledger_sync == "full") as (conn, size):
+            with self._locked(fsync=fsync, nowait=nowait) as (conn, size):
                 existing = self._nodes(conn, mk.frontier_needed(size, size + len(entries)))
                 nodes = mk.extend_nodes(size, hashes, existing)
-                conn.execute(
-                    sa.insert(ENTRIES),
+                conn.exec_driver_sql(
+                    self._insert_sql(ENTRIES),
                     [
-                        {"idx": size + i, **index_columns(e), "leaf": leaf}
-                        for i, (e, leaf) in enumerate(zip(entries, leaves, strict=True))
+                        tuple({**cols, "idx": size + i, "leaf": leaf}[c] for c in order)
+                        for i, (cols, leaf) in enumerate(zip(columns, leaves, strict=True))
                     ],
                 )
-                conn.execute(
-                    sa.insert(NODES), [{"id": node_key(lv, ix), "hash": h} for lv, ix, h in nodes]
+                conn.exec_driver_sql(
+                    self._insert_sql(NODES), [(node_key(lv, ix), h) for lv, ix, h in nodes]
                 )
-                sketch = [
-                    {"key": k, "idx": size + i}
-                    for i, e in enumerate(entries)
-                    for k in band_keys(e.fingerprint)
-                ]
+                sketch = [(k, size + i) for i, keys in enumerate(sketches) for k in keys]
                 if sketch:
-                    conn.execute(sa.insert(SKETCH), sketch)
-                conn.execute(
-                    sa.update(STATE).where(STATE.c.id == 1).values(size=size + len(entries))
+                    conn.exec_driver_sql(self._insert_sql(SKETCH), sketch)
+                conn.exec_driver_sql(
+                    f"UPDATE ledger_state SET size = {self._mark} WHERE id = 1",
+                    (size + len(entries),),
                 )
         except IntegrityError as exc:
             raise InputError(

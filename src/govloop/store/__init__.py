@@ -1,6 +1,21 @@
 """The project database: SQLAlchemy 2 engine, sessions and per-package Alembic migrations."""
 
 from govloop.store._base import Base
-from govloop.store._store import Store, alembic_config, db_error_reason, make_engine
+from govloop.store._store import (
+    Store,
+    WouldBlock,
+    alembic_config,
+    db_error_reason,
+    make_engine,
+    sqlite_nowait,
+)
 
-__all__ = ["Base", "Store", "alembic_config", "db_error_reason", "make_engine"]
+__all__ = [
+    "Base",
+    "Store",
+    "WouldBlock",
+    "alembic_config",
+    "db_error_reason",
+    "make_engine",
+    "sqlite_nowait",
+]

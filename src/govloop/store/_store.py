@@ -17,7 +17,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +27,10 @@ from govloop.errors import ConfigError, StoreError, missing_extra
 MIGRATION_PACKAGES = ("registry", "ledger", "assess", "label", "gateway", "feedback")
 
 _upgrade_lock = threading.Lock()
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite connection waits for another writer's lock before failing."""
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 
 
 def _version_locations() -> list[str]:
@@ -55,7 +59,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.close()
 
 
@@ -83,6 +87,29 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+class WouldBlock(StoreError):
+    """A no-wait write found the database locked by another writer (nothing was written)."""
+
+
+@contextmanager
+def sqlite_nowait(conn: Connection) -> Iterator[None]:
+    """Within the block, a SQLite lock held elsewhere raises :class:`WouldBlock` at once.
+
+    An event loop may then write on its own thread when the database is free (no thread
+    hand-off), and hand the write to a thread that waits only when it is not.
+    """
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        yield
+    except OperationalError as exc:
+        code = getattr(exc.orig, "sqlite_errorcode", None)
+        if code in (_SQLITE_BUSY, _SQLITE_LOCKED) or "locked" in str(exc.orig):
+            raise WouldBlock("the database is locked by another writer") from exc
+        raise
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def db_error_reason(exc: BaseException) -> str:
