@@ -40,7 +40,7 @@ class GroupCommit(Generic[T, R]):
         self._max = max_batch
         self._linger = linger
         self._queue: list[tuple[T, asyncio.Future[R]]] = []
-        self._wake: asyncio.Event | None = None
+        self._kick: asyncio.Future[None] | None = None  # the idle consumer waits on it
         self._task: asyncio.Task[None] | None = None
         self._busy = False
 
@@ -48,12 +48,12 @@ class GroupCommit(Generic[T, R]):
         """Queue ``item`` without waiting; the returned future resolves once it is written."""
         loop = asyncio.get_running_loop()
         if self._task is None or self._task.done():
-            self._wake = asyncio.Event()
             self._task = loop.create_task(self._run())
         fut: asyncio.Future[R] = loop.create_future()
         self._queue.append((item, fut))
-        assert self._wake is not None
-        self._wake.set()
+        kick = self._kick
+        if kick is not None and not kick.done():
+            kick.set_result(None)
         return fut
 
     async def submit(self, item: T) -> R:
@@ -61,12 +61,15 @@ class GroupCommit(Generic[T, R]):
         return await self.post(item)
 
     async def _run(self) -> None:
-        assert self._wake is not None
+        loop = asyncio.get_running_loop()
         while True:
-            await self._wake.wait()
+            if not self._queue:
+                self._kick = loop.create_future()
+                await self._kick
             if self._linger > 0 and len(self._queue) < self._max:
                 await asyncio.sleep(self._linger)  # let a batch gather (writes behind answers)
-            self._wake.clear()
+            else:
+                await asyncio.sleep(0)  # let requests already runnable join this batch
             while self._queue:
                 batch, self._queue = self._queue[: self._max], self._queue[self._max :]
                 self._busy = True

@@ -110,12 +110,16 @@ def text_tokens(text: str) -> list[str]:
 def text_fingerprint(text: str) -> str:
     """MinHash fingerprint of a text's token bigrams (16 x 32-bit values), hex."""
     tokens = text_tokens(text)
-    shingles = {" ".join(tokens[i : i + 2]) for i in range(max(1, len(tokens) - 1))}
+    if len(tokens) > 1:
+        shingles = {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+    else:
+        shingles = set(tokens)
     shingles.discard("")
     if not shingles:
         return "f" * TEXT_FP_HEX
     # Big-endian 64-bit BLAKE2b digests read in one go (the minimum does not depend on order).
-    raw = b"".join(_blake8(s.encode()).digest() for s in shingles)
+    blake = hashlib.blake2b
+    raw = b"".join([blake(s.encode(), digest_size=8).digest() for s in shingles])
     x = np.frombuffer(raw, dtype=">u8").astype(np.uint64)
     v = np.multiply.outer(_MH_A, x)
     v += _MH_B_COL
@@ -125,10 +129,6 @@ def text_fingerprint(text: str) -> str:
     v >>= _S32
     digest: bytes = v.min(axis=1).astype(">u4").tobytes()
     return digest.hex()
-
-
-def _blake8(data: bytes) -> hashlib.blake2b:
-    return hashlib.blake2b(data, digest_size=8)
 
 
 def fingerprint_kind(fingerprint: str) -> str:
