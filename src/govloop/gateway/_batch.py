@@ -6,6 +6,11 @@ Under load this turns N transactions into a few, without delaying a lone request
 nobody waits for (the delivery log, written behind the answer) may ``linger`` a little so that
 batches grow even when the load is light.
 
+``gather`` is for writes that are waited for: when at least two are already queued (the
+service is under load), the consumer waits that long for more before writing. A commit costs
+about ten entries' worth of inserts, so under load a half-millisecond wait buys larger batches
+and less CPU per write, while a lone request is never delayed.
+
 With ``try_write``, a batch is first tried on the event loop's own thread: a SQLite write that
 gets the lock at once costs less than the thread hand-off (at the gateway's load, the hand-off
 and the GIL traffic it causes were a third of a worker's CPU). ``try_write`` raises
@@ -34,8 +39,10 @@ class GroupCommit(Generic[T, R]):
         max_batch: int = 256,
         linger: float = 0.0,
         try_write: Callable[[list[T]], list[R]] | None = None,
+        gather: float = 0.0,
     ) -> None:
         self._write = write
+        self._gather = gather
         self._try_write = try_write
         self._max = max_batch
         self._linger = linger
@@ -70,6 +77,8 @@ class GroupCommit(Generic[T, R]):
                 await asyncio.sleep(self._linger)  # let a batch gather (writes behind answers)
             else:
                 await asyncio.sleep(0)  # let requests already runnable join this batch
+                if self._gather > 0 and len(self._queue) >= 2:
+                    await asyncio.sleep(self._gather)  # under load: a bigger, cheaper batch
             while self._queue:
                 batch, self._queue = self._queue[: self._max], self._queue[self._max :]
                 self._busy = True

@@ -34,6 +34,9 @@ LABEL_KEY_PURPOSE = "label"
 
 _SENTINEL = "\x00govloop-body\x00"
 
+LEDGER_GATHER_S = 0.0005
+"""Under load, how long a ledger batch waits for more entries (see ``GroupCommit``)."""
+
 
 class RegistryServing:
     """Serving policy = the registry's filing state."""
@@ -190,7 +193,7 @@ class LedgerRecorder:
         self.ledger = ledger
         self.settings = settings
         self._batch: GroupCommit[LedgerEntry, str] = GroupCommit(
-            self._write, try_write=self._write_nowait
+            self._write, try_write=self._write_nowait, gather=LEDGER_GATHER_S
         )
         self._pseudonyms: dict[str, str] = {}
 
@@ -220,7 +223,7 @@ class LedgerRecorder:
         media: Any = r.media_type
         return LedgerEntry.model_construct(
             produce_id=r.produce_id,
-            content_sha256=hashlib.sha256(r.content).hexdigest(),
+            content_sha256=r.content_sha256 or hashlib.sha256(r.content).hexdigest(),
             media_type=media,
             fingerprint=content_fingerprint(r.content, r.media_type),
             filing_id=r.filing_id,
