@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import re
 import ssl
 import time
 import zlib
@@ -32,7 +33,9 @@ from urllib.parse import urlsplit
 import httptools
 
 MAX_BODY = 64 << 20
-"""Largest answer body accepted (bytes)."""
+"""Largest answer body accepted (bytes), before and after decoding."""
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+"""An HTTP header name (RFC 9110 token)."""
 
 
 class HttpError(Exception):
@@ -64,11 +67,14 @@ class _Conn(asyncio.Protocol):
 
     def _reset(self) -> None:
         self.parser = httptools.HttpResponseParser(self)
+        self.got_bytes = False
+        self._new_message()
+
+    def _new_message(self) -> None:
         self.chunks: list[bytes] = []
         self.size = 0
         self.encoding = b""
         self.framed = False  # Content-Length or chunked: a close before the end is an error
-        self.got_bytes = False
         self.headers_done = False
 
     def begin(self, request: bytes) -> asyncio.Future[tuple[int, bytes]]:
@@ -91,6 +97,8 @@ class _Conn(asyncio.Protocol):
             return
         try:
             self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self._fail(HttpError("the upstream switched protocols (HTTP 101)"))
         except httptools.HttpParserError as exc:
             self._fail(HttpError(f"the upstream sent a malformed HTTP answer ({exc})"))
 
@@ -113,6 +121,11 @@ class _Conn(asyncio.Protocol):
         waiter.set_exception(err)
 
     # -- httptools callbacks -----------------------------------------------------------------
+    def on_message_begin(self) -> None:
+        if self.waiter is None or self.waiter.done():
+            # a second answer to one request: the connection is out of step, never reuse it
+            self._fail(HttpError("the upstream sent an answer nobody asked for"))
+
     def on_header(self, name: bytes, value: bytes) -> None:
         lower = name.lower()
         if lower == b"content-encoding":
@@ -133,7 +146,13 @@ class _Conn(asyncio.Protocol):
         self.chunks.append(body)
 
     def on_message_complete(self) -> None:
-        self._finish()
+        status = self.parser.get_status_code()
+        if status == 101:
+            self._fail(HttpError("the upstream switched protocols (HTTP 101)"))
+        elif 100 <= status < 200:
+            self._new_message()  # an interim answer (100 Continue, 103): the real one follows
+        else:
+            self._finish()
 
     # -- helpers -----------------------------------------------------------------------------
     def _finish(self) -> None:
@@ -141,15 +160,12 @@ class _Conn(asyncio.Protocol):
         if waiter is None or waiter.done():
             return
         body = b"".join(self.chunks)
-        if self.encoding in (b"gzip", b"deflate"):
+        if self.encoding not in (b"", b"identity"):
             try:
-                body = zlib.decompress(body, 47)  # 32 + 15: gzip or zlib header, detected
-            except zlib.error as exc:
-                waiter.set_exception(HttpError(f"the upstream's {self.encoding!r} body: {exc}"))
+                body = _decode(body, self.encoding, self.max_body)
+            except HttpError as exc:
+                self._fail(exc)
                 return
-        elif self.encoding not in (b"", b"identity"):
-            waiter.set_exception(HttpError(f"unsupported Content-Encoding {self.encoding!r}"))
-            return
         status = self.parser.get_status_code()
         if not self.parser.should_keep_alive():
             self.close()
@@ -165,6 +181,29 @@ class _Conn(asyncio.Protocol):
         self.closed = True
         if self.transport is not None:
             self.transport.close()
+
+
+def _decode(body: bytes, encoding: bytes, limit: int) -> bytes:
+    """A gzip or deflate body decoded (every gzip member), never more than ``limit`` bytes."""
+    if encoding not in (b"gzip", b"deflate"):
+        raise HttpError(f"unsupported Content-Encoding {encoding.decode('latin-1')!r}")
+    out: list[bytes] = []
+    size = 0
+    data = body
+    try:
+        while data:
+            inflater = zlib.decompressobj(47)  # 32 + 15: a gzip or zlib header, detected
+            chunk = inflater.decompress(data, limit + 1 - size)
+            size += len(chunk)
+            if size > limit or inflater.unconsumed_tail:
+                raise HttpError(f"the upstream answer is larger than {limit} bytes decoded")
+            if not inflater.eof:
+                raise HttpError(f"the upstream's {encoding.decode()} body is truncated")
+            out.append(chunk)
+            data = inflater.unused_data  # a further gzip member follows
+    except zlib.error as exc:
+        raise HttpError(f"the upstream's {encoding.decode()} body: {exc}") from None
+    return b"".join(out)
 
 
 def _expire(waiter: asyncio.Future[tuple[int, bytes]], why: str) -> None:
@@ -212,6 +251,10 @@ class Http1Pool:
                 parts.netloc.rpartition("@")[2],
             )
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            if any(c <= " " or c == "\x7f" for c in target):
+                raise HttpError(f"{url}: the path holds spaces or control characters")
+            if len(self._origins) > 1024:
+                self._origins.clear()  # URLs come from configuration: a few, normally
             found = self._origins[url] = (origin, target)
         return found
 
@@ -222,11 +265,19 @@ class Http1Pool:
             f"Content-Length: {len(body)}",
         ]
         for name, value in headers.items():
-            if "\r" in value or "\n" in value or "\r" in name or "\n" in name or ":" in name:
-                raise HttpError(f"header {name!r} holds a line break or a colon")
+            if not _TOKEN.fullmatch(name) or "\r" in value or "\n" in value:
+                raise HttpError(
+                    f"header {name!r} refused: a line break or a colon in its name (which must be "
+                    "an HTTP token), or a line break in its value"
+                )
             if name.lower() not in ("host", "content-length"):
                 lines.append(f"{name}: {value}")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+        try:
+            return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+        except UnicodeEncodeError as exc:
+            raise HttpError(
+                f"the request to {origin.netloc}{target} is not Latin-1: {exc}"
+            ) from None
 
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         """POST ``body`` to ``url``; the status and the whole (decoded) answer body."""
@@ -298,7 +349,7 @@ class Http1Pool:
                 )
         except TimeoutError:
             raise HttpError(f"{url}: no connection within {self.connect_timeout:g} s") from None
-        except (OSError, ssl.SSLError) as exc:
+        except (OSError, ssl.SSLError, UnicodeError, ValueError) as exc:
             raise HttpError(f"{url}: cannot connect ({exc})") from None
         self.opened += 1
         return conn
