@@ -40,6 +40,7 @@ def serve(
         workers=workers,
         log_level=log_level,
         access_log=False,
+        server_header=False,  # no need to advertise the server software
     )
 
 

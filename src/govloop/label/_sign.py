@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+import orjson
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -82,7 +83,7 @@ def _security_value(
         "dig": _b64url(digest),
         "sig": _b64url(sig),
     }
-    return base64.b64encode(json.dumps(obj, separators=(",", ":")).encode("ascii")).decode("ascii")
+    return base64.b64encode(orjson.dumps(obj)).decode("ascii")  # compact, as json.dumps(...)
 
 
 def security_data(label: AIGCLabel, field: str, digest: bytes, signer: SigningKey) -> str:
