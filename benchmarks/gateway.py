@@ -16,7 +16,10 @@ What the numbers mean:
 * ``direct c=N``: wrk -> mock upstream, N connections (the peer);
 * ``gateway c=N``: wrk -> gateway -> mock upstream (same body, same N, non-streamed);
 * ``added latency``: gateway p50 (p99) minus direct p50 (p99) at the same N;
-* ``throughput ratio``: gateway req/s / direct req/s at 64 connections.
+* ``throughput ratio``: gateway req/s / direct req/s at 64 connections;
+* ``litellm c=N`` (when LiteLLM's proxy is installed, or given with ``--litellm PATH``): the same
+  load through LiteLLM's proxy to the same mock, with the same number of workers. It does no
+  governance (no filters, labels or ledger), so it shows what a plain Python proxy costs here.
 
 The headline table uses a mock that answers at once (zero model latency), so the ratio measures
 the gateway's cost against a do-nothing server on the same cores. A second table repeats the runs
@@ -245,10 +248,52 @@ def _gateway_config(path: Path, filing: str, up_port: int, **extra: object) -> P
     return path
 
 
+def _start_litellm(
+    exe: str, home: Path, up_port: int, workers: int
+) -> tuple[subprocess.Popen[bytes], int, str]:
+    """LiteLLM's proxy serving model ``up`` from the same mock upstream; (process, port, key)."""
+    port, key = _free_port(), "sk-" + os.urandom(24).hex()
+    cfg = home / "litellm.yaml"
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "model_list": [
+                    {
+                        "model_name": "up",
+                        "litellm_params": {
+                            "model": "openai/mock",
+                            "api_base": f"http://127.0.0.1:{up_port}/v1",
+                            "api_key": "sk-mock",
+                        },
+                    }
+                ],
+                "litellm_settings": {"telemetry": False},
+            }
+        )
+    )
+    env = {
+        **os.environ,
+        "LITELLM_MASTER_KEY": key,
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",  # no download of the price map at start
+        "LITELLM_LOG": "ERROR",
+    }
+    args = [exe, "--config", str(cfg), "--host", "127.0.0.1", "--port", str(port)]
+    args += ["--num_workers", str(workers)]
+    proc = subprocess.Popen(
+        args,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    _wait(f"http://127.0.0.1:{port}/health/liveliness", timeout=180)
+    return proc, port, key
+
+
 def _table(
     home: Path, filing: str, token: str, args: argparse.Namespace, delay_s: float
 ) -> dict[str, dict[str, float]]:
-    """Direct and gateway runs at 1 and 64 connections against a mock answering after delay_s."""
+    """Direct, gateway (and LiteLLM) runs at 1 and 64 connections; the mock waits delay_s."""
     up_port, gw_port = _free_port(), _free_port()
     upstream = _start_upstream(up_port, 0.0, delay_s)
     cfg = _gateway_config(home / f"gateway-{int(delay_s * 1000)}ms.yaml", filing, up_port)
@@ -268,8 +313,24 @@ def _table(
             results[f"gateway c={conns}"] = wrk(
                 gw_url, token=token, conns=conns, duration=args.duration
             )
-    finally:
         _stop(gateway)
+        if args.litellm:
+            proc, port, key = _start_litellm(args.litellm, home, up_port, args.workers)
+            try:
+                url = f"http://127.0.0.1:{port}/v1/chat/completions"
+                for _ in range(20):
+                    httpx.post(
+                        url, json=BODY, headers={"Authorization": f"Bearer {key}"}, timeout=30
+                    ).raise_for_status()
+                for conns in (1, 64):
+                    results[f"litellm c={conns}"] = wrk(
+                        url, token=key, conns=conns, duration=args.duration
+                    )
+            finally:
+                _stop(proc)
+    finally:
+        if gateway.poll() is None:
+            _stop(gateway)
         _stop(upstream)
     return results
 
@@ -288,6 +349,15 @@ def _print_table(results: dict[str, dict[str, float]], *, headline: bool) -> Non
     print(f"added latency c=1: p50 {added1:.2f} ms, p99 {added99:.2f} ms{floor1}")
     print(f"added latency c=64: p50 {added64:.2f} ms")
     print(f"throughput ratio gateway/direct at c=64: {ratio:.3f}{floor2}")
+    if "litellm c=64" in results:
+        lite = results["litellm c=64"]["rps"]
+        lite1 = results["litellm c=1"]["p50"] - results["direct c=1"]["p50"]
+        print(
+            f"LiteLLM proxy (no governance: no filters, labels or ledger): added p50 at c=1 "
+            f"{lite1:.2f} ms, throughput ratio litellm/direct at c=64 "
+            f"{lite / results['direct c=64']['rps']:.3f}; gateway/litellm "
+            f"{results['gateway c=64']['rps'] / lite:.2f}"
+        )
 
 
 def main() -> None:
@@ -301,6 +371,11 @@ def main() -> None:
         type=float,
         default=50.0,
         help="second table: the mock waits this long per request (0: no second table)",
+    )
+    ap.add_argument(
+        "--litellm",
+        default=os.environ.get("LITELLM_BIN") or shutil.which("litellm"),
+        help="LiteLLM proxy executable to compare side by side (default: litellm on PATH)",
     )
     ap.add_argument("--soak", action="store_true", help="also run the 64-stream fault soak")
     ap.add_argument("--soak-duration", type=float, default=60.0)
@@ -320,7 +395,7 @@ def main() -> None:
     print(
         f"cpu cores: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.2f}; "
         f"ledger: SQLite, ledger_sync={Settings(home=home).ledger_sync}; LiteLLM proxy: "
-        + ("installed (not wired)" if shutil.which("litellm") else "not installed, not compared")
+        + (f"{args.litellm}, same workers" if args.litellm else "not installed, not compared")
     )
     print("\n## headline: mock upstream answers at once (zero model latency)")
     _print_table(headline, headline=True)
