@@ -72,3 +72,22 @@ async def test_streams_and_invalid_bodies_are_replayed_to_fastapi() -> None:
         await path(scope, receive, send)
         assert seen[-1] == (CHAT, body)
     assert len(seen) == 3
+
+
+def test_an_unexpected_error_is_a_500_and_the_worker_keeps_serving(
+    running: Running, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(text: str) -> Any:
+        raise RuntimeError("filter crashed")
+
+    monkeypatch.setattr(running.fakes.filter, "check", broken)
+    body = {"model": "fake", "messages": [{"role": "user", "content": "hi"}]}
+    r = _post(running, body)
+    assert r.status_code == 500
+    assert r.json()["error"]["type"] == "server_error"
+    assert "RuntimeError" in r.json()["error"]["message"]
+    assert "filter crashed" not in r.text  # internals stay in the log, not in the answer
+    assert any("unhandled error" in rec.getMessage() for rec in caplog.records)
+    assert running.fakes.recorder.records == []  # nothing was delivered, nothing recorded
+    monkeypatch.undo()
+    assert _post(running, body).status_code == 200
