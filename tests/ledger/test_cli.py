@@ -104,3 +104,37 @@ def test_checkpoint_every_issues_only_when_the_tree_grows(cli, tmp_path) -> None
     result = cli.invoke(app, ["ledger", "checkpoint", "--every", "0.1", "--count", "3"])
     assert result.exit_code == 0, result.output
     assert result.output.count("— govloop.local/ledger") == 1
+
+
+@pytest.mark.db
+def test_verify_with_exported_public_keys_reads_no_private_key(
+    cli: CliRunner, tmp_path: Path, settings
+) -> None:
+    """A regulator checks a provider's ledger with the exported keys only (rotation included)."""
+    import shutil
+
+    app = build_app()
+    sample = tmp_path / "x.txt"
+    sample.write_text("hello ledger", encoding="utf-8")
+    assert cli.invoke(app, ["ledger", "append", str(sample)]).exit_code == 0
+    assert cli.invoke(app, ["ledger", "checkpoint"]).exit_code == 0
+    old = cli.invoke(app, ["ledger", "key", "export"]).output
+    new = cli.invoke(app, ["ledger", "key", "rotate"]).output
+    assert cli.invoke(app, ["ledger", "append", str(sample), "--produce-id", "X2"]).exit_code == 0
+    assert cli.invoke(app, ["ledger", "checkpoint"]).exit_code == 0
+    (tmp_path / "old.pub").write_text(old, encoding="utf-8")
+    (tmp_path / "both.pub").write_text(old + new, encoding="utf-8")
+    # the private keys go away: verification must neither need them nor make new ones
+    shutil.move(settings.keys_dir, tmp_path / "provider-keys")
+    ok = cli.invoke(app, ["ledger", "verify", "--key", str(tmp_path / "both.pub")])
+    assert ok.exit_code == 0 and ok.output.startswith("OK: 2 entries"), ok.output
+    assert not (settings.keys_dir / "ledger").exists()
+    # only the old key: the newer checkpoint cannot be verified, and verify says so
+    partial = cli.invoke(app, ["ledger", "verify", "--key", str(tmp_path / "old.pub")])
+    assert partial.exit_code == 1 and "checkpoint of size 2" in partial.output
+    # without keys at all: every checkpoint is reported, no key is created
+    bare = cli.invoke(app, ["ledger", "verify"])
+    assert bare.exit_code == 1 and "checkpoint of size 1" in bare.output
+    assert not (settings.keys_dir / "ledger").exists()
+    bad = cli.invoke(app, ["ledger", "verify", "--key", str(sample)])
+    assert bad.exit_code == 1 and "x.txt" in bad.output and "Traceback" not in bad.output

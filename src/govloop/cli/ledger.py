@@ -156,9 +156,37 @@ def consistency(
 
 
 @ledger_app.command("verify")
-def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def verify(
+    ctx: typer.Context,
+    key_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--key",
+            help="Verifier key: C2SP note key line(s) from 'ledger key export', or an Ed25519 "
+            "public key (PEM or hex). Repeat for rotated keys. Without it the key store's "
+            "ledger keys are used; with it no private key is read.",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Recompute the tree from storage and check every checkpoint; exit 1 on any problem."""
-    report = _ledger(ctx).verify()
+    ledger = _ledger(ctx)
+    verifiers = None
+    if key_files:
+        from govloop.ledger import load_verifiers
+
+        verifiers = []
+        for path in key_files:
+            raw = _read(path, "key")
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                from govloop.errors import InputError
+
+                raise InputError(f"{path}: the key is not UTF-8 text") from exc
+            # a bare public key is named after this ledger's origin
+            verifiers.extend(load_verifiers(text, source=str(path), name=ledger.origin))
+    report = ledger.verify(verifiers)
     if as_json:
         print_json(ctx, report.model_dump())
     else:

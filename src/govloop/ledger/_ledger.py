@@ -98,9 +98,12 @@ class Ledger:
         return NoteVerifier(self.origin, self.signing_key().public_key)
 
     def verifiers(self) -> list[NoteVerifier]:
-        """Every ledger key, retired ones included: old checkpoints stay verifiable."""
-        found = [NoteVerifier(self.origin, k.public_key) for k in self.keys.all(KEY_PURPOSE)]
-        return found or [self.verifier()]
+        """Every ledger key in the key store, retired ones included (old checkpoints verify).
+
+        Never makes a key: a store without ledger keys has nothing to verify with (a regulator
+        verifying someone else's ledger passes the provider's public keys instead).
+        """
+        return [NoteVerifier(self.origin, k.public_key) for k in self.keys.all(KEY_PURPOSE)]
 
     def rotate_key(self) -> NoteVerifier:
         """Make a new signing key active; old keys stay for verification."""
@@ -484,8 +487,12 @@ class Ledger:
         out.sort(key=lambda t: (-t[1], t[0].index))
         return out[:limit]
 
-    def verify(self) -> VerifyReport:
-        """Recompute the tree from storage and check it against every stored checkpoint."""
+    def verify(self, verifiers: Sequence[NoteVerifier] | None = None) -> VerifyReport:
+        """Recompute the tree from storage and check it against every stored checkpoint.
+
+        Checkpoint signatures are checked with ``verifiers`` (public keys only, for example the
+        provider's exported note keys) or, by default, with the key store's ledger keys.
+        """
         from govloop.ledger._verify import verify_ledger
 
-        return verify_ledger(self)
+        return verify_ledger(self, verifiers)

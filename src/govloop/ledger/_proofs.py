@@ -116,11 +116,12 @@ def load_proof(data: str | bytes, *, source: str = "proof") -> InclusionProof | 
 
 
 def load_verifiers(
-    text: str, *, source: str = "key", note: str | None = None
+    text: str, *, source: str = "key", note: str | None = None, name: str | None = None
 ) -> list[NoteVerifier]:
     """Verifier keys from text: note verifier key lines, or one PEM / hex Ed25519 key.
 
-    A bare public key takes its name from the signature lines of ``note``.
+    A bare public key takes the key name ``name`` or else the names on the signature lines of
+    ``note``.
     """
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if lines and all(ln.count("+") >= 2 and not ln.startswith("-----") for ln in lines):
@@ -132,7 +133,10 @@ def load_verifiers(
         key = load_public_key(text.encode(), source=source)
     except KeyStoreError as exc:
         raise InputError(str(exc)) from exc
-    names = {name for name, _ in signer_names(note)} if note else set()
+    if name is not None:
+        names = {name}
+    else:
+        names = {signer for signer, _ in signer_names(note)} if note else set()
     if not names:
         raise InputError(f"{source}: a bare public key needs a note to take its name from")
     return [NoteVerifier(name, key) for name in sorted(names)]

@@ -9,7 +9,7 @@ and commits to the recomputed root, and each consecutive pair of checkpoints is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from govloop.errors import InputError, VerificationError
 from govloop.ledger import _merkle as mk
 from govloop.ledger._entry import LedgerEntry, as_bytes
-from govloop.ledger._note import CheckpointBody, open_note
+from govloop.ledger._note import CheckpointBody, NoteVerifier, open_note
 from govloop.ledger._tables import ENTRIES, NODES, STATE
 
 if TYPE_CHECKING:
@@ -50,12 +50,15 @@ class VerifyReport(BaseModel):
     """One line per problem found, in the order checked."""
 
 
-def verify_ledger(ledger: Ledger) -> VerifyReport:
-    """Recompute and check the whole ledger; never writes."""
-    return ledger._read(lambda conn: _verify(ledger, conn))
+def verify_ledger(
+    ledger: Ledger, verifiers: Sequence[NoteVerifier] | None = None
+) -> VerifyReport:
+    """Recompute and check the whole ledger; never writes (keys included)."""
+    chosen = list(verifiers) if verifiers is not None else ledger.verifiers()
+    return ledger._read(lambda conn: _verify(ledger, conn, chosen))
 
 
-def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
+def _verify(ledger: Ledger, conn: Connection, verifiers: list[NoteVerifier]) -> VerifyReport:
     problems: list[str] = []
     bad: list[int] = []
 
@@ -112,7 +115,6 @@ def _verify(ledger: Ledger, conn: Connection) -> VerifyReport:
     prev: CheckpointBody | None = None
     ranges: list[int] = []
     last_good = 0
-    verifiers = ledger.verifiers()
     for cp in ledger.checkpoints():
         checked += 1
         try:
