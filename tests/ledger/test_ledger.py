@@ -301,3 +301,35 @@ def test_tamper_checkpoint_columns_are_found(ledger: Ledger, filled: Path) -> No
     report = ledger.verify()
     assert not report.ok
     assert any("differ from the signed note" in p for p in report.problems)
+
+
+@pytest.mark.db
+def test_near_matches_found_in_the_sketch_tail_and_after_its_merge(ledger: Ledger) -> None:
+    import sqlalchemy as sa
+
+    from govloop.store import WouldBlock
+
+    def counts() -> tuple[int, int]:
+        with ledger.store.engine.connect() as c:
+            tail = c.execute(sa.text("SELECT count(*) FROM ledger_sketch_tail")).scalar()
+            index = c.execute(sa.text("SELECT count(*) FROM ledger_sketch")).scalar()
+        return int(tail or 0), int(index or 0)
+
+    ledger.sketch_merge_at = 10
+    ledger.append_many([entry(i) for i in range(6)])
+    tail, index = counts()
+    assert index == 0 and tail == 6 * 8  # eight band keys per text entry, all in the tail
+    edited = text_fingerprint("output number 3 from the demo model with some words!")
+    assert ledger.find_similar(edited)[0][0].index == 3  # found while still in the tail
+    # an append from an event loop never merges: it hands the batch to a thread instead
+    with pytest.raises(WouldBlock):
+        ledger.append_many([entry(i) for i in range(6, 10)], nowait=True)
+    assert ledger.size() == 6 and counts() == (tail, index)  # nothing written
+    ledger.append_many([entry(i) for i in range(6, 10)])  # due: merged in the same transaction
+    assert counts() == (0, 10 * 8)
+    assert ledger.find_similar(edited)[0][0].index == 3
+    assert ledger.find_similar(entry(8).fingerprint or "")[0][0].index == 8
+    ledger.append_many([entry(10)])
+    assert counts() == (8, 80) and ledger.merge_sketch() == 8 and counts() == (0, 88)
+    assert ledger.find_similar(entry(10).fingerprint or "")[0][0].index == 10
+    assert ledger.verify().ok

@@ -40,7 +40,15 @@ from govloop.ledger._entry import (
 from govloop.ledger._fingerprint import band_keys, is_near_match, probe_keys, similarity
 from govloop.ledger._note import CheckpointBody, NoteVerifier, check_key_name, sign_note
 from govloop.ledger._proofs import ConsistencyProof, InclusionProof, SignedCheckpoint
-from govloop.ledger._tables import CHECKPOINTS, ENTRIES, NODES, SKETCH, STATE, node_key
+from govloop.ledger._tables import (
+    CHECKPOINTS,
+    ENTRIES,
+    NODES,
+    SKETCH,
+    SKETCH_TAIL,
+    STATE,
+    node_key,
+)
 from govloop.store import Store, WouldBlock, db_error_reason, sqlite_nowait
 
 if TYPE_CHECKING:
@@ -51,6 +59,8 @@ KEY_PURPOSE = "ledger"
 REQUESTER_SECRET = "ledger-requester"
 """Key store secret used for requester pseudonyms."""
 _CHUNK = 500
+SKETCH_MERGE_AT = 8192
+"""Entries the sketch tail may hold before an append merges it into the sketch index."""
 T = TypeVar("T")
 
 
@@ -82,6 +92,8 @@ class Ledger:
         self._inserts: dict[str, str] = {}
         self._mark = "?" if store.engine.dialect.paramstyle == "qmark" else "%s"
         """The driver's positional parameter marker (SQLite ``?``, psycopg ``%s``)."""
+        self.sketch_merge_at = SKETCH_MERGE_AT
+        """Tail size (entries) at which an append merges the sketch tail (see merge_sketch)."""
 
     @classmethod
     def open(cls, store: Store, keys: KeyStore, settings: Settings) -> Ledger:
@@ -235,10 +247,15 @@ class Ledger:
         """Record entries in one transaction (all or none), at consecutive indexes.
 
         ``nowait`` is for callers on an event loop: rather than wait for another writer's
-        lock, or for an fsync (``ledger_sync=full``), or for a network database, raise
-        :class:`~govloop.store.WouldBlock` having written nothing, so the caller can retry
-        from a thread. A SQLite append that gets the lock at once takes well under a
-        millisecond, less than handing it to a thread costs.
+        lock, or for an fsync (``ledger_sync=full``), or for a network database, or for a due
+        merge of the sketch tail, raise :class:`~govloop.store.WouldBlock` having written
+        nothing, so the caller can retry from a thread. A SQLite append that gets the lock at
+        once takes well under a millisecond, less than handing it to a thread costs.
+
+        Near-match keys go to the sketch tail (in entry order, so an append dirties a page or
+        two instead of one random index page per key); once the tail holds
+        ``sketch_merge_at`` entries, the append that finds it so merges it into the index in
+        the same transaction (:meth:`merge_sketch`).
         """
         if not entries:
             return []
@@ -255,6 +272,9 @@ class Ledger:
         order = [c.name for c in ENTRIES.columns]
         try:
             with self._locked(fsync=fsync, nowait=nowait) as (conn, size):
+                merge = self._tail_entries(conn, size) + len(entries) >= self.sketch_merge_at
+                if merge and nowait:
+                    raise WouldBlock("the sketch tail is due for a merge: append from a thread")
                 existing = self._nodes(conn, mk.frontier_needed(size, size + len(entries)))
                 nodes = mk.extend_nodes(size, hashes, existing)
                 conn.exec_driver_sql(
@@ -267,9 +287,11 @@ class Ledger:
                 conn.exec_driver_sql(
                     self._insert_sql(NODES), [(node_key(lv, ix), h) for lv, ix, h in nodes]
                 )
-                sketch = [(k, size + i) for i, keys in enumerate(sketches) for k in keys]
-                if sketch:
-                    conn.exec_driver_sql(self._insert_sql(SKETCH), sketch)
+                tail = [(size + i, k) for i, keys in enumerate(sketches) for k in keys]
+                if tail:
+                    conn.exec_driver_sql(self._insert_sql(SKETCH_TAIL), tail)
+                if merge:
+                    self._merge_tail(conn)
                 conn.exec_driver_sql(
                     f"UPDATE ledger_state SET size = {self._mark} WHERE id = 1",
                     (size + len(entries),),
@@ -284,6 +306,36 @@ class Ledger:
             AppendResult(size + i, e.produce_id, h.hex())
             for i, (e, h) in enumerate(zip(entries, hashes, strict=True))
         ]
+
+    def _tail_entries(self, conn: Connection, size: int) -> int:
+        """How many entries the sketch tail spans (an upper bound; one indexed read)."""
+        first = conn.exec_driver_sql("SELECT min(idx) FROM ledger_sketch_tail").scalar()
+        return 0 if first is None else size - int(first)
+
+    def _merge_tail(self, conn: Connection) -> int:
+        """Move the whole sketch tail into the index, in key order, in one statement each.
+
+        One ``INSERT ... SELECT ... ORDER BY key`` touches each index page at most once and runs
+        in the database engine without the Python interpreter between rows.
+        """
+        moved = conn.exec_driver_sql(
+            "INSERT INTO ledger_sketch (key, idx) "
+            "SELECT key, idx FROM ledger_sketch_tail ORDER BY key, idx"
+        ).rowcount
+        conn.exec_driver_sql("DELETE FROM ledger_sketch_tail")
+        return int(moved or 0)
+
+    def merge_sketch(self) -> int:
+        """Merge the sketch tail into the sketch index now; returns the keys moved.
+
+        Appends do this by themselves when the tail is due; lookups read both tables, so a
+        merge changes no answer, only how fast appends and lookups are.
+        """
+        try:
+            with self._locked(fsync=False) as (conn, _):
+                return self._merge_tail(conn)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"sketch merge failed: {db_error_reason(exc)}") from exc
 
     def checkpoint(self) -> SignedCheckpoint:
         """Sign and store a checkpoint of the committed tree (reused if nothing changed)."""
@@ -469,11 +521,12 @@ class Ledger:
 
         def hits(c: Connection) -> Counter[int]:
             votes: Counter[int] = Counter()
-            for i in range(0, len(keys), _CHUNK):
-                rows = c.execute(
-                    sa.select(SKETCH.c.idx).where(SKETCH.c.key.in_(keys[i : i + _CHUNK]))
-                )
-                votes.update(int(r[0]) for r in rows)
+            for table in (SKETCH, SKETCH_TAIL):  # the index, and recent entries not merged yet
+                for i in range(0, len(keys), _CHUNK):
+                    rows = c.execute(
+                        sa.select(table.c.idx).where(table.c.key.in_(keys[i : i + _CHUNK]))
+                    )
+                    votes.update(int(r[0]) for r in rows)
             return votes
 
         top = [i for i, _ in self._read(hits).most_common(200)]

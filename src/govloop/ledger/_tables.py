@@ -1,5 +1,8 @@
 """Ledger tables: entries (leaf bytes, lookup columns), node cache, sketch keys, checkpoints.
 
+Sketch keys (near-match lookups) live in two tables: ``ledger_sketch`` (the index, keyed by
+band key) and ``ledger_sketch_tail`` (recent entries, keyed by entry, merged in batches).
+
 ``ledger_nodes`` caches every *perfect* subtree hash, leaves included, keyed by
 ``level << 40 | index`` (:func:`node_key`), so any proof needs ``O(log n)`` point reads.
 ``ledger_state`` holds the committed tree size in one row; writers lock it, which keeps indexes
@@ -58,6 +61,21 @@ class SketchRow(Base):
     idx: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
 
 
+class SketchTailRow(Base):
+    """A band key of a recent entry, not yet merged into ``ledger_sketch``.
+
+    Keyed by entry first, so appends add rows at the end of the table (one page for dozens of
+    entries) instead of dirtying one random page of the sketch index per key; merges move the
+    tail into the index in one sorted statement (see ``Ledger.merge_sketch``).
+    """
+
+    __tablename__ = "ledger_sketch_tail"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    idx: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    key: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+
+
 class StateRow(Base):
     """The committed tree size (one row, id 1); writers lock it."""
 
@@ -83,5 +101,6 @@ class CheckpointRow(Base):
 ENTRIES = cast(sa.Table, EntryRow.__table__)
 NODES = cast(sa.Table, NodeRow.__table__)
 SKETCH = cast(sa.Table, SketchRow.__table__)
+SKETCH_TAIL = cast(sa.Table, SketchTailRow.__table__)
 STATE = cast(sa.Table, StateRow.__table__)
 CHECKPOINTS = cast(sa.Table, CheckpointRow.__table__)

@@ -50,9 +50,7 @@ class VerifyReport(BaseModel):
     """One line per problem found, in the order checked."""
 
 
-def verify_ledger(
-    ledger: Ledger, verifiers: Sequence[NoteVerifier] | None = None
-) -> VerifyReport:
+def verify_ledger(ledger: Ledger, verifiers: Sequence[NoteVerifier] | None = None) -> VerifyReport:
     """Recompute and check the whole ledger; never writes (keys included)."""
     chosen = list(verifiers) if verifiers is not None else ledger.verifiers()
     return ledger._read(lambda conn: _verify(ledger, conn, chosen))
