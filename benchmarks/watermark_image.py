@@ -92,6 +92,9 @@ ATTACKS = {
     "bright-20": lambda a: np.clip(a.astype(int) - 20, 0, 255).astype(np.uint8),
     "noise5": noise,
     "jpeg75+0.75x": lambda a: jpeg(resize(a, 0.75), 75),
+    # beyond the list: a quarter turn (EXIF rotation) and a mirror image, re-encoded
+    "rot90+jpeg75": lambda a: jpeg(np.ascontiguousarray(np.rot90(a)), 75),
+    "mirror+jpeg75": lambda a: jpeg(np.ascontiguousarray(a[:, ::-1]), 75),
 }
 
 

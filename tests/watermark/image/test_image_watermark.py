@@ -76,6 +76,27 @@ def test_payload_survives_attack(marked, wm_key, attack):
         assert res.payload == PAYLOAD, (name, res.details)
 
 
+ORIENT = {
+    "rotate90": (Image.Transpose.ROTATE_90, False),
+    "rotate180": (Image.Transpose.ROTATE_180, False),
+    "rotate270": (Image.Transpose.ROTATE_270, False),
+    "mirror": (Image.Transpose.FLIP_LEFT_RIGHT, True),
+    "flip": (Image.Transpose.FLIP_TOP_BOTTOM, True),
+    "transpose": (Image.Transpose.TRANSPOSE, True),
+}
+
+
+@pytest.mark.parametrize("turn", list(ORIENT))
+def test_payload_survives_quarter_turns_and_mirroring(marked, photos, wm_key, turn):
+    op, mirrored = ORIENT[turn]
+    for name, img in marked.items():
+        # a phone's EXIF rotation or a mirrored selfie, then a re-encode
+        res = detect_image(_jpeg(img.transpose(op), 75), key=wm_key)
+        assert res.detected and res.payload == PAYLOAD, (name, turn, res.details)
+        assert res.details["orientation"]["mirrored"] is mirrored
+        assert not detect_image(photos[name].transpose(op), key=wm_key).detected
+
+
 def test_unmarked_images_not_detected(photos, wm_key):
     for img in photos.values():
         res = detect_image(img, key=wm_key)

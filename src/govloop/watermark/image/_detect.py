@@ -10,8 +10,9 @@ over the sync chips ``k``, where ``a_k(s)`` is the matched-filter output at chip
 fair coin flips given the image, so for every shift and every image, whatever its content,
 ``P(z(s) >= t) <= min(exp(-t**2 / 2), 3.18 * P(N(0,1) >= t))`` (Hoeffding; Bentkus and
 Dzindzalieta 2015). A weighted union (Bonferroni) bound over the TILE**2 shifts and the scale
-hypotheses (half of alpha for the unscaled one, the other half split over up to nine scale
-hypotheses found from the key-independent autocorrelation) gives a valid p-value; ``detected``
+hypotheses (0.45 of alpha for the unscaled one, 0.45 split over up to nine scale
+hypotheses found from the key-independent autocorrelation; a tenth of alpha for the seven other
+orientations, quarter turns and mirror images) gives a valid p-value; ``detected``
 means ``p <= ALPHA`` (1e-6, the stated false-positive bound). The payload is decoded only then, and
 is reported only when its CRC matches: error correction never decides presence.
 """
@@ -46,8 +47,14 @@ from govloop.watermark.image._pattern import (
 if TYPE_CHECKING:
     from PIL import Image
 
-DIRECT_WEIGHT = 0.5
-"""Share of alpha spent on the unscaled hypothesis; the rest is split over the scale hypotheses."""
+DIRECT_WEIGHT = 0.45
+"""Share of alpha spent on the unscaled, upright hypothesis."""
+SCALE_WEIGHT = 0.45
+"""Share of alpha split over the scale hypotheses (upright)."""
+ORIENT_WEIGHT = 0.10
+"""Share of alpha split over the other seven orientations (quarter turns, mirrored or not)."""
+ORIENTATIONS = tuple((k, flip) for flip in (False, True) for k in range(4))[1:]
+"""(quarter turns, mirrored) of an image turned or flipped after marking; exact, no resampling."""
 PERIOD_RANGE = (0.75, 2.2)
 """Tile periods (as multiples of TILE) the scale search considers: crops down to ~45 %."""
 SNR_WEIGHT_PERCENTILE = 50.0
@@ -187,14 +194,25 @@ def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -
     best = _align(subkey, res, (TILE, TILE))
     p = _p_value(best.z, DIRECT_WEIGHT)
     tried = 1
+    orientation = (0, False)
     if p > ALPHA:
-        scale_weight = (1.0 - DIRECT_WEIGHT) / (N_SCALE_HYPOTHESES - 1)
+        scale_weight = SCALE_WEIGHT / (N_SCALE_HYPOTHESES - 1)
         for period in period_candidates(res):
             cand = _align(subkey, res, (period, period))
             tried += 1
             cand_p = _p_value(cand.z, scale_weight)
             if cand_p < p or (cand_p == p and cand.z > best.z):
                 best, p = cand, cand_p
+    if p > ALPHA:
+        # turned by quarter turns or mirrored after marking: undo it exactly and test again
+        orient_weight = ORIENT_WEIGHT / len(ORIENTATIONS)
+        for k, flip in ORIENTATIONS:
+            upright = np.rot90(np.fliplr(res) if flip else res, -k)
+            cand = _align(subkey, np.ascontiguousarray(upright), (TILE, TILE))
+            tried += 1
+            cand_p = _p_value(cand.z, orient_weight)
+            if cand_p < p:
+                best, p, orientation = cand, cand_p, (k, flip)
     detected = p <= ALPHA
     payload = _decode(subkey, best) if detected else None
     return WatermarkResult(
@@ -209,6 +227,7 @@ def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -
             "alpha": ALPHA,
             "tile_shift": list(best.shift),
             "tile_period": round(best.period[0], 2),
+            "orientation": {"quarter_turns": orientation[0], "mirrored": orientation[1]},
             "hypotheses": tried,
         },
     )
