@@ -186,6 +186,8 @@ class GatewayApp(FastAPI):
 
     The lean path (:class:`FastTextPath`) runs the same governance code but none of Starlette's
     per-request middleware; everything it does not answer goes through FastAPI unchanged.
+    Middleware added with ``add_middleware`` therefore does not see the lean path's requests:
+    wrap the whole app to observe every request.
     """
 
     def __init__(self, **kwargs: Any) -> None:
