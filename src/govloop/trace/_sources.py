@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 from govloop.errors import GovloopError
-from govloop.ledger import Ledger, image_fingerprint, text_fingerprint
+from govloop.ledger import Ledger, LedgerRecord, image_fingerprint, text_fingerprint
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -173,13 +173,23 @@ class WatermarkSource:
             return []
         bits, payload = int(result.payload_bits), int(result.payload)
         width = max(1, (bits + 3) // 4)
-        records = {r.index: r for r in ledger.find_by_watermark(f"{payload:0{width}x}")}
-        tag, tag_bits = (payload & 0xFFFFFFFF, 32) if bits == 48 else (payload, bits)
-        for r in ledger.find_by_tag(tag, tag_bits):
-            records.setdefault(r.index, r)
-        if not records:
+        records = self._lookup(ledger, payload, bits)
+        trust, corrected = 1.0, False
+        alternatives = [int(a) for a in (result.details or {}).get("payload_alternatives", [])]
+        if not records and alternatives:
+            # The mark is there (p-value above) but a digit may have been misread after edits:
+            # try the runner-up payloads. A chance match of some entry's tag is possible, with
+            # probability about (alternatives x entries) / 2**bits, so the evidence is weakened
+            # by that much (for a big ledger, to nothing).
+            for alt in alternatives:
+                found = self._lookup(ledger, alt, bits)
+                if found:
+                    records, payload, corrected = found, alt, True
+                    break
+            trust = max(0.0, 1.0 - len(alternatives) * ledger.size() / float(1 << bits))
+        if not records or trust <= 0.0:
             return []
-        strength = (1.0 - float(result.p_value)) * 0.98 / len(records)
+        strength = (1.0 - float(result.p_value)) * 0.98 * trust / len(records)
         detail = {
             "scheme": result.scheme,
             "payload": f"{payload:0{width}x}",
@@ -187,7 +197,19 @@ class WatermarkSource:
             "p_value": float(result.p_value),
             "key_id": result.key_id,
         }
+        if corrected:
+            detail["corrected_digit"] = True
         return [Evidence(self.name, i, strength, detail) for i in sorted(records)]
+
+    @staticmethod
+    def _lookup(ledger: Ledger, payload: int, bits: int) -> dict[int, LedgerRecord]:
+        """Entries recorded with this payload, or whose ProduceID tag it carries."""
+        width = max(1, (bits + 3) // 4)
+        records = {r.index: r for r in ledger.find_by_watermark(f"{payload:0{width}x}")}
+        tag, tag_bits = (payload & 0xFFFFFFFF, 32) if bits == 48 else (payload, bits)
+        for r in ledger.find_by_tag(tag, tag_bits):
+            records.setdefault(r.index, r)
+        return records
 
 
 class FingerprintSource:

@@ -27,6 +27,9 @@ from govloop.watermark._result import WatermarkResult
 from govloop.watermark.text import _prf
 from govloop.watermark.text._params import TextWatermarkParams, default_params
 
+PAYLOAD_ALTERNATIVES = 2
+"""Runner-up payloads reported with a detection (one least-certain digit changed in each)."""
+
 
 @dataclass(frozen=True)
 class SchemeScore:
@@ -45,6 +48,9 @@ class SchemeScore:
     payload: int | None
     """Best payload hypothesis, None when a digit position received no token."""
     margins: list[float] = field(default_factory=list)
+    alternatives: list[int] = field(default_factory=list)
+    """Runner-up payloads: the best one with its least certain digit(s) changed to the
+    second-best value, least certain first (for a lookup when the best one finds nothing)."""
     """Per digit: best minus second-best hypothesis score (how clear the digit is)."""
 
 
@@ -99,12 +105,21 @@ def score_ids(ids: Sequence[int], *, key: WatermarkKey, params: TextWatermarkPar
         tail = float(stats.gamma.sf(stat, n))
     payload = None
     margins: list[float] = []
+    alternatives: list[int] = []
     if params.digits:
         ordered = np.sort(table, axis=1)
         margins = [float(x) for x in ordered[:, -1] - ordered[:, -2]]
         if observed.all():
-            payload = params.from_digits([int(d) for d in table.argmax(axis=1)])
-    return SchemeScore(params, min(1.0, hypotheses * tail), n, stat, hypotheses, payload, margins)
+            ranked = np.argsort(table, axis=1)
+            digits_best = [int(d) for d in ranked[:, -1]]
+            payload = params.from_digits(digits_best)
+            for m in np.argsort(margins, kind="stable")[:PAYLOAD_ALTERNATIVES]:
+                changed = list(digits_best)
+                changed[int(m)] = int(ranked[int(m), -2])
+                alternatives.append(params.from_digits(changed))
+    return SchemeScore(
+        params, min(1.0, hypotheses * tail), n, stat, hypotheses, payload, margins, alternatives
+    )
 
 
 def detect_ids(
@@ -136,6 +151,8 @@ def detect_ids(
         details["green_fraction"] = best.statistic / best.scored if best.scored else 0.0
     if best.margins:
         details["digit_margins"] = best.margins
+    if detected and best.alternatives:
+        details["payload_alternatives"] = best.alternatives
     return WatermarkResult(
         detected=detected,
         p_value=p_value,
