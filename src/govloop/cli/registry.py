@@ -11,7 +11,7 @@ import typer
 from govloop.cli import _common
 
 if TYPE_CHECKING:
-    from govloop.registry import Filing, Registry
+    from govloop.registry import Filing, FilingCreate, Registry
 
 ActorOpt = Annotated[
     str | None, typer.Option("--actor", help="Who makes the change (default: your user name).")
@@ -32,7 +32,7 @@ def default_actor(actor: str | None) -> str:
 def open_registry(ctx: typer.Context, regime_files: list[Path] | None = None) -> Registry:
     """The registry, classifying with shipped, ``$GOVLOOP_HOME/regimes`` and extra regimes."""
     from govloop.classify import classify, load_regimes
-    from govloop.registry import FilingCreate, Registry
+    from govloop.registry import Registry
 
     st = _common.state(ctx)
     regimes = load_regimes(home=st.settings.home, extra=list(regime_files or []))
@@ -74,6 +74,27 @@ def _print_filing_line(ctx: typer.Context, filing: Filing, verb: str) -> None:
     )
 
 
+def _register(
+    ctx: typer.Context,
+    doc: FilingCreate,
+    source: Path,
+    verb: str,
+    actor: str | None,
+    as_json: bool,
+) -> None:
+    """Register a loaded filing document (``model register`` and ``model import``)."""
+    from govloop.registry import filing_warnings
+
+    _warn(ctx, [f"{source}: {w}" for w in filing_warnings(doc)])
+    filing = open_registry(ctx).register(
+        doc, actor=default_actor(actor), reason=f"{verb} from {source.name}"
+    )
+    if as_json:
+        _common.print_json(ctx, filing_summary(filing))
+    else:
+        _print_filing_line(ctx, filing, verb)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``model`` group to the root app."""
     group = typer.Typer(
@@ -89,17 +110,9 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Register a filing (it starts in draft); prints its id and risk tiers."""
-        from govloop.registry import filing_warnings, load_filing
+        from govloop.registry import load_filing
 
-        doc = load_filing(file)
-        _warn(ctx, [f"{file}: {w}" for w in filing_warnings(doc)])
-        filing = open_registry(ctx).register(
-            doc, actor=default_actor(actor), reason=f"registered from {file.name}"
-        )
-        if as_json:
-            _common.print_json(ctx, filing_summary(filing))
-        else:
-            _print_filing_line(ctx, filing, "registered")
+        _register(ctx, load_filing(file), file, "registered", actor, as_json)
 
     @group.command("import")
     def import_cmd(
@@ -112,21 +125,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Register a filing from a model card (as exported by ``model export``)."""
         from govloop.errors import FilingError
-        from govloop.registry import filing_warnings, from_model_card
+        from govloop.registry import from_model_card
 
         try:
             text = card.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise FilingError(f"{card}: cannot read the model card: {exc}") from exc
-        doc = from_model_card(text, path=str(card))
-        _warn(ctx, [f"{card}: {w}" for w in filing_warnings(doc)])
-        filing = open_registry(ctx).register(
-            doc, actor=default_actor(actor), reason=f"imported from {card.name}"
-        )
-        if as_json:
-            _common.print_json(ctx, filing_summary(filing))
-        else:
-            _print_filing_line(ctx, filing, "imported")
+        _register(ctx, from_model_card(text, path=str(card)), card, "imported", actor, as_json)
 
     @group.command("update")
     def update_cmd(
