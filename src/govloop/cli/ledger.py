@@ -37,6 +37,15 @@ def _read(path: Path, what: str) -> bytes:
         raise InputError(f"{path}: cannot read {what}: {exc.strerror}") from exc
 
 
+def _read_text(path: Path, what: str) -> str:
+    from govloop.errors import InputError
+
+    try:
+        return _read(path, what).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: {what} is not UTF-8 text") from exc
+
+
 @ledger_app.command("append")
 def append(
     ctx: typer.Context,
@@ -177,14 +186,8 @@ def verify(
 
         verifiers = []
         for path in key_files:
-            raw = _read(path, "key")
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                from govloop.errors import InputError
-
-                raise InputError(f"{path}: the key is not UTF-8 text") from exc
             # a bare public key is named after this ledger's origin
+            text = _read_text(path, "key")
             verifiers.extend(load_verifiers(text, source=str(path), name=ledger.origin))
     report = ledger.verify(verifiers)
     if as_json:
@@ -226,15 +229,9 @@ def verify_proof(
         verify_inclusion_proof,
     )
 
-    def text(path: Path, what: str) -> str:
-        try:
-            return _read(path, what).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: {what} is not UTF-8 text") from exc
-
     p = load_proof(_read(proof_file, "proof"), source=str(proof_file))
-    note = text(checkpoint_file, "checkpoint")
-    verifiers = load_verifiers(text(key_file, "key"), source=str(key_file), note=note)
+    note = _read_text(checkpoint_file, "checkpoint")
+    verifiers = load_verifiers(_read_text(key_file, "key"), source=str(key_file), note=note)
     if isinstance(p, InclusionProof):
         entry = _read(entry_file, "entry") if entry_file else None
         body = verify_inclusion_proof(p, note, verifiers, entry=entry)
@@ -242,7 +239,9 @@ def verify_proof(
         return
     if old_checkpoint is None:
         raise InputError("a consistency proof needs --old-checkpoint as well as --checkpoint")
-    old, new = verify_consistency_proof(p, text(old_checkpoint, "checkpoint"), note, verifiers)
+    old, new = verify_consistency_proof(
+        p, _read_text(old_checkpoint, "checkpoint"), note, verifiers
+    )
     typer.echo(f"OK: {new.origin} size {old.tree_size} is a prefix of size {new.tree_size}")
 
 
