@@ -1,7 +1,8 @@
 """Group commit: many concurrent requests share one database transaction.
 
 Each request awaits its own item's result; a single consumer task takes whatever is queued,
-runs the blocking write in a thread, and resolves every waiter with its result or the error.
+runs the blocking write (on a thread, or first on the loop: see ``try_write``), and resolves
+every waiter with its result or the error.
 Under load this turns N transactions into a few, without delaying a lone request. Writes that
 nobody waits for (the delivery log, written behind the answer) may ``linger`` a little so that
 batches grow even when the load is light.

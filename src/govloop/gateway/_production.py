@@ -6,6 +6,7 @@ happen when :func:`production_ports` runs (in the app's lifespan), never at impo
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -193,7 +194,9 @@ class LedgerRecorder:
         self.ledger = ledger
         self.settings = settings
         self._batch: GroupCommit[LedgerEntry, str] = GroupCommit(
-            self._write, try_write=self._write_nowait, gather=LEDGER_GATHER_S
+            self._write,
+            try_write=functools.partial(self._write, nowait=True),
+            gather=LEDGER_GATHER_S,
         )
         self._pseudonyms: dict[str, str] = {}
 
@@ -240,11 +243,8 @@ class LedgerRecorder:
             },
         )
 
-    def _write(self, entries: list[LedgerEntry]) -> list[str]:
-        return [res.leaf_hash for res in self.ledger.append_many(entries)]
-
-    def _write_nowait(self, entries: list[LedgerEntry]) -> list[str]:
-        return [res.leaf_hash for res in self.ledger.append_many(entries, nowait=True)]
+    def _write(self, entries: list[LedgerEntry], *, nowait: bool = False) -> list[str]:
+        return [res.leaf_hash for res in self.ledger.append_many(entries, nowait=nowait)]
 
     async def append(self, record: OutputRecord) -> str:
         """Append (batched with concurrent requests); raises when the ledger refused it."""
