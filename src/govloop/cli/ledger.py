@@ -171,6 +171,7 @@ def verify(
         list[Path] | None,
         typer.Option(
             "--key",
+            metavar="FILE",
             help="Verifier key: C2SP note key line(s) from 'ledger key export', or an Ed25519 "
             "public key (PEM or hex). Repeat for rotated keys. Without it the key store's "
             "ledger keys are used; with it no private key is read.",
