@@ -12,6 +12,7 @@ foreign exceptions into one of these with ``raise ... from exc`` so the cause is
     │   ├── BankError          a test bank that does not validate
     │   └── FormatError        a media file that cannot be read or written
     ├── NotFoundError          an id that names nothing stored
+    ├── AccessError            the caller's role or ownership does not allow the operation
     ├── StateError             an operation the current state forbids
     │   └── TransitionError    an illegal lifecycle transition
     ├── StoreError             the database failed or disagrees with itself
@@ -58,6 +59,10 @@ class FormatError(InputError):
 
 class NotFoundError(GovloopError):
     """An identifier names nothing stored."""
+
+
+class AccessError(GovloopError):
+    """The caller's role, jurisdiction or ownership does not allow the operation."""
 
 
 class StateError(GovloopError):

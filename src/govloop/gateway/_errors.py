@@ -9,14 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from govloop.errors import (
-    ConfigError,
-    GovloopError,
-    InputError,
-    ModelError,
-    NotFoundError,
-    StoreError,
-)
+from govloop.errors import GovloopError
+from govloop.problems import problem_for
 
 
 class ApiError(Exception):
@@ -52,17 +46,15 @@ class ApiError(Exception):
         }
 
 
+_OPENAI_TYPES = {
+    "upstream_failed": "upstream_error",
+}
+
+
 def from_govloop(exc: GovloopError) -> ApiError:
-    """Map the project's exception tree to HTTP answers."""
-    msg = exc.diagnostics()
-    if isinstance(exc, NotFoundError):
-        return ApiError(404, msg, code="not_found")
-    if isinstance(exc, InputError):
-        return ApiError(400, msg, code="invalid_value")
-    if isinstance(exc, ModelError):
-        return ApiError(502, msg, type="upstream_error", code="upstream_failed")
-    if isinstance(exc, StoreError):
-        return ApiError(503, msg, type="server_error", code="store_unavailable")
-    if isinstance(exc, ConfigError):
-        return ApiError(500, msg, type="server_error", code="misconfigured")
-    return ApiError(500, msg, type="server_error", code="internal_error")
+    """Render the shared :func:`govloop.problems.problem_for` decision in OpenAI's error shape."""
+    problem = problem_for(exc)
+    kind = _OPENAI_TYPES.get(
+        problem.code, "server_error" if problem.server_side else "invalid_request_error"
+    )
+    return ApiError(problem.status, problem.detail, type=kind, code=problem.code)
