@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from govloop.web._limits import upload_type
 from govloop.web._problems import ProblemError
@@ -48,20 +48,10 @@ async def read_submission(request: Request, *, file_field: str = "file") -> Subm
     out = Submitted()
     if ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         form = await request.form()
-        for key, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                if key != file_field:
-                    raise ProblemError(
-                        422, f"unexpected file field {key!r}; send it as {file_field!r}"
-                    )
-                data = await value.read()
-                if not data:
-                    continue
-                name = value.filename or "upload"
-                out.media_type = upload_type(value.content_type, name)
-                out.data, out.filename = data, name
-            else:
-                out.fields[key] = value
+        try:
+            await _collect(form, file_field, out)
+        finally:
+            await form.close()
         return out
     if is_json(ctype):
         try:
@@ -84,3 +74,18 @@ async def read_submission(request: Request, *, file_field: str = "file") -> Subm
         f"send multipart/form-data, application/x-www-form-urlencoded or application/json, "
         f"not {ctype or 'no type'}",
     )
+
+
+async def _collect(form: FormData, file_field: str, out: Submitted) -> None:
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            if key != file_field:
+                raise ProblemError(422, f"unexpected file field {key!r}; send it as {file_field!r}")
+            data = await value.read()
+            if not data:
+                continue
+            name = value.filename or "upload"
+            out.media_type = upload_type(value.content_type, name)
+            out.data, out.filename = data, name
+        else:
+            out.fields[key] = value

@@ -147,15 +147,20 @@ async def bulk_trace(request: Request, user: _Platform, services: _Svc) -> dict[
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise ProblemError(415, "send the files as multipart/form-data (field 'files')")
     form = await request.form()
-    uploads = [v for k, v in form.multi_items() if k == "files" and isinstance(v, UploadFile)]
-    if not uploads:
-        raise ProblemError(422, "send one or more files in the multipart field 'files'")
-    if len(uploads) > MAX_BULK_FILES:
-        raise ProblemError(422, f"at most {MAX_BULK_FILES} files per request, got {len(uploads)}")
-    items = []
-    for up in uploads:
-        name = up.filename or "upload"
-        upload_type(up.content_type, name)
-        items.append((await up.read(), name))
+    try:
+        uploads = [v for k, v in form.multi_items() if k == "files" and isinstance(v, UploadFile)]
+        if not uploads:
+            raise ProblemError(422, "send one or more files in the multipart field 'files'")
+        if len(uploads) > MAX_BULK_FILES:
+            raise ProblemError(
+                422, f"at most {MAX_BULK_FILES} files per request, got {len(uploads)}"
+            )
+        items = []
+        for up in uploads:
+            name = up.filename or "upload"
+            upload_type(up.content_type, name)
+            items.append((await up.read(), name))
+    finally:
+        await form.close()
     results = [await run_in_threadpool(_trace_one, services, d, n) for d, n in items]
     return {"total": len(results), "items": results}
