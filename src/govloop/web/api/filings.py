@@ -60,24 +60,27 @@ def _matches(
     return True
 
 
-def search(
-    services: Services,
-    *,
-    q: str | None = None,
-    provider: str | None = None,
-    filing_number: str | None = None,
-    tier: str | None = None,
-    regime: str | None = None,
-    states: frozenset[str] = PUBLIC_STATES,
-) -> list[Filing]:
-    """Filings in ``states`` matching every given criterion, newest change first."""
+def search(services: Services, **criteria: str | None) -> list[Filing]:
+    """Public filings matching every given criterion, newest change first.
+
+    Criteria: ``q`` (words in name, provider or description), ``provider`` (name or code),
+    ``filing_number``, ``tier`` and ``regime``; empty ones are ignored.
+    """
+    unknown = set(criteria) - _CRITERIA
+    if unknown:
+        raise TypeError(f"unknown search criteria: {', '.join(sorted(unknown))}")
+    c = {k: criteria.get(k) or None for k in _CRITERIA}
     found = [
         f
         for f in services.registry.list()
-        if f.state.value in states and _matches(f, q, provider, filing_number, tier, regime)
+        if f.state.value in PUBLIC_STATES
+        and _matches(f, c["q"], c["provider"], c["filing_number"], c["tier"], c["regime"])
     ]
     found.sort(key=lambda f: f.updated_at, reverse=True)
     return found
+
+
+_CRITERIA = frozenset({"q", "provider", "filing_number", "tier", "regime"})
 
 
 class SearchParams:
