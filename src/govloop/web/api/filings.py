@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
@@ -23,7 +24,6 @@ from govloop.web.api._views import (
     csv_row,
     full_view,
     public_view,
-    tiers,
 )
 
 router = APIRouter(tags=["filings"], route_class=JsonRoute)
@@ -32,51 +32,73 @@ MAX_PAGE = 500
 """Largest page of search results."""
 
 
-def _matches(
-    f: Filing,
-    q: str | None,
-    provider: str | None,
-    filing_number: str | None,
-    tier: str | None,
-    regime: str | None,
-) -> bool:
-    if q:
-        hay = " ".join(
-            (f.model_name, f.document.display_name or "", f.provider_name, f.document.description)
-        ).lower()
-        if q.lower() not in hay:
-            return False
-    if provider and provider.lower() not in f"{f.provider_name} {f.provider_code}".lower():
+def _tier_ok(profile: dict[str, Any] | None, tier: str | None, regime: str | None) -> bool:
+    if not tier and not regime:
+        return True
+    t = {
+        str(r.get("regime")).lower(): str(r.get("tier")).lower()
+        for r in (profile or {}).get("regimes", [])
+    }
+    if regime and regime.lower() not in t:
         return False
-    if filing_number and filing_number.upper() not in (f.filing_number or "").upper():
-        return False
-    if tier or regime:
-        t = tiers(f)
-        if regime and regime.lower() not in t:
-            return False
-        values = [t[regime.lower()]] if regime else list(t.values())
-        if tier and tier.lower() not in values:
-            return False
-    return True
+    values = [t[regime.lower()]] if regime else list(t.values())
+    return not tier or tier.lower() in values
 
 
-def search(services: Services, **criteria: str | None) -> list[Filing]:
-    """Public filings matching every given criterion, newest change first.
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
-    Criteria: ``q`` (words in name, provider or description), ``provider`` (name or code),
-    ``filing_number``, ``tier`` and ``regime``; empty ones are ignored.
+
+def _contains(column: Any, text: str) -> Any:
+    return sa.func.lower(column).like(_like(text), escape="\\")
+
+
+def search_page(
+    services: Services, *, limit: int = 50, offset: int = 0, **criteria: str | None
+) -> tuple[int, list[Filing]]:
+    """``(total, one page)`` of the public filings matching every given criterion.
+
+    Criteria: ``q`` (in the model or provider name), ``provider`` (name or code),
+    ``filing_number``, ``tier`` and ``regime``; empty ones are ignored. The text criteria are
+    one SQL query over the registry's columns; tier and regime are read from the matching rows'
+    risk profiles; only the page's filings are loaded in full.
     """
+    # TEMPORARY: reads the registry's table until the registry offers a search of its own.
+    from govloop.registry._tables import FilingRow
+
     unknown = set(criteria) - _CRITERIA
     if unknown:
         raise TypeError(f"unknown search criteria: {', '.join(sorted(unknown))}")
-    c = {k: criteria.get(k) or None for k in _CRITERIA}
-    found = [
-        f
-        for f in services.registry.list()
-        if f.state.value in PUBLIC_STATES
-        and _matches(f, c["q"], c["provider"], c["filing_number"], c["tier"], c["regime"])
-    ]
-    found.sort(key=lambda f: f.updated_at, reverse=True)
+    c = {k: (criteria.get(k) or "").strip() or None for k in _CRITERIA}
+    q = sa.select(FilingRow.id, FilingRow.risk_profile).where(
+        FilingRow.state.in_(sorted(PUBLIC_STATES))
+    )
+    if c["q"]:
+        q = q.where(
+            sa.or_(
+                _contains(FilingRow.model_name, c["q"]), _contains(FilingRow.provider_name, c["q"])
+            )
+        )
+    if c["provider"]:
+        q = q.where(
+            sa.or_(
+                _contains(FilingRow.provider_name, c["provider"]),
+                _contains(FilingRow.provider_code, c["provider"]),
+            )
+        )
+    if c["filing_number"]:
+        q = q.where(_contains(FilingRow.filing_number, c["filing_number"]))
+    q = q.order_by(FilingRow.updated_at.desc(), FilingRow.id)
+    with services.store.engine.connect() as conn:
+        ids = [fid for fid, prof in conn.execute(q) if _tier_ok(prof, c["tier"], c["regime"])]
+    page = [services.registry.get(fid) for fid in ids[offset : offset + limit]]
+    return len(ids), page
+
+
+def search(services: Services, **criteria: str | None) -> list[Filing]:
+    """Every public filing matching the criteria of :func:`search_page`, newest change first."""
+    _, found = search_page(services, limit=10**9, **criteria)
     return found
 
 
@@ -153,12 +175,13 @@ def search_filings(
 
     ``format=csv`` returns every match as CSV (``limit``/``offset`` still apply).
     """
-    found = search(services, **params.criteria())
-    window = found[params.offset : params.offset + params.limit]
+    total, window = search_page(
+        services, limit=params.limit, offset=params.offset, **params.criteria()
+    )
     views = [public_view(f) for f in window]
     if format == "csv":
         return csv_response(views, "govloop-filings.csv")
-    return _page(views, len(found), params)
+    return _page(views, total, params)
 
 
 def _public_filing(services: Services, filing_id: str) -> Filing:
