@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query
@@ -96,13 +96,17 @@ def search_page(
     return len(ids), page
 
 
-def search(services: Services, **criteria: str | None) -> list[Filing]:
-    """Every public filing matching the criteria of :func:`search_page`, newest change first."""
-    _, found = search_page(services, limit=10**9, **criteria)
-    return found
-
-
 _CRITERIA = frozenset({"q", "provider", "filing_number", "tier", "regime"})
+
+
+class Criteria(TypedDict):
+    """The filters of a registry search (each may be None)."""
+
+    q: str | None
+    provider: str | None
+    filing_number: str | None
+    tier: str | None
+    regime: str | None
 
 
 class SearchParams:
@@ -123,8 +127,8 @@ class SearchParams:
         self.q, self.provider, self.filing_number = q, provider, filing_number
         self.tier, self.regime, self.limit, self.offset = tier, regime, limit, offset
 
-    def criteria(self) -> dict[str, str | None]:
-        """The filters, as keyword arguments of :func:`search`."""
+    def criteria(self) -> Criteria:
+        """The filters, as keyword arguments of :func:`search_page`."""
         return {
             "q": self.q,
             "provider": self.provider,
