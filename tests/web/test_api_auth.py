@@ -98,7 +98,7 @@ async def test_cookie_session_post_needs_the_csrf_token(client, login) -> None:
 
 
 async def test_csrf_token_of_another_session_is_refused(web_app, login) -> None:
-    from tests.web.conftest import make_client
+    from .conftest import make_client
 
     async with make_client(web_app) as a, make_client(web_app) as b:
         token_a = await login(a, "observer")

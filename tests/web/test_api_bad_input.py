@@ -33,7 +33,7 @@ async def test_verify_finds_recorded_text_with_a_verified_proof(client, demo_dat
 
 
 async def test_oversized_upload_is_413_before_reading(web_settings, web_store) -> None:
-    from tests.web.conftest import make_client
+    from .conftest import make_client
 
     app = create_app(
         web_settings, store=web_store, limits=WebLimits(max_body=1000, max_upload=2000)

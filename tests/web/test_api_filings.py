@@ -139,8 +139,8 @@ async def test_suspension_through_the_web_makes_the_gateway_refuse(
     client, tokens, demo_data, web_settings, web_store
 ) -> None:
     import httpx
-    from tests.gateway.fakes import Fakes, FakeTextBackend
 
+    from gateway.fakes import Fakes, FakeTextBackend
     from govloop.gateway import ApiKeys, GatewayConfig, ServedModel
     from govloop.gateway import create_app as gateway_app
     from govloop.gateway._production import RegistryServing

@@ -41,9 +41,9 @@ async def test_propagation_needs_a_platform_code(client, tokens, demo_data) -> N
 
 
 async def test_propagation_writes_the_platform_fields(web_settings, web_store, tokens, demo_data):
-    from tests.web.conftest import make_client
-
     from govloop.web import create_app
+
+    from .conftest import make_client
 
     settings = web_settings.model_copy(update={"platform_code": "001191110102MACQD9K6402PLAT"})
     app = create_app(settings, store=web_store)
