@@ -7,7 +7,7 @@ import re
 import httpx
 import pytest
 
-from tests.web.conftest import DemoData
+from .conftest import DemoData
 
 pytestmark = pytest.mark.db
 
@@ -20,9 +20,7 @@ def _csrf(page: str) -> str:
     return found.group(1)
 
 
-@pytest.mark.parametrize(
-    ("lang", "word"), [("zh", "备案公示"), ("en", "Registry")]
-)
+@pytest.mark.parametrize(("lang", "word"), [("zh", "备案公示"), ("en", "Registry")])
 async def test_home_speaks_the_asked_language_and_remembers_it(
     client: httpx.AsyncClient, lang: str, word: str
 ) -> None:
@@ -51,14 +49,14 @@ async def test_registry_search_finds_approved_services_only(
 ) -> None:
     r = await client.get("/registry?lang=en", headers=HTML)
     assert r.status_code == 200
-    assert f'/registry/{demo_data.filings["demo"]}' in r.text
+    assert f"/registry/{demo_data.filings['demo']}" in r.text
     assert "format=csv" in r.text
     none = await client.get("/registry?q=no-such-service-xyz&lang=en", headers=HTML)
     assert "No service matches" in none.text
-    page = await client.get(f'/registry/{demo_data.filings["demo"]}?lang=zh', headers=HTML)
+    page = await client.get(f"/registry/{demo_data.filings['demo']}?lang=zh", headers=HTML)
     assert page.status_code == 200
     assert "标识策略" in page.text
-    assert f'/complain?filing_id={demo_data.filings["demo"]}' in page.text
+    assert f"/complain?filing_id={demo_data.filings['demo']}" in page.text
 
 
 async def test_unknown_service_is_a_readable_404_page(client: httpx.AsyncClient) -> None:
@@ -82,7 +80,7 @@ async def test_verify_pasted_text_shows_label_ledger_entry_and_filing(
     assert r.status_code == 200, r.text
     assert pid in r.text
     assert "verified against the latest signed checkpoint" in r.text
-    assert f'/registry/{demo_data.filings["demo"]}' in r.text
+    assert f"/registry/{demo_data.filings['demo']}" in r.text
 
 
 async def test_verify_without_content_or_csrf_says_so_and_keeps_nothing(

@@ -21,8 +21,8 @@ FONT = (
 """Font stack of chart text (CJK fonts before the generic family)."""
 PALETTE = ("#2f6db5", "#d9822b", "#3a9b5c", "#b5443a", "#7a5fb5", "#4a9fb0", "#a08a2e")
 """Bar colours, cycled."""
-_ROW = 26
-_WIDTH = 640
+_ROW = 28
+_WIDTH = 520
 
 
 def _fmt(value: float) -> str:
@@ -31,7 +31,7 @@ def _fmt(value: float) -> str:
 
 def _text_width(label: str) -> int:
     """A rough width in pixels at 12px: CJK characters are about twice as wide."""
-    return sum(12 if ord(ch) > 0x2E80 else 7 for ch in label)
+    return sum(14 if ord(ch) > 0x2E80 else 8 for ch in label)
 
 
 def _empty(title: str, message: str) -> Markup:
@@ -59,7 +59,7 @@ def bar_chart(
     height = _ROW * len(items) + 10
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {_WIDTH} {height}" width="100%" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="{escape(FONT)}" font-size="12">',
+        f'xmlns="http://www.w3.org/2000/svg" font-family="{escape(FONT)}" font-size="14">',
         f"<title>{escape(title)}</title>",
     ]
     for i, (label, value) in enumerate(items):
@@ -104,7 +104,7 @@ def line_chart(
 
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {_WIDTH} {height}" width="100%" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="{escape(FONT)}" font-size="11">',
+        f'xmlns="http://www.w3.org/2000/svg" font-family="{escape(FONT)}" font-size="13">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{_WIDTH - right}" '
         f'y2="{top_pad + plot_h}" stroke="#999"/>',

@@ -1,5 +1,8 @@
-"""Words that reach the pages as data (states, roles, actions, evidence sources), marked for
-translation so the catalogue extractor sees them; templates translate them with ``_(value)``."""
+"""Words that reach the pages as data: states, roles, actions, evidence sources.
+
+They are marked here so the catalogue extractor sees them; templates translate them with
+``_(value)``.
+"""
 
 from __future__ import annotations
 

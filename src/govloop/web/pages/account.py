@@ -37,15 +37,15 @@ def _safe_next(value: str | None) -> str | None:
 
 
 @router.get("/login")
-def login_form(request: Request, next: Annotated[str | None, Query(max_length=500)] = None) -> Response:  # noqa: A002
+def login_form(
+    request: Request, next: Annotated[str | None, Query(max_length=500)] = None
+) -> Response:  # noqa: A002
     """The sign-in form."""
     return render(request, "login.html", {"next": _safe_next(next)})
 
 
 @router.post("/login")
-async def login(
-    request: Request, services: Annotated[Services, Depends(get_services)]
-) -> Response:
+async def login(request: Request, services: Annotated[Services, Depends(get_services)]) -> Response:
     """Check the password; on success start a session and go to the role's landing page."""
     _ = gettext_for(choose_language(request))
     username = None

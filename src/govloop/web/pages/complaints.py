@@ -107,9 +107,7 @@ async def complain(request: Request, services: _Services) -> Response:
             request, "complain.html", {**context, "error": exc.message}, status=exc.status
         )
     except GovloopError as exc:
-        return render(
-            request, "complain.html", {**context, "error": exc.diagnostics()}, status=422
-        )
+        return render(request, "complain.html", {**context, "error": exc.diagnostics()}, status=422)
     return RedirectResponse(f"/complaints/{complaint.receipt}?new=1&lang={lang}", status_code=303)
 
 
@@ -121,7 +119,9 @@ def track(
     """Ask for a receipt number, then go to its status page."""
     if receipt and receipt.strip():
         lang = choose_language(request)
-        return RedirectResponse(f"/complaints/{receipt.strip().upper()}?lang={lang}", status_code=303)
+        return RedirectResponse(
+            f"/complaints/{receipt.strip().upper()}?lang={lang}", status_code=303
+        )
     return render(request, "track.html", {"receipt": receipt})
 
 

@@ -31,7 +31,11 @@ _Platform = Annotated[User, Depends(require_role(Role.PLATFORM))]
 
 
 def _context(services: Services, **extra: Any) -> dict[str, Any]:
-    return {"max_files": MAX_BULK_FILES, "can_propagate": bool(services.settings.platform_code), **extra}
+    return {
+        "max_files": MAX_BULK_FILES,
+        "can_propagate": bool(services.settings.platform_code),
+        **extra,
+    }
 
 
 @router.get("/platform")
@@ -59,10 +63,16 @@ async def check(request: Request, user: _Platform, services: _Services) -> Respo
             public_keys=services.keys.public_keys("label"),
         )
     except FormError as exc:
-        return render(request, "platform.html", _context(services, error=exc.message), status=exc.status)
+        return render(
+            request, "platform.html", _context(services, error=exc.message), status=exc.status
+        )
     except GovloopError as exc:
-        return render(request, "platform.html", _context(services, error=exc.diagnostics()), status=422)
-    return render(request, "platform.html", _context(services, check=report.model_dump(mode="json")))
+        return render(
+            request, "platform.html", _context(services, error=exc.diagnostics()), status=422
+        )
+    return render(
+        request, "platform.html", _context(services, check=report.model_dump(mode="json"))
+    )
 
 
 @router.post("/platform/trace")
@@ -89,9 +99,9 @@ async def bulk_trace(request: Request, user: _Platform, services: _Services) -> 
                 raise FormError(exc.detail, status=exc.status) from exc
             items.append((await up.read(), name))
     except FormError as exc:
-        return render(request, "platform.html", _context(services, error=exc.message), status=exc.status)
+        return render(
+            request, "platform.html", _context(services, error=exc.message), status=exc.status
+        )
     results = [await run_in_threadpool(_trace_one, services, d, n) for d, n in items]
     found = sum(1 for r in results if r.get("found"))
-    return render(
-        request, "platform.html", _context(services, traced=results, traced_found=found)
-    )
+    return render(request, "platform.html", _context(services, traced=results, traced_found=found))

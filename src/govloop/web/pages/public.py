@@ -39,7 +39,7 @@ def static(name: str) -> Response:
 @router.get("/")
 def home(request: Request, services: _Services) -> Response:
     """What the platform is for, and the four public doors."""
-    n_public = sum(1 for f in services.registry.list() if f.state.value in PUBLIC_STATES)
+    n_public, _ = search_page(services, limit=1)
     return render(request, "home.html", {"n_public": n_public})
 
 
@@ -48,9 +48,10 @@ def registry(
     request: Request, params: Annotated[SearchParams, Depends()], services: _Services
 ) -> Response:
     """Search approved services by name, provider, filing number and regime tier."""
-    criteria = {k: v for k, v in params.criteria().items() if v}
-    total, window = search_page(services, limit=params.limit, offset=params.offset, **criteria)
-    query = urlencode(criteria)
+    total, window = search_page(
+        services, limit=params.limit, offset=params.offset, **params.criteria()
+    )
+    query = urlencode({k: v for k, v in params.criteria().items() if v})
     sep = "&" if query else ""
     return render(
         request,
@@ -106,7 +107,5 @@ async def verify_page(request: Request, services: _Services) -> Response:
     except FormError as exc:
         return render(request, "verify.html", {**context, "error": exc.message}, status=exc.status)
     except GovloopError as exc:
-        return render(
-            request, "verify.html", {**context, "error": exc.diagnostics()}, status=422
-        )
+        return render(request, "verify.html", {**context, "error": exc.diagnostics()}, status=422)
     return render(request, "verify.html", {**context, "result": result})

@@ -1,5 +1,7 @@
-"""Dashboards: filings by tier and regime, assessment pass rates over time, label coverage of
-traced content, complaints by category and time to resolution, as server-side SVG charts.
+"""Dashboards as server-side SVG charts.
+
+Filings by tier and regime, assessment pass rates over time, label coverage of traced content,
+complaints by category and time to resolution.
 
 Figures are aggregates with no personal data (A's :func:`govloop.web.api.observer.statistics`
 for the counts the API publishes, plus the series the charts need), so observers, regulators
@@ -134,4 +136,6 @@ def dashboard(services: Services, user: User, lang: str) -> dict[str, Any]:
 def stats(request: Request, user: _Reader, services: _Services) -> Response:
     """The dashboards."""
     lang = choose_language(request)
-    return render(request, "stats.html", {**dashboard(services, user, lang), "scoped": _scoped(user)})
+    return render(
+        request, "stats.html", {**dashboard(services, user, lang), "scoped": _scoped(user)}
+    )

@@ -72,7 +72,9 @@ def _filing_page(
     lang = choose_language(request)
     assessments = []
     for a in services.registry.assessments(filing.id):
-        assessments.append({**a.model_dump(mode="json"), "html": _report_html(services, a.run_id, lang)})
+        assessments.append(
+            {**a.model_dump(mode="json"), "html": _report_html(services, a.run_id, lang)}
+        )
     decisions = [d for d, (sources, _) in DECISIONS.items() if filing.state in sources]
     return render(
         request,
@@ -110,7 +112,9 @@ async def review_decision(
             raise FormError(_("A decision needs a comment."))
         await run_in_threadpool(decide, services, user, filing_id, decision, comment)
     except FormError as exc:
-        return _filing_page(request, user, services, filing_id, error=exc.message, status=exc.status)
+        return _filing_page(
+            request, user, services, filing_id, error=exc.message, status=exc.status
+        )
     except NotFoundError:
         raise
     except GovloopError as exc:
@@ -129,7 +133,11 @@ def clock(c: Complaint, now: dt.datetime, lang: str) -> dict[str, Any]:
     due = c.triage_due_at if c.state is ComplaintState.RECEIVED else c.due_at
     left = (due - now).total_seconds()
     hours = abs(left) / 3600
-    span = _("%(n)s days") % {"n": round(hours / 24)} if hours >= 48 else _("%(n)s hours") % {"n": round(hours)}
+    span = (
+        _("%(n)s days") % {"n": round(hours / 24)}
+        if hours >= 48
+        else _("%(n)s hours") % {"n": round(hours)}
+    )
     if left < 0:
         return {"text": _("late by %(t)s") % {"t": span}, "level": "late", "due": due}
     level = "soon" if left < 86400 else "ok"
