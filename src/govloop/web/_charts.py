@@ -22,6 +22,8 @@ FONT = (
 PALETTE = ("#2f6db5", "#d9822b", "#3a9b5c", "#b5443a", "#7a5fb5", "#4a9fb0", "#a08a2e")
 """Bar colours, cycled."""
 _ROW = 28
+MAX_LABEL_PX = 220
+"""Widest label column; longer labels are cut with an ellipsis."""
 _WIDTH = 520
 
 
@@ -32,6 +34,19 @@ def _fmt(value: float) -> str:
 def _text_width(label: str) -> int:
     """A rough width in pixels at 12px: CJK characters are about twice as wide."""
     return sum(14 if ord(ch) > 0x2E80 else 8 for ch in label)
+
+
+def _fit(label: str, width: int) -> str:
+    """``label`` cut with an ellipsis to about ``width`` pixels (the full text is in a title)."""
+    if _text_width(label) <= width:
+        return label
+    out, used = "", 8
+    for ch in label:
+        used += _text_width(ch)
+        if used > width:
+            break
+        out += ch
+    return out + "…"
 
 
 def _empty(title: str, message: str) -> Markup:
@@ -53,7 +68,7 @@ def bar_chart(
     """Horizontal bars, one row per ``(label, value)``, values printed at the bar ends."""
     if not items:
         return _empty(title, empty)
-    label_w = min(260, max(_text_width(label) for label, _ in items) + 16)
+    label_w = min(MAX_LABEL_PX, max(_text_width(label) for label, _ in items) + 16)
     top = max(max(v for _, v in items), 0)
     scale = (_WIDTH - label_w - 70) / top if top > 0 else 0.0
     height = _ROW * len(items) + 10
@@ -68,7 +83,7 @@ def bar_chart(
         colour = PALETTE[i % len(PALETTE)]
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="#222">'
-            f"{escape(label)}</text>"
+            f"<title>{escape(label)}</title>{escape(_fit(label, label_w - 16))}</text>"
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{_ROW - 8}" '
             f'fill="{colour}" rx="2"><title>{escape(label)}: {_fmt(value)}{escape(unit)}</title>'
             f"</rect>"
