@@ -8,16 +8,14 @@ face (CLI, demo, gateway, web) drives the same library objects.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
+from govloop.accounts import Accounts
 from govloop.config import Settings
+from govloop.feedback import Complaints
 from govloop.keys import KeyStore
 from govloop.ledger import Ledger
 from govloop.registry import Registry
 from govloop.store import Store
-
-if TYPE_CHECKING:
-    from govloop.accounts import Accounts
 
 
 @dataclass(frozen=True)
@@ -36,14 +34,12 @@ class Services:
     """Filings, their lifecycle and audit trail."""
     accounts: Accounts
     """Web accounts, roles and API tokens."""
-    complaints: Any
+    complaints: Complaints
     """Complaints and reports from the public, and their handling."""
 
     @classmethod
     def build(cls, settings: Settings, store: Store) -> Services:
         """Wire the library objects for ``settings`` on an open ``store``."""
-        from govloop.accounts import Accounts
-
         keys = KeyStore.open(settings.keys_dir)
         ledger = Ledger.open(store, keys, settings)
         registry = Registry(store)
@@ -54,13 +50,5 @@ class Services:
             ledger=ledger,
             registry=registry,
             accounts=Accounts(store),
-            complaints=_complaints(store, ledger, registry),
+            complaints=Complaints(store, ledger=ledger, registry=registry),
         )
-
-
-def _complaints(store: Store, ledger: Ledger, registry: Registry) -> Any:
-    try:
-        from govloop.feedback import Complaints
-    except ImportError:  # TEMPORARY until govloop.feedback lands
-        return None
-    return Complaints(store, ledger=ledger, registry=registry)
