@@ -43,7 +43,7 @@ class _Quiet:
 
 
 def build_demo_home(settings: Settings) -> Settings:
-    """A demo home beside ``settings.home``: the demo loop's data, then the platform's seed.
+    """A demo home beside ``settings.home``, filled by the demo loop (with the platform's seed).
 
     Built once; a second ``serve --demo`` reuses it.
     """
@@ -61,25 +61,9 @@ def build_demo_home(settings: Settings) -> Settings:
     if marker.is_file():
         return demo
     home.mkdir(parents=True, exist_ok=True)
-    run_demo(demo, _Quiet())
-    _seed_platform(demo)
+    run_demo(demo, _Quiet())  # its last stage seeds the platform's demo accounts
     marker.write_text("ok\n", encoding="utf-8")
     return demo
-
-
-def _seed_platform(settings: Settings) -> None:
-    """Accounts and complaints of the demo platform (govloop.feedback's seed)."""
-    from govloop.store import Store
-
-    try:
-        from govloop.feedback import seed_demo_platform  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:  # the feedback package brings the seed; the registry demo still serves
-        return
-    store = Store.open(settings.db_url)
-    try:
-        seed_demo_platform(settings, store)
-    finally:
-        store.close()
 
 
 @web_app.command("serve")
