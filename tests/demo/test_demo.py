@@ -65,6 +65,18 @@ def test_demo_closes_the_loop(settings: Settings) -> None:
         report_entry = ledger.find_by_sha256(filing.latest_assessment.report_sha256)
         assert report_entry, "the approved assessment's report is in the ledger"
         assert ledger.verify().ok
+        # The complaint was traced to the demo filing; each of its steps is a ledger entry.
+        from govloop.accounts import Accounts
+        from govloop.feedback import Complaints, is_feedback_entry
+
+        complaint = Complaints(store, ledger=ledger).by_receipt(summary.complaint["receipt"])
+        assert complaint.filing_id == filing.id and complaint.state.value == "resolved"
+        assert [a.action for a in complaint.actions] == ["suspend", "reinstate"]
+        indexes = summary.complaint["ledger_indexes"]
+        assert len(indexes) == 5 and all(is_feedback_entry(ledger.get(i).entry) for i in indexes)
+        provider = Accounts(store).authenticate("demo-provider", "provider-demo-2026")
+        assert provider.provider == filing.provider_code
+        assert set(summary.accounts) == {u.username for u in Accounts(store).list_users()}
     finally:
         store.close()
 

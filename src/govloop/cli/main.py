@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "gateway",
     "keys",
     "demo",
+    "web",
 )
 
 

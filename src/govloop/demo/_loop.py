@@ -1,7 +1,8 @@
 """The demo loop, one stage per function.
 
 register → classify → assess → approve → generate, watermark, label, record → platform check →
-checkpoint → trace → serve through the gateway → suspend (feedback) and see serving stop.
+checkpoint → trace → serve through the gateway → a complaint traced, the model suspended and
+serving refused, the result back to the complainant → the platform's accounts.
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ class DemoSummary:
     """Each trace: what was traced, the best candidate's produce_id, confidence, proof ok."""
     gateway: dict[str, Any] = field(default_factory=dict)
     """What the gateway round trip returned."""
+    complaint: dict[str, Any] = field(default_factory=dict)
+    """The demo complaint: receipt, final state, filing and its ledger entries."""
+    accounts: dict[str, str] = field(default_factory=dict)
+    """Demo platform accounts: user name → role."""
     seconds: float = 0.0
     """Wall time of the whole demo."""
 
@@ -311,7 +316,8 @@ def _stage_generate(
 
 def _stage_trace(
     ledger: Any, files: list[Path], public_keys: Any, out: DemoReporter, summary: DemoSummary
-) -> None:
+) -> bytes:
+    """Check labels, checkpoint, trace two altered copies; returns the altered text."""
     from PIL import Image
 
     from govloop.trace import trace
@@ -376,6 +382,7 @@ def _stage_trace(
             ]
         )
     out.table("Trace", ["content", "ProduceID", "confidence", "evidence", "proof"], rows)
+    return edited.encode("utf-8")
 
 
 def _stage_gateway(
@@ -412,18 +419,37 @@ def _stage_gateway(
 
 
 def _stage_feedback(
-    settings: Settings, store: Store, out: DemoReporter, summary: DemoSummary
+    settings: Settings,
+    store: Store,
+    ledger: Any,
+    found_text: bytes,
+    out: DemoReporter,
+    summary: DemoSummary,
 ) -> None:
     import openai
 
+    from govloop.feedback import ComplaintIn, Complaints
     from govloop.gateway import demo_roundtrip
-    from govloop.registry import FilingState, Registry
+    from govloop.registry import Registry
 
     out.stage("7. Feedback: a complaint suspends the model, and serving stops")
-    registry = Registry(store)
-    registry.transition(
-        "demo", FilingState.SUSPENDED, actor=ACTOR, reason="complaint #1: under review (Art. 15)"
+    complaints = Complaints(store, ledger=ledger, registry=Registry(store))
+    c = complaints.submit(
+        ComplaintIn(
+            category="A.4",
+            description="这段文字冒用了我的作品。 This text copies my work.",
+            evidence_text=found_text.decode("utf-8"),
+            evidence_url="https://example.org/forum/post/1",
+            lang="zh",
+        )
     )
+    out.note(
+        f"complaint {c.receipt} received (ledger #{c.ledger_index}); its evidence traced to "
+        f"{c.model_name or 'no service'} (entry #{c.traced_entry_index})"
+    )
+    regulator = "regulator:demo-regulator"
+    complaints.transition(c.id, "triaged", actor=regulator, reason="evidence traced")
+    complaints.act(c.id, "suspend", actor=regulator, reason="under review (Art. 14)")
     try:
         demo_roundtrip(settings, filing="demo", prompts=("你好",))
         refused = "served (unexpected)"
@@ -432,10 +458,51 @@ def _stage_feedback(
         refused = f"HTTP {exc.status_code}: {body.get('message') or exc.message}"
     out.note(f"request while suspended -> {refused}")
     summary.gateway["while_suspended"] = refused
-    filing = registry.transition(
-        "demo", FilingState.APPROVED, actor=ACTOR, reason="complaint #1 reviewed: reinstated"
+    complaints.act(c.id, "reinstate", actor=regulator, reason="provider fixed the answer")
+    done = complaints.transition(
+        c.id,
+        "resolved",
+        actor=regulator,
+        reason="服务已暂停并复核，提供者整改后恢复。 The service was suspended, reviewed and "
+        "reinstated after the provider's fix.",
     )
-    out.note(f"after review the filing is {filing.state.value} again; audit trail keeps both steps")
+    summary.complaint = {
+        "receipt": done.receipt,
+        "state": done.state.value,
+        "filing_id": done.filing_id,
+        "ledger_indexes": [e.ledger_index for e in done.history]
+        + [a.ledger_index for a in done.actions],
+    }
+    out.table(
+        f"Complaint {done.receipt}: every step is a ledger entry",
+        ["step", "by", "ledger"],
+        sorted(
+            [[e.state.value, e.actor, str(e.ledger_index)] for e in done.history]
+            + [[a.action, a.actor, str(a.ledger_index)] for a in done.actions],
+            key=lambda row: int(row[2]) if row[2].isdigit() else -1,
+        ),
+    )
+    out.note(f"the complainant's status page shows: {done.state.value} - {done.result}")
+
+
+def _stage_platform(
+    settings: Settings, store: Store, out: DemoReporter, summary: DemoSummary
+) -> None:
+    from govloop.demo._platform import seed_demo_platform
+
+    out.stage("8. The stakeholder platform: accounts, and how to open it")
+    accounts = seed_demo_platform(settings, store)
+    summary.accounts = {name: role for name, (role, _) in accounts.items()}
+    out.table(
+        "Demo accounts (demo passwords; never use them in a deployment)",
+        ["user", "role", "password"],
+        [[name, role, password] for name, (role, password) in accounts.items()],
+    )
+    receipt = summary.complaint.get("receipt", "")
+    out.note(
+        f"open it: govloop web serve  ->  http://127.0.0.1:8080/ (track {receipt} under "
+        "'Track a complaint'; API docs at /api/v1/docs)"
+    )
 
 
 def run_demo(settings: Settings, out: DemoReporter, *, quick: bool = False) -> DemoSummary:
@@ -451,9 +518,10 @@ def run_demo(settings: Settings, out: DemoReporter, *, quick: bool = False) -> D
         ledger = Ledger.open(store, keys, settings)
         _stage_assess(store, ledger, settings.provider_code, filings, out, summary, quick)
         files = _stage_generate(settings, ledger, keys, filings, out, summary)
-        _stage_trace(ledger, files, keys.public_keys("label"), out, summary)
+        found = _stage_trace(ledger, files, keys.public_keys("label"), out, summary)
         _stage_gateway(settings, ledger, out, summary)
-        _stage_feedback(settings, store, out, summary)
+        _stage_feedback(settings, store, ledger, found, out, summary)
+        _stage_platform(settings, store, out, summary)
     finally:
         store.close()
     summary.seconds = time.monotonic() - started

@@ -1,0 +1,84 @@
+"""Which language a page speaks, and its gettext catalogue.
+
+The choice, first match wins: ``?lang=`` in the URL (remembered in the ``govloop_lang`` cookie
+by the page that answers it), then that cookie, then the browser's ``Accept-Language``, then
+Chinese. Only ``zh`` and ``en`` exist; catalogues are compiled ``.mo`` files shipped in
+``govloop/web/locale`` (``zh_Hans`` and ``en``), loaded once per process. Message ids are the
+English texts, so a missing translation shows English rather than a key.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from collections.abc import Callable
+from pathlib import Path
+
+from starlette.requests import HTTPConnection
+
+LANGS: tuple[str, ...] = ("zh", "en")
+"""Languages the pages speak; the first is the default."""
+DEFAULT_LANG = "zh"
+"""Chinese unless the visitor asks otherwise."""
+LANG_COOKIE = "govloop_lang"
+"""Cookie remembering an explicit choice."""
+LOCALE_DIR = Path(__file__).parent / "locale"
+"""Where the compiled catalogues live."""
+DOMAIN = "messages"
+"""The gettext domain of the pages."""
+_CATALOGUE = {"zh": "zh_Hans", "en": "en"}
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+"""Value of ``<html lang>`` per language (CJK fonts are chosen by it)."""
+
+
+def normalise(value: str | None) -> str | None:
+    """``zh``/``en`` for a language tag such as ``zh-CN``, ``zh_Hans``, ``en-GB``; else None."""
+    if not value:
+        return None
+    primary = value.strip().replace("_", "-").split("-", 1)[0].lower()
+    return primary if primary in LANGS else None
+
+
+def from_accept_language(header: str) -> str | None:
+    """The best supported language of an ``Accept-Language`` header (RFC 9110 q-values)."""
+    best: tuple[float, int, str] | None = None
+    for position, part in enumerate(header.split(",")[:32]):
+        tag, _, params = part.strip().partition(";")
+        lang = normalise(tag)
+        if lang is None:
+            continue
+        q = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                q = float(params[2:])
+            except ValueError:
+                q = 0.0
+        if q <= 0:
+            continue
+        key = (q, -position, lang)
+        if best is None or key > best:
+            best = key
+    return best[2] if best else None
+
+
+def choose_language(conn: HTTPConnection) -> str:
+    """The request's language: query, cookie, Accept-Language, default."""
+    return (
+        normalise(conn.query_params.get("lang"))
+        or normalise(conn.cookies.get(LANG_COOKIE))
+        or from_accept_language(conn.headers.get("accept-language", ""))
+        or DEFAULT_LANG
+    )
+
+
+@functools.cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``lang`` (a null catalogue when none is installed)."""
+    name = _CATALOGUE.get(lang, "en")
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[name], fallback=True)
+
+
+def gettext_for(lang: str) -> Callable[[str], str]:
+    """``_`` for ``lang``: the translated text of an English message id."""
+    return translations(lang).gettext
