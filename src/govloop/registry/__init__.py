@@ -36,8 +36,10 @@ from govloop.registry._schema import (
     TrainingData,
     TrainingSource,
 )
+from govloop.registry._search import search_filings
 
 __all__ = [
+    "search_filings",
     "TRANSITIONS",
     "AssessmentRecord",
     "AuditEvent",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 
 from fastapi import Depends, FastAPI
@@ -26,8 +25,6 @@ from govloop.web._csrf import CsrfCookieMiddleware, verify_csrf
 from govloop.web._deps import current_user
 from govloop.web._limits import BodyLimitMiddleware, WebLimits
 from govloop.web._services import Services
-
-log = logging.getLogger("govloop.web")
 
 API_PREFIX = "/api/v1"
 """Where the REST API lives."""
@@ -64,22 +61,14 @@ class _SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _include_pages(app: FastAPI) -> None:
-    """Mount the HTML pages when the pages package is installed."""
-    try:
-        from govloop.web.pages import router as pages_router
-    except ImportError as exc:  # TEMPORARY: pages and feedback are developed alongside
-        log.warning("govloop.web.pages cannot be imported (%s); serving the API only", exc)
-        return
-    app.include_router(pages_router)
-
-
 def create_app(
     settings: Settings, *, store: Store | None = None, limits: WebLimits | None = None
 ) -> FastAPI:
     """The web app for ``settings``; on ``store`` when given, else on ``settings.db_url``."""
     from govloop.web.api import api_router
     from govloop.web.api.docs import install_docs
+    from govloop.web.pages import error_page
+    from govloop.web.pages import router as pages_router
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -110,10 +99,10 @@ def create_app(
     app.state.session_codec = SessionCodec(secret)
     app.state.limits = limits or WebLimits()
     app.state.services = Services.build(settings, store) if store is not None else None
-    _problems.install(app)
+    _problems.install(app, error_page=error_page)
     app.include_router(api_router, prefix=API_PREFIX)
     install_docs(app, API_PREFIX)
-    _include_pages(app)
+    app.include_router(pages_router)
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(BodyLimitMiddleware, limits=app.state.limits)
     app.add_middleware(_SecurityHeaders)

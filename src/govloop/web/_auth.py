@@ -24,6 +24,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from govloop.errors import GovloopError
+from govloop.web._nonce import sign_nonce
 from govloop.web._problems import ProblemError
 
 if TYPE_CHECKING:
@@ -159,8 +160,6 @@ def start_session(conn: HTTPConnection, response: Response, user: User) -> str:
 
     A fresh nonce each time, so a token seen before sign-in is worthless after it.
     """
-    from govloop.web._csrf import sign_nonce
-
     nonce = secrets.token_urlsafe(24)
     codec: SessionCodec = conn.app.state.session_codec
     response.set_cookie(

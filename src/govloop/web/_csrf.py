@@ -17,11 +17,12 @@ import hmac
 import re
 import secrets
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from govloop.web._auth import SESSION_COOKIE, read_session
+from govloop.web._nonce import nonce_serializer, sign_nonce
 from govloop.web._problems import ProblemError
 
 CSRF_COOKIE = "govloop_csrf"
@@ -31,19 +32,8 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 """Header carrying the token (JavaScript and API clients using the session cookie)."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-_SALT = "govloop.web.csrf"
 _STATE_NEW = "govloop_csrf_new"
 _NONCE = re.compile(r"[A-Za-z0-9_-]{20,64}")
-
-
-def _serializer(conn: HTTPConnection) -> URLSafeSerializer:
-    secret: bytes = conn.app.state.web_secret
-    return URLSafeSerializer(secret, salt=_SALT)
-
-
-def sign_nonce(conn: HTTPConnection, nonce: str) -> str:
-    """The token for ``nonce``."""
-    return str(_serializer(conn).dumps(nonce))
 
 
 def _cookie_nonce(conn: HTTPConnection) -> str | None:
@@ -96,7 +86,7 @@ async def verify_csrf(request: Request) -> None:
             title="CSRF check failed",
         )
     try:
-        nonce = _serializer(request).loads(sent)
+        nonce = nonce_serializer(request).loads(sent)
     except BadSignature:
         nonce = None
     if not isinstance(nonce, str) or not hmac.compare_digest(nonce, expected):

@@ -10,6 +10,7 @@ other body gets the small one. Which file types an upload may be is a route's bu
 
 from __future__ import annotations
 
+import email.message
 import mimetypes
 from dataclasses import dataclass
 from typing import Any
@@ -148,3 +149,11 @@ class BodyLimitMiddleware:
 
 async def _no_receive() -> dict[str, Any]:
     return {"type": "http.disconnect"}
+
+
+def is_json(content_type: str) -> bool:
+    """Whether a Content-Type names JSON (``application/json`` or ``application/*+json``)."""
+    msg = email.message.Message()
+    msg["content-type"] = content_type
+    sub = msg.get_content_subtype()
+    return msg.get_content_maintype() == "application" and (sub == "json" or sub.endswith("+json"))

@@ -105,13 +105,10 @@ def _fallback_page(request: Request, status: int, title: str, detail: str) -> Re
     return HTMLResponse(body, status_code=status)
 
 
-def _error_page() -> ErrorPage:
-    """The pages package's error page when it ships one, else a plain bilingual page."""
-    try:
-        from govloop.web.pages import error_page  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return _fallback_page
-    return error_page  # type: ignore[no-any-return, unused-ignore]
+def _error_page(request: Request) -> ErrorPage:
+    """The app's error page (the pages package installs one), else a plain bilingual page."""
+    page = getattr(request.app.state, "error_page", None)
+    return page if callable(page) else _fallback_page
 
 
 def render_problem(
@@ -126,7 +123,7 @@ def render_problem(
 ) -> Response:
     """Answer with a problem document (or an HTML page for a browser)."""
     if wants_html(request):
-        response = _error_page()(request, status, title, detail)
+        response = _error_page(request)(request, status, title, detail)
         response.headers.update(dict(headers or {}))
         return response
     body = problem_body(status, code, title, detail, instance=request.url.path, **extra)
@@ -143,8 +140,13 @@ def _validation_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
     return out
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers that turn every error into a problem document."""
+def install(app: FastAPI, *, error_page: ErrorPage | None = None) -> None:
+    """Register the handlers that turn every error into a problem document.
+
+    ``error_page`` renders errors for browsers (the pages package's); it is passed in rather
+    than imported so that this module, which the pages use, does not import them.
+    """
+    app.state.error_page = error_page
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> Response:

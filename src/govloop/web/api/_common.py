@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from email.message import Message
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
+from govloop.web._limits import is_json
 from govloop.web._problems import ProblemError
 
 _JSON_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-
-
-def is_json(content_type: str) -> bool:
-    """Whether a Content-Type names JSON (``application/json`` or ``application/*+json``)."""
-    msg = Message()
-    msg["content-type"] = content_type
-    sub = msg.get_content_subtype()
-    return msg.get_content_maintype() == "application" and (sub == "json" or sub.endswith("+json"))
 
 
 class JsonRoute(APIRoute):

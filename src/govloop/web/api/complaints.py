@@ -21,9 +21,9 @@ from govloop.web._access import may_see_complaint
 from govloop.web._deps import get_services, require_role
 from govloop.web._problems import ProblemError
 from govloop.web._services import Services
+from govloop.web._uploads import read_submission
 from govloop.web.api._common import JsonRoute
 from govloop.web.api._schemas import TransitionIn
-from govloop.web.api._uploads import read_submission
 from govloop.web.api.review import actor_of
 
 router = APIRouter(tags=["complaints"], route_class=JsonRoute)

@@ -7,24 +7,24 @@ import io
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, TypedDict
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from govloop.accounts import Role, User
 from govloop.errors import NotFoundError
 from govloop.registry import Filing
+from govloop.registry import search_filings as registry_search
 from govloop.web._access import check_filing, may_see_filing
 from govloop.web._deps import get_services, require_role
 from govloop.web._services import Services
-from govloop.web.api._common import JsonRoute
-from govloop.web.api._views import (
+from govloop.web._views import (
     CSV_COLUMNS,
     PUBLIC_STATES,
     csv_row,
     full_view,
     public_view,
 )
+from govloop.web.api._common import JsonRoute
 
 router = APIRouter(tags=["filings"], route_class=JsonRoute)
 
@@ -45,15 +45,6 @@ def _tier_ok(profile: dict[str, Any] | None, tier: str | None, regime: str | Non
     return not tier or tier.lower() in values
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _contains(column: Any, text: str) -> Any:
-    return sa.func.lower(column).like(_like(text), escape="\\")
-
-
 def search_page(
     services: Services, *, limit: int = 50, offset: int = 0, **criteria: str | None
 ) -> tuple[int, list[Filing]]:
@@ -64,34 +55,18 @@ def search_page(
     one SQL query over the registry's columns; tier and regime are read from the matching rows'
     risk profiles; only the page's filings are loaded in full.
     """
-    # TEMPORARY: reads the registry's table until the registry offers a search of its own.
-    from govloop.registry._tables import FilingRow
-
     unknown = set(criteria) - _CRITERIA
     if unknown:
         raise TypeError(f"unknown search criteria: {', '.join(sorted(unknown))}")
     c = {k: (criteria.get(k) or "").strip() or None for k in _CRITERIA}
-    q = sa.select(FilingRow.id, FilingRow.risk_profile).where(
-        FilingRow.state.in_(sorted(PUBLIC_STATES))
+    found = registry_search(
+        services.store,
+        states=PUBLIC_STATES,
+        q=c["q"],
+        provider=c["provider"],
+        filing_number=c["filing_number"],
     )
-    if c["q"]:
-        q = q.where(
-            sa.or_(
-                _contains(FilingRow.model_name, c["q"]), _contains(FilingRow.provider_name, c["q"])
-            )
-        )
-    if c["provider"]:
-        q = q.where(
-            sa.or_(
-                _contains(FilingRow.provider_name, c["provider"]),
-                _contains(FilingRow.provider_code, c["provider"]),
-            )
-        )
-    if c["filing_number"]:
-        q = q.where(_contains(FilingRow.filing_number, c["filing_number"]))
-    q = q.order_by(FilingRow.updated_at.desc(), FilingRow.id)
-    with services.store.engine.connect() as conn:
-        ids = [fid for fid, prof in conn.execute(q) if _tier_ok(prof, c["tier"], c["regime"])]
+    ids = [fid for fid, prof in found if _tier_ok(prof, c["tier"], c["regime"])]
     page = [services.registry.get(fid) for fid in ids[offset : offset + limit]]
     return len(ids), page
 

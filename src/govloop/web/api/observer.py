@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from govloop.accounts import Role, User
 from govloop.web._deps import get_services, require_role
 from govloop.web._services import Services
-from govloop.web.api._views import PUBLIC_STATES, public_view, tiers
+from govloop.web._views import PUBLIC_STATES, public_view, tiers
 from govloop.web.api.filings import csv_response
 
 router = APIRouter(tags=["observer"])

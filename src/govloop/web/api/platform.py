@@ -14,7 +14,7 @@ from govloop.web._deps import get_services, require_role
 from govloop.web._limits import upload_type
 from govloop.web._problems import ProblemError
 from govloop.web._services import Services
-from govloop.web.api._uploads import read_submission
+from govloop.web._uploads import read_submission
 
 router = APIRouter(tags=["platform"])
 

@@ -11,9 +11,9 @@ from govloop.errors import TransitionError
 from govloop.registry import FilingState
 from govloop.web._deps import get_services, require_role
 from govloop.web._services import Services
+from govloop.web._views import full_view
 from govloop.web.api._common import JsonRoute
 from govloop.web.api._schemas import DecisionIn
-from govloop.web.api._views import full_view
 from govloop.web.api.filings import own_filing
 
 router = APIRouter(tags=["review"], route_class=JsonRoute)

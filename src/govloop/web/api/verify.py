@@ -11,8 +11,8 @@ from govloop.errors import GovloopError
 from govloop.web._deps import get_services
 from govloop.web._problems import ProblemError
 from govloop.web._services import Services
-from govloop.web.api._uploads import read_submission
-from govloop.web.api._views import PUBLIC_STATES, public_view
+from govloop.web._uploads import read_submission
+from govloop.web._views import PUBLIC_STATES, public_view
 
 router = APIRouter(tags=["public"])
 

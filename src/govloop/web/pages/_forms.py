@@ -1,6 +1,6 @@
 """Reading page forms: text fields and an optional uploaded file, as the API reads them.
 
-Pages share :func:`govloop.web.api._uploads.read_submission` with the API, so an upload gets
+Pages share :func:`govloop.web._uploads.read_submission` with the API, so an upload gets
 the same size and type checks whichever door it comes through. Errors a person can fix come
 back as :class:`FormError` with a message in the page's language, and the page is shown again
 with the message and the person's input (nothing stored).
@@ -11,7 +11,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from govloop.web._problems import ProblemError
-from govloop.web.api._uploads import Submitted, read_submission
+from govloop.web._uploads import Submitted, read_submission
 
 
 class FormError(Exception):

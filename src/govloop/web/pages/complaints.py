@@ -19,7 +19,7 @@ from govloop.feedback import CATEGORIES, DEFAULT_TIME_LIMITS, ComplaintIn, TimeL
 from govloop.web._deps import get_services
 from govloop.web._i18n import choose_language, gettext_for
 from govloop.web._services import Services
-from govloop.web.api._views import PUBLIC_STATES, public_view
+from govloop.web._views import PUBLIC_STATES, public_view
 from govloop.web.pages._forms import FormError, field, read_form
 from govloop.web.pages._render import render
 

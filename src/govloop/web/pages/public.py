@@ -13,7 +13,7 @@ from govloop.errors import GovloopError, NotFoundError
 from govloop.web._deps import get_services
 from govloop.web._i18n import choose_language, gettext_for
 from govloop.web._services import Services
-from govloop.web.api._views import PUBLIC_STATES, public_view
+from govloop.web._views import PUBLIC_STATES, public_view
 from govloop.web.api.filings import SearchParams, search_page
 from govloop.web.api.verify import verify_content
 from govloop.web.pages._forms import FormError, field, read_form

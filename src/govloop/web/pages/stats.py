@@ -25,7 +25,7 @@ from govloop.web._charts import bar_chart, line_chart
 from govloop.web._deps import get_services, require_role
 from govloop.web._i18n import choose_language, gettext_for
 from govloop.web._services import Services
-from govloop.web.api._views import tiers
+from govloop.web._views import tiers
 from govloop.web.pages._render import render
 
 router = APIRouter()

@@ -23,7 +23,7 @@ from govloop.web._access import may_see_complaint, may_see_filing
 from govloop.web._deps import get_services, require_role
 from govloop.web._i18n import choose_language, gettext_for
 from govloop.web._services import Services
-from govloop.web.api._views import full_view
+from govloop.web._views import full_view
 from govloop.web.api.complaints import PROVIDER_ACTIONS
 from govloop.web.api.review import DECISIONS, actor_of, decide
 from govloop.web.pages._forms import FormError, field, read_form

@@ -14,9 +14,8 @@ from typing import Any
 from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 
-from govloop.web._limits import upload_type
+from govloop.web._limits import is_json, upload_type
 from govloop.web._problems import ProblemError
-from govloop.web.api._common import is_json
 
 
 @dataclass
