@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from govloop.errors import ConfigError, StoreError, missing_extra
 
 #: Packages that own an Alembic branch, in no particular order.
-MIGRATION_PACKAGES = ("registry", "ledger", "assess", "label", "gateway", "feedback")
+MIGRATION_PACKAGES = ("registry", "ledger", "assess", "label", "gateway", "feedback", "witness")
 
 _upgrade_lock = threading.Lock()
 
