@@ -154,3 +154,28 @@ def test_setup_errors(setup: Setup, tmp_path: Path) -> None:
     rotated = setup.ledger.rotate_key()
     setup.witness.add_log([rotated])
     assert keys_of()[-1] == rotated.to_text() and len(keys_of()) == 2
+
+
+def test_concurrent_submissions_cosign_once(setup: Setup) -> None:
+    """The size check and the update are atomic: of racing identical requests one wins."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    append(setup.ledger, 3)
+    body = request_for(setup.ledger, 0)
+
+    def submit(_: int) -> str:
+        try:
+            setup.witness.add_checkpoint(body)
+            return "ok"
+        except SizeConflict as exc:
+            return f"409 {exc.size}"
+
+    with ThreadPoolExecutor(6) as pool:
+        results = sorted(pool.map(submit, range(6)))
+    assert results == ["409 3"] * 5 + ["ok"]
+
+
+def test_huge_checkpoint_size_is_400(setup: Setup) -> None:
+    body = CheckpointBody(setup.ledger.origin, 2**63, bytes(32)).to_text()
+    note = sign_note(body, setup.ledger.origin, setup.ledger.signing_key())
+    _refused(setup, format_add_checkpoint(0, [], note), 400)

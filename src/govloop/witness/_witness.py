@@ -43,7 +43,7 @@ from govloop.ledger._entry import utc_now_iso
 from govloop.ledger._merkle import verify_consistency
 from govloop.ledger._note import CheckpointBody, NoteVerifier, check_key_name, open_note
 from govloop.store import Store, db_error_reason
-from govloop.witness._request import parse_add_checkpoint
+from govloop.witness._request import MAX_TREE_SIZE, parse_add_checkpoint
 from govloop.witness._tables import IDENTITY, LOGS
 
 KEY_PURPOSE = "witness"
@@ -204,6 +204,8 @@ class Witness:
             body = CheckpointBody.from_text(note_body)
         except VerificationError as exc:
             raise InputError(str(exc)) from exc
+        if body.tree_size > MAX_TREE_SIZE:
+            raise InputError(f"checkpoint size {body.tree_size} is larger than 2**63 - 1")
         state = self.log(body.origin)
         try:
             open_note(req.note, state.verifiers())
