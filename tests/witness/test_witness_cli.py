@@ -93,6 +93,10 @@ def test_witness_commands_and_provider_submission(
     ok = cli.invoke(app, ["ledger", "verify", "--witness-policy", str(policy)])
     assert ok.exit_code == 0 and "cosigned by 1 of 1" in ok.output, ok.output
 
+    traced = cli.invoke(app, ["trace", str(content), "--witness-policy", str(policy)])
+    assert traced.exit_code == 0, traced.output
+    assert "witnesses, candidate 1: size 3 cosigned by 1 of 1" in traced.output
+
     logs = cli.invoke(app, ["ledger", "witness", "logs", "--json"], env=witness_home)
     assert json.loads(logs.output)[0]["size"] == 3
 
@@ -113,6 +117,8 @@ def test_witness_commands_and_provider_submission(
     )
     unmet = cli.invoke(app, ["ledger", "verify", "--witness-policy", str(policy2)])
     assert unmet.exit_code == 1 and "1 of the 2" in unmet.output, unmet.output
+    untrusted = cli.invoke(app, ["trace", str(content), "--witness-policy", str(policy2)])
+    assert untrusted.exit_code == 1 and "NOT MET" in untrusted.output, untrusted.output
 
     # a witness that cannot be reached is reported, and the command exits 1
     down = cli.invoke(

@@ -16,7 +16,7 @@ from govloop.cli._common import print_json, state
 
 if TYPE_CHECKING:
     from govloop.ledger import Ledger, NoteVerifier
-    from govloop.witness import Witness
+    from govloop.witness import Witness, WitnessPolicy
 
 witness_app = typer.Typer(
     help="Witness cosignatures (C2SP tlog-witness): run a witness, or submit to witnesses.",
@@ -183,19 +183,45 @@ def require_quorum(ledger: Ledger, policy_file: Path, verifiers: list[NoteVerifi
     Returns a line to print; raises :class:`~govloop.errors.VerificationError` if unmet.
     """
     from govloop.errors import VerificationError
-    from govloop.witness import check_quorum, cosigned_note, load_policy
+    from govloop.witness import load_policy
 
     policy = load_policy(policy_file)
     latest = ledger.latest_checkpoint()
     if latest is None:
         raise VerificationError("no checkpoint to check witness cosignatures on")
-    note = cosigned_note(ledger.store, latest.note)
-    good = check_quorum(note, policy, verifiers if verifiers is not None else ledger.verifiers())
-    names = ", ".join(c.name for c in good)
-    return (
-        f"witnesses: size {latest.tree_size} cosigned by {len(good)} of {policy.quorum} "
-        f"required ({names})"
+    return "witnesses: " + _quorum_line(ledger, policy, latest.note, verifiers)
+
+
+def _quorum_line(
+    ledger: Ledger, policy: WitnessPolicy, note: str, verifiers: list[NoteVerifier] | None
+) -> str:
+    from govloop.witness import check_quorum, cosigned_note
+    from govloop.witness._cosigs import note_body
+
+    size = note_body(note).split("\n")[1]
+    good = check_quorum(
+        cosigned_note(ledger.store, note),
+        policy,
+        verifiers if verifiers is not None else ledger.verifiers(),
     )
+    names = ", ".join(c.name for c in good)
+    return f"size {size} cosigned by {len(good)} of {policy.quorum} required ({names})"
+
+
+def witness_checks(ledger: Ledger, policy_file: Path, notes: list[str]) -> tuple[bool, list[str]]:
+    """For ``trace --witness-policy``: one line per checkpoint and whether all met the policy."""
+    from govloop.errors import VerificationError
+    from govloop.witness import load_policy
+
+    policy = load_policy(policy_file)
+    ok, lines = True, []
+    for i, note in enumerate(notes, 1):
+        try:
+            lines.append(f"witnesses, candidate {i}: {_quorum_line(ledger, policy, note, None)}")
+        except VerificationError as exc:
+            ok = False
+            lines.append(f"witnesses, candidate {i}: NOT MET: {exc}")
+    return ok, lines
 
 
 def register(ledger_app: typer.Typer) -> None:
