@@ -166,3 +166,4 @@ def test_demo_two_witnesses_and_a_refused_fork(tmp_path: Path) -> None:
     refused = [ln for ln in lines if "refused the forked checkpoint" in ln]
     assert len(refused) == 2 and all("HTTP 422" in ln for ln in refused)
     assert not any("ACCEPTED" in ln for ln in lines)
+    assert demo_witnesses(tmp_path) == lines  # a rerun in the same home starts afresh

@@ -60,8 +60,14 @@ def _poster(clients: dict[str, TestClient]) -> Post:
 
 
 def demo_witnesses(home: Path) -> list[str]:
-    """Run the witness scenario under ``home``; returns the lines to show, English and Chinese."""
+    """Run the witness scenario under ``home``; returns the lines to show, English and Chinese.
+
+    The demo's own folders under ``home`` (``provider``, ``witness-1``, ``witness-2``, ``fork``)
+    are replaced on each run.
+    """
     out: list[str] = []
+    for part in ("provider", "witness-1", "witness-2", "fork"):  # a rerun starts afresh
+        shutil.rmtree(home / part, ignore_errors=True)
     provider = _settings(home / "provider")
     store = Store.open(provider.db_url)
     stores = [store]
