@@ -108,10 +108,11 @@ def checkpoint(
     import time
 
     from govloop.ledger import checkpoint_if_due
+    from govloop.witness import cosigned_note
 
     ledger = _ledger(ctx)
-    if every is None:
-        typer.echo(ledger.checkpoint().note, nl=False)
+    if every is None:  # with the witnesses' cosignatures received so far
+        typer.echo(cosigned_note(ledger.store, ledger.checkpoint().note), nl=False)
         return
     rounds = 0
     try:
@@ -177,6 +178,15 @@ def verify(
             "ledger keys are used; with it no private key is read.",
         ),
     ] = None,
+    witness_policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--witness-policy",
+            metavar="FILE",
+            help="Also require the witness cosignatures this policy asks for on the latest "
+            "checkpoint.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Recompute the tree from storage and check every checkpoint; exit 1 on any problem."""
@@ -206,6 +216,10 @@ def verify(
             typer.echo(f"first bad index: {report.first_bad_index}")
     if not report.ok:
         raise typer.Exit(1)
+    if witness_policy is not None:  # raises VerificationError (exit 1) below the quorum
+        from govloop.cli.ledger_witness import require_quorum
+
+        typer.echo(require_quorum(ledger, witness_policy, verifiers), err=as_json)
 
 
 @ledger_app.command("verify-proof")
@@ -260,4 +274,7 @@ def key_rotate(ctx: typer.Context) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the ``ledger`` group."""
+    from govloop.cli.ledger_witness import register as register_witness
+
+    register_witness(ledger_app)
     app.add_typer(ledger_app, name="ledger")

@@ -60,6 +60,15 @@ def trace_cmd(
     file: Annotated[str, typer.Argument(help="Content file, or '-' for text on stdin.")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     limit: Annotated[int, typer.Option(help="Most candidates to report.")] = 5,
+    witness_policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--witness-policy",
+            metavar="FILE",
+            help="Require each candidate's checkpoint to carry the witness cosignatures this "
+            "policy asks for (exit 1 if one does not).",
+        ),
+    ] = None,
 ) -> None:
     """Trace content back to the ledger: evidence, ranked entries and inclusion proofs."""
     from govloop.errors import InputError
@@ -74,13 +83,22 @@ def trace_cmd(
         except OSError as exc:
             raise InputError(f"{file}: cannot read: {exc.strerror}") from exc
     st = state(ctx)
-    report = trace(
-        data, filename=name, ledger=Ledger.open(st.store, st.keys, st.settings), limit=limit
-    )
+    ledger = Ledger.open(st.store, st.keys, st.settings)
+    report = trace(data, filename=name, ledger=ledger, limit=limit)
     if as_json:
         print_json(ctx, report.to_json())
     else:
         _table(ctx, report)
+    if witness_policy is not None:
+        from govloop.cli.ledger_witness import witness_checks
+
+        ok, lines = witness_checks(
+            ledger, witness_policy, [c.checkpoint for c in report.candidates]
+        )
+        for line in lines:
+            typer.echo(line, err=as_json)
+        if not ok:
+            raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

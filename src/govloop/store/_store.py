@@ -32,6 +32,7 @@ MIGRATION_PACKAGES = (
     "gateway",
     "accounts",
     "feedback",
+    "witness",
 )
 
 _upgrade_lock = threading.Lock()
