@@ -12,6 +12,7 @@ from govloop.ledger import CheckpointBody, sign_note
 from govloop.witness import (
     MAX_BODY_BYTES,
     PolicyWitness,
+    Post,
     Witness,
     WitnessPolicy,
     WitnessRefused,
@@ -22,7 +23,6 @@ from govloop.witness import (
     stored_cosignatures,
     submit_checkpoint,
 )
-from govloop.witness._client import Post
 from govloop.witness_http import create_app, demo_witnesses
 
 from .conftest import Setup, append, request_for, witness_rows

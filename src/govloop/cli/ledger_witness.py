@@ -195,8 +195,7 @@ def require_quorum(ledger: Ledger, policy_file: Path, verifiers: list[NoteVerifi
 def _quorum_line(
     ledger: Ledger, policy: WitnessPolicy, note: str, verifiers: list[NoteVerifier] | None
 ) -> str:
-    from govloop.witness import check_quorum, cosigned_note
-    from govloop.witness._cosigs import note_body
+    from govloop.witness import check_quorum, cosigned_note, note_body
 
     size = note_body(note).split("\n")[1]
     good = check_quorum(

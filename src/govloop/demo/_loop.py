@@ -485,12 +485,20 @@ def _stage_feedback(
     out.note(f"the complainant's status page shows: {done.state.value} - {done.result}")
 
 
+def _stage_witnesses(settings: Settings, out: DemoReporter) -> None:
+    from govloop.witness_http import demo_witnesses
+
+    out.stage("8. Witnesses: two regulators cosign the log, a forked copy is refused")
+    for line in demo_witnesses(settings.home / "witness-demo"):
+        out.note(line)
+
+
 def _stage_platform(
     settings: Settings, store: Store, out: DemoReporter, summary: DemoSummary
 ) -> None:
     from govloop.demo._platform import seed_demo_platform
 
-    out.stage("8. The stakeholder platform: accounts, and how to open it")
+    out.stage("9. The stakeholder platform: accounts, and how to open it")
     accounts = seed_demo_platform(settings, store)
     summary.accounts = {name: role for name, (role, _) in accounts.items()}
     out.table(
@@ -521,6 +529,7 @@ def run_demo(settings: Settings, out: DemoReporter, *, quick: bool = False) -> D
         found = _stage_trace(ledger, files, keys.public_keys("label"), out, summary)
         _stage_gateway(settings, ledger, out, summary)
         _stage_feedback(settings, store, ledger, found, out, summary)
+        _stage_witnesses(settings, out)
         _stage_platform(settings, store, out, summary)
     finally:
         store.close()

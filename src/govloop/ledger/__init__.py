@@ -4,6 +4,14 @@
 :func:`verify_consistency`, :func:`verify_inclusion_proof`, ...) need no database.
 """
 
+from govloop.ledger._cosign import (
+    Cosignature,
+    CosignVerifier,
+    cosign,
+    cosign_key_id,
+    cosigned_message,
+    verify_cosignatures,
+)
 from govloop.ledger._entry import (
     AppendResult,
     LedgerEntry,
@@ -26,7 +34,15 @@ from govloop.ledger._merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from govloop.ledger._note import CheckpointBody, NoteVerifier, open_note, sign_note
+from govloop.ledger._note import (
+    SIG_PREFIX,
+    CheckpointBody,
+    NoteVerifier,
+    check_key_name,
+    open_note,
+    sign_note,
+    split_note,
+)
 from govloop.ledger._proofs import (
     ConsistencyProof,
     InclusionProof,
@@ -42,6 +58,15 @@ from govloop.ledger._schedule import CheckpointTimer, checkpoint_if_due, checkpo
 from govloop.ledger._verify import VerifyReport, verify_ledger
 
 __all__ = [
+    "Cosignature",
+    "CosignVerifier",
+    "cosign",
+    "cosign_key_id",
+    "cosigned_message",
+    "verify_cosignatures",
+    "SIG_PREFIX",
+    "check_key_name",
+    "split_note",
     "EMPTY_ROOT",
     "KEY_PURPOSE",
     "AppendResult",

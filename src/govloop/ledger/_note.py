@@ -153,6 +153,10 @@ def _split_note(text: str) -> tuple[str, list[tuple[str, bytes]]]:
     return body, sigs
 
 
+split_note = _split_note
+"""Split a signed note into its body and ``(signer line name, signature bytes)`` pairs."""
+
+
 def open_note(text: str, verifiers: Sequence[NoteVerifier]) -> OpenedNote:
     """Check the signatures of a note against known ``verifiers`` (matched by name and key hash).
 

@@ -9,7 +9,7 @@
 No HTTP server here; ``govloop.witness_http`` is the web face.
 """
 
-from govloop.ledger._cosign import (
+from govloop.ledger import (
     Cosignature,
     CosignVerifier,
     cosign,
@@ -17,10 +17,17 @@ from govloop.ledger._cosign import (
     cosigned_message,
     verify_cosignatures,
 )
-from govloop.witness._client import Submission, WitnessRefused, http_post, submit_checkpoint
+from govloop.witness._client import (
+    Post,
+    Submission,
+    WitnessRefused,
+    http_post,
+    submit_checkpoint,
+)
 from govloop.witness._cosigs import (
     cosigned_note,
     merge_signatures,
+    note_body,
     store_cosignatures,
     stored_cosignatures,
 )
@@ -35,6 +42,7 @@ from govloop.witness._request import (
 from govloop.witness._witness import KEY_PURPOSE, LogState, SizeConflict, Witness
 
 __all__ = [
+    "note_body",
     "KEY_PURPOSE",
     "MAX_BODY_BYTES",
     "MAX_PROOF_LINES",
@@ -48,6 +56,7 @@ __all__ = [
     "Witness",
     "WitnessPolicy",
     "WitnessRefused",
+    "Post",
     "check_quorum",
     "cosign",
     "cosign_key_id",

@@ -17,9 +17,7 @@ import httpx
 import sqlalchemy as sa
 
 from govloop.errors import InputError, StateError, StoreError, VerificationError
-from govloop.ledger import Ledger
-from govloop.ledger._cosign import CosignVerifier
-from govloop.ledger._note import SIG_PREFIX
+from govloop.ledger import SIG_PREFIX, CosignVerifier, Ledger
 from govloop.store import Store
 from govloop.witness._cosigs import store_cosignatures
 from govloop.witness._request import format_add_checkpoint, parse_size

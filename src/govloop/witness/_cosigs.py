@@ -15,16 +15,21 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from govloop.errors import StoreError
-from govloop.ledger._cosign import CosignVerifier, verify_cosignatures
-from govloop.ledger._entry import utc_now_iso
-from govloop.ledger._note import SIG_PREFIX, CheckpointBody, _split_note
+from govloop.ledger import (
+    SIG_PREFIX,
+    CheckpointBody,
+    CosignVerifier,
+    split_note,
+    utc_now_iso,
+    verify_cosignatures,
+)
 from govloop.store import Store, db_error_reason
 from govloop.witness._tables import COSIGNATURES
 
 
 def note_body(note: str) -> str:
     """The body of a signed note (up to and including the newline before the blank line)."""
-    body, _ = _split_note(note)
+    body, _ = split_note(note)
     return body
 
 

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govloop.errors import InputError, VerificationError
-from govloop.ledger._cosign import Cosignature, CosignVerifier, verify_cosignatures
-from govloop.ledger._note import NoteVerifier, open_note
+from govloop.ledger import Cosignature, CosignVerifier, NoteVerifier, open_note, verify_cosignatures
 
 MAX_POLICY_BYTES = 1024 * 1024
 """Largest policy file read."""

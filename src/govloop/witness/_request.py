@@ -19,7 +19,7 @@ import binascii
 from dataclasses import dataclass
 
 from govloop.errors import InputError, VerificationError
-from govloop.ledger._note import _split_note
+from govloop.ledger import split_note
 
 MAX_BODY_BYTES = 64 * 1024
 """Largest request body read: a checkpoint with 100 signatures and a full proof is ~20 KiB."""
@@ -104,7 +104,7 @@ def parse_add_checkpoint(data: bytes) -> AddCheckpoint:
             raise InputError(f"consistency proof line {i + 1} holds {len(digest)} bytes, not 32")
         proof.append(digest)
     try:
-        _split_note(note)
+        split_note(note)
     except VerificationError as exc:
         raise InputError(f"checkpoint: {exc}") from exc
     return AddCheckpoint(old_size, tuple(proof), note)

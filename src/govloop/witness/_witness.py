@@ -38,10 +38,16 @@ from govloop.errors import (
     VerificationError,
 )
 from govloop.keys import KeyStore, SigningKey
-from govloop.ledger._cosign import CosignVerifier, cosign
-from govloop.ledger._entry import utc_now_iso
-from govloop.ledger._merkle import verify_consistency
-from govloop.ledger._note import CheckpointBody, NoteVerifier, check_key_name, open_note
+from govloop.ledger import (
+    CheckpointBody,
+    CosignVerifier,
+    NoteVerifier,
+    check_key_name,
+    cosign,
+    open_note,
+    utc_now_iso,
+    verify_consistency,
+)
 from govloop.store import Store, db_error_reason
 from govloop.witness._request import MAX_TREE_SIZE, parse_add_checkpoint
 from govloop.witness._tables import IDENTITY, LOGS

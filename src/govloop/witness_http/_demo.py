@@ -20,13 +20,14 @@ from govloop.ledger import Ledger, record_output
 from govloop.store import Store
 from govloop.witness import (
     PolicyWitness,
+    Post,
     Witness,
     WitnessPolicy,
+    WitnessRefused,
     check_quorum,
     cosigned_note,
     submit_checkpoint,
 )
-from govloop.witness._client import Post, WitnessRefused
 from govloop.witness_http._app import create_app
 
 ORIGIN = "provider.example/ledger"
