@@ -85,9 +85,14 @@ def test_an_unexpected_error_is_a_500_and_the_worker_keeps_serving(
     r = _post(running, body)
     assert r.status_code == 500
     assert r.json()["error"]["type"] == "server_error"
-    assert "RuntimeError" in r.json()["error"]["message"]
-    assert "filter crashed" not in r.text  # internals stay in the log, not in the answer
-    assert any("unhandled error" in rec.getMessage() for rec in caplog.records)
+    message = r.json()["error"]["message"]
+    rid = message.split("quote request ", 1)[1].split()[0]
+    assert rid.startswith("req_")
+    assert (
+        "filter crashed" not in r.text and "RuntimeError" not in r.text
+    )  # internals stay in the log
+    logged = [rec for rec in caplog.records if "unhandled error" in rec.getMessage()]
+    assert logged and rid in logged[0].getMessage()
     assert running.fakes.recorder.records == []  # nothing was delivered, nothing recorded
     monkeypatch.undo()
     assert _post(running, body).status_code == 200

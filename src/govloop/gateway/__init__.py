@@ -11,6 +11,7 @@ Build the app with :func:`create_app`; run it with :func:`serve` (uvicorn, sever
 from govloop.gateway._accounts import ApiKey, ApiKeys, Principal, hash_token
 from govloop.gateway._app import app_from_env, create_app
 from govloop.gateway._config import (
+    ConnectionLimits,
     GatewayConfig,
     LabelPolicy,
     ServedModel,
@@ -38,6 +39,7 @@ __all__ = [
     "ApiError",
     "ApiKey",
     "ApiKeys",
+    "ConnectionLimits",
     "Delivery",
     "DemoResult",
     "Filter",

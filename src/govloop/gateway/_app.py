@@ -16,14 +16,16 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from govloop.config import Settings
 from govloop.errors import GovloopError
 from govloop.gateway._backends import ImageBackend, TextBackend, build_backends, make_client
-from govloop.gateway._config import GatewayConfig
-from govloop.gateway._errors import ApiError, from_govloop
+from govloop.gateway._config import ConnectionLimits, GatewayConfig
+from govloop.gateway._errors import ApiError, from_govloop, internal_error
 from govloop.gateway._fastpath import FastTextPath
 from govloop.gateway._governor import Governor
+from govloop.gateway._guard import RequestGuard
 from govloop.gateway._logs import purge_logs
 from govloop.gateway._ports import GatewayPorts, Recorder
 from govloop.gateway._routes_images import router as images_router
@@ -171,6 +173,23 @@ def create_app(
         err = ApiError(400, f"{loc or 'body'}: {first.get('msg', 'invalid request')}", param=loc)
         return JSONResponse(err.body(), status_code=400)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Routing and body errors (404, 405, an unparsable body) in OpenAI's shape too.
+        del request
+        detail = exc.detail if isinstance(exc.detail, str) else "invalid request"
+        if exc.status_code == 400 and "pars" in detail.lower():
+            detail = "body: not valid JSON"
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code)
+        err = ApiError(exc.status_code, detail, code=code, headers=dict(exc.headers or {}))
+        return JSONResponse(err.body(), status_code=err.status, headers=err.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        del exc
+        err = internal_error(request.url.path)
+        return JSONResponse(err.body(), status_code=500)
+
     @app.get("/healthz", include_in_schema=False)
     async def _health() -> dict[str, str]:
         return {"status": "ok"}
@@ -184,21 +203,28 @@ def create_app(
 class GatewayApp(FastAPI):
     """The FastAPI app, fronted by the lean path for valid non-streamed text requests.
 
-    The lean path (:class:`FastTextPath`) runs the same governance code but none of Starlette's
-    per-request middleware; everything it does not answer goes through FastAPI unchanged.
+    In front of both, :class:`~govloop.gateway._guard.RequestGuard` checks the key and bounds
+    the body before anything is read. The lean path (:class:`FastTextPath`) runs the same
+    governance code but none of Starlette's per-request middleware; everything it does not
+    answer goes through FastAPI unchanged.
     Middleware added with ``add_middleware`` therefore does not see the lean path's requests:
     wrap the whole app to observe every request.
     """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._front = FastTextPath(super().__call__, self._governor)
+        lean = FastTextPath(super().__call__, self._governor)
+        self._front = RequestGuard(lean, self._governor, self._limits)
 
     def _governor(self) -> object:
         return getattr(self.state, "governor", None)
 
+    def _limits(self) -> ConnectionLimits:
+        cfg = getattr(self.state, "config", None)
+        return cfg.limits if isinstance(cfg, GatewayConfig) else ConnectionLimits()
+
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        """Hot text routes go to the lean path first; the rest to FastAPI."""
+        """The guard first (key, size, time), then the lean path, then FastAPI."""
         await self._front(scope, receive, send)
 
 

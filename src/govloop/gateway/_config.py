@@ -110,6 +110,23 @@ class UpstreamPolicy(_Strict):
     """Bearer token sent upstream (else ``$GOVLOOP_UPSTREAM_API_KEY``)."""
 
 
+class ConnectionLimits(_Strict):
+    """What one client connection may cost a worker (checked before any work is done)."""
+
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    """Largest request body (413 past it, counted while reading; a 32,000-character prompt in
+    JSON is under 200 KB)."""
+    header_timeout_s: float = Field(default=10.0, gt=0)
+    """Time a client has to send a request's headers, from connecting or from the previous
+    answer (the connection is closed past it)."""
+    body_timeout_s: float = Field(default=30.0, gt=0)
+    """Longest wait for the next piece of a request body (408 past it)."""
+    keep_alive_s: float = Field(default=5.0, gt=0)
+    """How long an idle keep-alive connection stays open."""
+    max_concurrency: int = Field(default=1000, ge=1)
+    """Connections and tasks a worker accepts at once (503 past it)."""
+
+
 class GatewayConfig(_Strict):
     """Everything the gateway serves and how it governs it."""
 
@@ -124,6 +141,8 @@ class GatewayConfig(_Strict):
     """Repeated-violation policy."""
     upstream: UpstreamPolicy = UpstreamPolicy()
     """Upstream HTTP client policy."""
+    limits: ConnectionLimits = ConnectionLimits()
+    """Request size, slow-client timeouts and connection cap per worker."""
     stream_buffering: Literal["live", "full"] = "live"
     """``live``: deltas flow as generated, the final chunk only after the ledger append;
     ``full``: nothing is sent before the ledger append (no partial unrecorded text)."""

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from govloop.errors import GovloopError
 from govloop.gateway._deps import UNLABELED_HEADER, principal_from, unlabeled_header
-from govloop.gateway._errors import ApiError, from_govloop
+from govloop.gateway._errors import ApiError, from_govloop, internal_error
 from govloop.gateway._governor import Governor
 from govloop.gateway._routes_text import answer_text
 from govloop.gateway._schemas import ChatRequest, CompletionRequest
@@ -103,9 +103,8 @@ class FastTextPath:
         except GovloopError as exc:
             err = from_govloop(exc)
             status, data, headers = err.status, orjson.dumps(err.body()), err.headers
-        except Exception as exc:  # what FastAPI's ServerErrorMiddleware would turn into a 500
-            log.exception("unhandled error answering %s", scope["path"])
-            err = ApiError(500, f"internal error: {type(exc).__name__}", type="server_error")
+        except Exception:  # what FastAPI's ServerErrorMiddleware would turn into a 500
+            err = internal_error(scope["path"])
             status, data, headers = err.status, orjson.dumps(err.body()), err.headers
         raw = [_JSON, (b"content-length", str(len(data)).encode("ascii"))]
         raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]

@@ -23,7 +23,7 @@ from govloop.gateway._backends import ImageBackend, TextBackend
 from govloop.gateway._batch import GroupCommit
 from govloop.gateway._cache import TTLCache
 from govloop.gateway._config import GatewayConfig, ServedModel
-from govloop.gateway._errors import ApiError
+from govloop.gateway._errors import ApiError, upstream_failure
 from govloop.gateway._logs import Delivery, GatewayLog
 from govloop.gateway._ports import FilterVerdict, GatewayPorts, OutputRecord
 from govloop.gateway._ratelimit import RateLimiter
@@ -156,6 +156,10 @@ class Governor:
                 headers={"Retry-After": f"{max(1, round(wait))}"},
             )
         return principal
+
+    async def known_key(self, token: str) -> bool:
+        """Whether a bearer token is a live key (cached; no rate limit is taken)."""
+        return await self._key_cache.get(token) is not None
 
     def forget(self, token: str) -> None:
         """Drop a cached key lookup (after its requester's standing changed)."""
@@ -338,9 +342,7 @@ class Governor:
         try:
             gen = await backend.complete(request, payload=payload)
         except ModelError as exc:
-            raise ApiError(
-                502, exc.diagnostics(), type="upstream_error", code="upstream_failed"
-            ) from exc
+            raise upstream_failure(exc, ctx.produce_id) from exc
         raw, finish = gen.text, gen.finish_reason
         watermark = None
         if backend.watermarked:

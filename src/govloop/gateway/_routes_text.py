@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 
 from govloop.gateway._accounts import Principal
 from govloop.gateway._deps import GovernorDep, PrincipalDep, aigc_headers, wants_unlabeled
+from govloop.gateway._errors import ApiError
 from govloop.gateway._governor import Governor, RequestContext
 from govloop.gateway._schemas import (
     ChatRequest,
@@ -32,7 +33,7 @@ def _sse(data: dict[str, Any]) -> bytes:
 
 async def _events(
     gov: Governor, ctx: RequestContext, req: GenerationRequest, *, chat: bool
-) -> AsyncIterator[bytes]:
+) -> AsyncIterator[bytes | ApiError]:
     created, name, pid = int(time.time()), ctx.model.name, ctx.produce_id
     first = True
     async for ev in stream_text(gov, ctx, req):
@@ -50,8 +51,21 @@ async def _events(
             final["produce_id"], final["aigc"] = pid, ev.outcome.aigc
             yield _sse(final)
             yield b"data: [DONE]\n\n"
+        elif first:
+            yield ev.error  # nothing sent yet: the route answers with the error's status
+            return
         else:
             yield _sse(ev.error.body())
+
+
+async def _chain(
+    first: bytes | ApiError | None, rest: AsyncIterator[bytes | ApiError]
+) -> AsyncIterator[bytes]:
+    if isinstance(first, bytes):
+        yield first
+    async for item in rest:
+        if isinstance(item, bytes):
+            yield item
 
 
 async def _answer(
@@ -65,8 +79,19 @@ async def _answer(
     unlabeled = wants_unlabeled(request, body.govloop_unlabeled)
     if body.stream:
         ctx, req = await _prepare(gov, principal, body, unlabeled=unlabeled)
+        events = _events(gov, ctx, req, chat=chat)
+        # The first event decides the status: a failure before any text (an upstream 500, a
+        # refused ledger append) is an HTTP error, not a 200 carrying an error event.
+        first = await anext(events, None)
+        if isinstance(first, ApiError):
+            return Response(
+                orjson.dumps(first.body()),
+                status_code=first.status,
+                media_type="application/json",
+                headers=first.headers,
+            )
         return StreamingResponse(
-            _events(gov, ctx, req, chat=chat),
+            _chain(first, events),
             media_type="text/event-stream",
             headers={"X-Produce-Id": ctx.produce_id, "Cache-Control": "no-cache"},
         )

@@ -32,6 +32,11 @@ def serve(
     if settings_file is not None:
         os.environ["GOVLOOP_CONFIG"] = str(settings_file.resolve())
     os.environ["GOVLOOP_GATEWAY_WORKERS"] = str(workers)
+    from govloop.config import load_settings
+    from govloop.gateway._config import load_gateway_config
+    from govloop.gateway._slow import uvicorn_options
+
+    limits = load_gateway_config(home=load_settings().home).limits
     uvicorn.run(
         "govloop.gateway._app:app_from_env",
         factory=True,
@@ -41,6 +46,7 @@ def serve(
         log_level=log_level,
         access_log=False,
         server_header=False,  # no need to advertise the server software
+        **uvicorn_options(limits),
     )
 
 
@@ -59,8 +65,19 @@ def serve_in_thread(
     import uvicorn
 
     port = port or free_port(host)
+    from govloop.gateway._slow import uvicorn_options
+
+    cfg = getattr(getattr(app, "state", None), "config", None)
+    limits = getattr(cfg, "limits", None)
+    extra = uvicorn_options(limits) if limits is not None else {}
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", access_log=False, lifespan="on"
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        **extra,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)

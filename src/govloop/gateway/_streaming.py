@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govloop.errors import ModelError
-from govloop.gateway._errors import ApiError
+from govloop.gateway._errors import ApiError, upstream_failure
 from govloop.gateway._governor import FILTERED_NOTICE, Governor, RequestContext, TextOutcome
 from govloop.gateway._ports import FilterVerdict
 from govloop.models import GenerationRequest
@@ -86,9 +86,7 @@ async def stream_text(
                     if live:
                         yield StreamDelta(piece)
         except ModelError as exc:
-            failure = ApiError(
-                502, exc.diagnostics(), type="upstream_error", code="upstream_failed"
-            )
+            failure = upstream_failure(exc, ctx.produce_id)
         finish = "stop"
         extra: dict[str, Any] = {"stream": True}
         if failure is None:

@@ -39,8 +39,6 @@ from govloop.registry._schema import (
 from govloop.registry._search import search_filings
 
 __all__ = [
-    "search_filings",
-    "TRANSITIONS",
     "AssessmentRecord",
     "AuditEvent",
     "Classifier",
@@ -53,6 +51,7 @@ __all__ = [
     "Provider",
     "Registry",
     "SourceDocument",
+    "TRANSITIONS",
     "TrainingData",
     "TrainingSource",
     "allowed_from",
@@ -66,6 +65,7 @@ __all__ = [
     "load_filing",
     "parse_text",
     "read_document",
+    "search_filings",
     "to_json",
     "to_model_card",
     "validate_document",
