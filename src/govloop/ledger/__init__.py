@@ -26,6 +26,13 @@ from govloop.ledger._merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from govloop.ledger._monitor import (
+    CheckpointSource,
+    LedgerSource,
+    Outcome,
+    load_state,
+    monitor_once,
+)
 from govloop.ledger._note import CheckpointBody, NoteVerifier, open_note, sign_note
 from govloop.ledger._proofs import (
     ConsistencyProof,
@@ -37,9 +44,10 @@ from govloop.ledger._proofs import (
     verify_consistency_proof,
     verify_inclusion_proof,
 )
+from govloop.ledger._readonly import open_readonly
 from govloop.ledger._record import content_fingerprint, record_output
 from govloop.ledger._schedule import CheckpointTimer, checkpoint_if_due, checkpoint_loop
-from govloop.ledger._verify import VerifyReport, verify_ledger
+from govloop.ledger._verify import KeptCheckpoint, VerifyReport, verify_against, verify_ledger
 
 __all__ = [
     "EMPTY_ROOT",
@@ -47,14 +55,18 @@ __all__ = [
     "AppendResult",
     "CheckpointBody",
     "CheckpointTimer",
+    "CheckpointSource",
     "ConsistencyProof",
     "InclusionProof",
+    "KeptCheckpoint",
     "Ledger",
     "LedgerEntry",
     "LedgerRecord",
+    "LedgerSource",
     "MediaType",
     "MemoryTree",
     "NoteVerifier",
+    "Outcome",
     "SignedCheckpoint",
     "VerifyReport",
     "canonical_json",
@@ -66,16 +78,20 @@ __all__ = [
     "inclusion_path",
     "leaf_hash",
     "load_proof",
+    "load_state",
     "load_verifiers",
+    "monitor_once",
     "node_hash",
     "open_checkpoint",
     "open_note",
+    "open_readonly",
     "pseudonymize",
     "record_output",
     "root_of_leaves",
     "sign_note",
     "text_fingerprint",
     "utc_now_iso",
+    "verify_against",
     "verify_consistency",
     "verify_consistency_proof",
     "verify_inclusion",

@@ -121,7 +121,8 @@ class OpenedNote:
     """Known keys whose signatures verified."""
 
 
-def _split_note(text: str) -> tuple[str, list[tuple[str, bytes]]]:
+def split_note(text: str) -> tuple[str, list[tuple[str, bytes]]]:
+    """A note's body and its ``(key name, key hash || signature)`` lines, checking nothing."""
     if any(ord(c) < 0x20 and c != "\n" for c in text):
         raise VerificationError("malformed note: control characters other than newline")
     if not text.endswith("\n"):
@@ -159,7 +160,7 @@ def open_note(text: str, verifiers: Sequence[NoteVerifier]) -> OpenedNote:
     Raises :class:`VerificationError` when the note is malformed, a known key's signature is
     bad, or no known key signed it.
     """
-    body, sigs = _split_note(text)
+    body, sigs = split_note(text)
     known = {(v.name, v.key_hash): v for v in verifiers}
     good: list[NoteVerifier] = []
     for name, blob in sigs:
@@ -182,7 +183,7 @@ def open_note(text: str, verifiers: Sequence[NoteVerifier]) -> OpenedNote:
 
 def signer_names(text: str) -> list[tuple[str, str]]:
     """``(key name, key hash hex)`` of each signature line, without verifying anything."""
-    _, sigs = _split_note(text)
+    _, sigs = split_note(text)
     return [(name, blob[:4].hex()) for name, blob in sigs]
 
 
