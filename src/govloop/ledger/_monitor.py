@@ -76,7 +76,7 @@ class LedgerSource:
         """The stored checkpoint of the largest tree (none issued yet: :class:`StateError`)."""
         cp = self.ledger().latest_checkpoint()
         if cp is None:
-            raise StateError(f"log {self.name} has no checkpoint yet")
+            raise StateError("no checkpoint issued yet")
         return cp.note.encode("utf-8")
 
     def consistency_proof(self, old: int, new: int) -> list[bytes]:
@@ -167,27 +167,29 @@ def check_log(
 ) -> tuple[Outcome, Kept | None]:
     """Fetch and check one log; returns the outcome and the new record (None on failure)."""
     old = kept.tree_size if kept else None
+    seen = "first sight" if kept is None else f"kept size {old}"
+
+    def alert(problem: str, new: int | None = None) -> tuple[Outcome, None]:
+        where = seen if new is None else f"{seen}, new size {new}"
+        return Outcome(name, False, old, new, f"ALERT log {name}: {where}: {problem}"), None
+
     try:
         note = source.latest_checkpoint().decode("utf-8")
     except UnicodeDecodeError:
-        return Outcome(name, False, old, None, f"log {name}: checkpoint is not UTF-8 text"), None
+        return alert("its checkpoint is not UTF-8 text")
     except GovloopError as exc:
-        return Outcome(
-            name, False, old, None, f"log {name}: cannot read its checkpoint: {exc}"
-        ), None
+        return alert(f"cannot read its checkpoint: {exc}")
     try:
         body = CheckpointBody.from_text(open_note(note, verifiers).body)
     except VerificationError as exc:
-        msg = f"ALERT log {name}: kept size {old}, checkpoint rejected: {exc}"
-        return Outcome(name, False, old, None, msg), None
+        return alert(f"checkpoint rejected: {exc}")
     new = body.tree_size
     if kept is not None:
         try:
             kept_body = CheckpointBody.from_text(split_note(kept.checkpoint)[0])
             check_kept(kept_body, body, source.consistency_proof)
         except GovloopError as exc:
-            msg = f"ALERT log {name}: kept size {kept.tree_size}, new size {new}: {exc}"
-            return Outcome(name, False, old, new, msg), None
+            return alert(str(exc), new)
     record = Kept(body.origin, new, body.root_hash.hex(), note, utc_now_iso())
     if kept is None:
         msg = f"log {name}: first checkpoint kept, size {new}"

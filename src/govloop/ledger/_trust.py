@@ -43,7 +43,6 @@ def check_kept(kept: CheckpointBody, current: CheckpointBody, proof: ProofFn) ->
         raise VerificationError(
             f"the kept checkpoint is for log {kept.origin!r}, this log is {current.origin!r}"
         )
-    _check_numbers(kept, current)
     if current.tree_size < kept.tree_size:
         raise VerificationError(
             f"rollback: the log is now at {describe(current)}, smaller than the kept "
@@ -56,11 +55,15 @@ def check_kept(kept: CheckpointBody, current: CheckpointBody, proof: ProofFn) ->
                 f"{base64.b64encode(current.root_hash).decode()}, the kept checkpoint says "
                 f"{base64.b64encode(kept.root_hash).decode()}"
             )
-        return
-    if kept.tree_size == 0:
+    elif kept.tree_size == 0:
         if kept.root_hash != mk.EMPTY_ROOT:
             raise VerificationError("the kept checkpoint of size 0 has a non-empty root")
-        return
+    else:
+        _check_consistency(kept, current, proof)
+    _check_numbers(kept, current)
+
+
+def _check_consistency(kept: CheckpointBody, current: CheckpointBody, proof: ProofFn) -> None:
     try:
         path = proof(kept.tree_size, current.tree_size)
         mk.verify_consistency(
