@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from govloop.errors import VerificationError
@@ -47,12 +47,16 @@ class ChainLink:
         return f"{CHAIN_PREFIX} {self.number} {base64.b64encode(self.previous).decode()}"
 
 
-def next_link(previous: CheckpointBody | None, stored: int) -> ChainLink:
-    """The chain link of a new checkpoint issued after ``previous`` (``stored`` rows so far)."""
+def next_link(previous: CheckpointBody | None, stored: Callable[[], int]) -> ChainLink:
+    """The chain link of a new checkpoint issued after ``previous``.
+
+    ``stored`` counts the stored checkpoints; it is called only when ``previous`` has no chain
+    line (a ledger from before chains), so a chained ledger never pays for the count.
+    """
     if previous is None:
-        return ChainLink(stored + 1, NO_PREVIOUS)
+        return ChainLink(stored() + 1, NO_PREVIOUS)
     link = chain_link(previous)
-    number = link.number + 1 if link is not None else stored + 1
+    number = link.number + 1 if link is not None else stored() + 1
     return ChainLink(number, body_hash(previous))
 
 

@@ -365,7 +365,12 @@ class Ledger:
         last = conn.execute(
             sa.select(CHECKPOINTS.c.note).order_by(CHECKPOINTS.c.id.desc()).limit(1)
         ).scalar()
-        stored = int(conn.execute(sa.select(sa.func.count()).select_from(CHECKPOINTS)).scalar_one())
+
+        def stored() -> int:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(CHECKPOINTS)).scalar_one()
+            )
+
         try:
             previous = None if last is None else CheckpointBody.from_text(split_note(last)[0])
         except VerificationError as exc:

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from govloop.config import Settings
 from govloop.errors import GovloopError, InputError, StateError, VerificationError
 from govloop.keys import KeyStore
@@ -91,19 +93,21 @@ class LedgerSource:
             self._ledger = None
 
 
-@dataclass(frozen=True)
-class Kept:
+class Kept(BaseModel):
     """A log's latest verified checkpoint, as the state file keeps it."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
     origin: str
-    tree_size: int
+    tree_size: int = Field(ge=0)
     root_hash: str
     checkpoint: str
+    """The signed note as fetched (the other fields say what it says)."""
     verified_at: str
 
     def to_json(self) -> dict[str, Any]:
         """The state file's record."""
-        return dict(self.__dict__)
+        return self.model_dump()
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,14 @@ def load_state(path: Path) -> dict[str, Kept]:
         doc = json.loads(data)
         if doc.get("version") != STATE_VERSION:
             raise InputError(f"{path}: monitor state version must be {STATE_VERSION}")
-        return {str(name): Kept(**rec) for name, rec in dict(doc["logs"]).items()}
+        logs = doc["logs"]
+        if not isinstance(logs, dict):
+            raise InputError(f"{path}: 'logs' must be an object")
+        return {str(name): Kept.model_validate(rec) for name, rec in logs.items()}
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise InputError(f"{path}: monitor state field {field!r}: {err['msg']}") from exc
     except InputError:
         raise
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
@@ -190,7 +201,13 @@ def check_log(
             check_kept(kept_body, body, source.consistency_proof)
         except GovloopError as exc:
             return alert(str(exc), new)
-    record = Kept(body.origin, new, body.root_hash.hex(), note, utc_now_iso())
+    record = Kept(
+        origin=body.origin,
+        tree_size=new,
+        root_hash=body.root_hash.hex(),
+        checkpoint=note,
+        verified_at=utc_now_iso(),
+    )
     if kept is None:
         msg = f"log {name}: first checkpoint kept, size {new}"
     elif new == kept.tree_size:
