@@ -364,3 +364,20 @@ def test_chain_line_follows_the_spec_and_old_checkpoints_still_verify(
 
 def store_dir(keys: KeyStore) -> Path:
     return keys.root.parent / "other-keys"
+
+
+@pytest.mark.db
+def test_bad_kept_checkpoint_files_are_one_error_line(
+    kept: dict[str, Path], tmp_path: Path
+) -> None:
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\xff\xfe" * 10)
+    res = run("ledger", "verify", "--checkpoint", str(binary))
+    assert res.exit_code == 1 and "binary.txt: checkpoint is not UTF-8" in res.output
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"a" * ((1 << 20) + 1))
+    assert "over 1048576 bytes" in run("ledger", "verify", "--checkpoint", str(huge)).output
+    forged = tmp_path / "forged.txt"
+    forged.write_text(kept["cp3"].read_text().replace("\n3\n", "\n9\n"), encoding="utf-8")
+    res = run("ledger", "verify", "--key", str(kept["key"]), "--checkpoint", str(forged))
+    assert res.exit_code == 1 and "forged.txt: bad signature" in res.output, res.output

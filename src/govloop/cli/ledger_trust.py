@@ -18,6 +18,9 @@ from govloop.cli._common import print_json, state
 if TYPE_CHECKING:
     from govloop.ledger import KeptCheckpoint, Ledger, LedgerSource, NoteVerifier
 
+MAX_CHECKPOINT_BYTES = 1 << 20
+"""Largest kept checkpoint file read (a note with 100 signatures is under 20 KiB)."""
+
 CheckpointOpt = Annotated[
     list[Path] | None,
     typer.Option(
@@ -55,14 +58,15 @@ def kept_checkpoints(paths: list[Path] | None) -> list[KeptCheckpoint]:
     for path in paths or []:
         try:
             with path.open("rb") as fh:
-                data = fh.read(1 << 20 + 1)
-            text = data.decode("utf-8")
+                data = fh.read(MAX_CHECKPOINT_BYTES + 1)
         except OSError as exc:
             raise InputError(f"{path}: cannot read checkpoint: {exc.strerror}") from exc
+        if len(data) > MAX_CHECKPOINT_BYTES:
+            raise InputError(f"{path}: checkpoint is over {MAX_CHECKPOINT_BYTES} bytes")
+        try:
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: checkpoint is not UTF-8 text") from exc
-        if len(data) > 1 << 20:
-            raise InputError(f"{path}: checkpoint is over 1 MiB")
         out.append(KeptCheckpoint(text, str(path)))
     return out
 
