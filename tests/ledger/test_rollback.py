@@ -219,6 +219,8 @@ def test_empty_ledger_is_an_error(store: Store, kept: dict[str, Path]) -> None:
     wipe(store)
     plain = verify(kept)
     assert plain.exit_code == 1 and "empty" in plain.output and "OK" not in plain.output
+    against = verify(kept, "cp3")
+    assert against.exit_code == 1 and "empty" in against.output, against.output
     alert = monitor(kept)
     assert alert.exit_code == 1 and "kept size 3" in alert.output, alert.output
     assert kept_size(kept) == 3
@@ -263,7 +265,9 @@ def test_missing_empty_and_schemaless_sqlite_files(
     """Nothing is created or changed; each is an error naming the file."""
     db = tmp_path / "elsewhere" / "govloop.db"
     monkeypatch.setenv("GOVLOOP_DATABASE_URL", f"sqlite:///{db}")
-    missing = run("ledger", "verify")
+    kept = tmp_path / "kept.txt"
+    kept.write_text("example.org/log\n3\n" + "A" * 43 + "=\n\n", encoding="utf-8")
+    missing = run("ledger", "verify", "--checkpoint", str(kept))
     assert missing.exit_code == 1 and "does not exist" in missing.output
     assert str(db) in missing.output and not db.parent.exists()
     db.parent.mkdir()

@@ -182,4 +182,7 @@ def monitor(
         rounds += 1
         if interval is None or (count is not None and rounds >= count):
             return
-        time.sleep(interval)
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            return
