@@ -121,8 +121,7 @@ class OpenedNote:
     """Known keys whose signatures verified."""
 
 
-def split_note(text: str) -> tuple[str, list[tuple[str, bytes]]]:
-    """A note's body and its ``(key name, key hash || signature)`` lines, checking nothing."""
+def _split_note(text: str) -> tuple[str, list[tuple[str, bytes]]]:
     if any(ord(c) < 0x20 and c != "\n" for c in text):
         raise VerificationError("malformed note: control characters other than newline")
     if not text.endswith("\n"):
@@ -154,13 +153,17 @@ def split_note(text: str) -> tuple[str, list[tuple[str, bytes]]]:
     return body, sigs
 
 
+split_note = _split_note
+"""Split a signed note into its body and ``(signer line name, signature bytes)`` pairs."""
+
+
 def open_note(text: str, verifiers: Sequence[NoteVerifier]) -> OpenedNote:
     """Check the signatures of a note against known ``verifiers`` (matched by name and key hash).
 
     Raises :class:`VerificationError` when the note is malformed, a known key's signature is
     bad, or no known key signed it.
     """
-    body, sigs = split_note(text)
+    body, sigs = _split_note(text)
     known = {(v.name, v.key_hash): v for v in verifiers}
     good: list[NoteVerifier] = []
     for name, blob in sigs:
@@ -183,7 +186,7 @@ def open_note(text: str, verifiers: Sequence[NoteVerifier]) -> OpenedNote:
 
 def signer_names(text: str) -> list[tuple[str, str]]:
     """``(key name, key hash hex)`` of each signature line, without verifying anything."""
-    _, sigs = split_note(text)
+    _, sigs = _split_note(text)
     return [(name, blob[:4].hex()) for name, blob in sigs]
 
 
