@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
+from govloop.cli import ledger_trust
 from govloop.cli._common import print_json, state
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ ledger_app = typer.Typer(
 )
 key_app = typer.Typer(help="The checkpoint signing key.", no_args_is_help=True)
 ledger_app.add_typer(key_app, name="key")
+ledger_trust.register(ledger_app)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
@@ -187,10 +189,11 @@ def verify(
             "checkpoint.",
         ),
     ] = None,
+    checkpoint_files: ledger_trust.CheckpointOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Recompute the tree from storage and check every checkpoint; exit 1 on any problem."""
-    ledger = _ledger(ctx)
+    ledger = ledger_trust.readonly_ledger(ctx)  # never creates tables
     verifiers = None
     if key_files:
         from govloop.ledger import load_verifiers
@@ -200,7 +203,7 @@ def verify(
             # a bare public key is named after this ledger's origin
             text = _read_text(path, "key")
             verifiers.extend(load_verifiers(text, source=str(path), name=ledger.origin))
-    report = ledger.verify(verifiers)
+    report = ledger.verify(verifiers, ledger_trust.kept_checkpoints(checkpoint_files))
     if as_json:
         print_json(ctx, report.model_dump())
     else:
@@ -209,6 +212,7 @@ def verify(
             f"{status}: {report.rows} entries, size {report.tree_size}, root {report.root_hash}, "
             f"{report.checkpoints_checked} checkpoints, "
             f"{report.consistency_checked} consistency proofs"
+            + (f", {report.kept_checked} kept checkpoints" if checkpoint_files else "")
         )
         for problem in report.problems:
             typer.echo(f"  - {problem}")

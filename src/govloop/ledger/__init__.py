@@ -34,6 +34,13 @@ from govloop.ledger._merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from govloop.ledger._monitor import (
+    CheckpointSource,
+    LedgerSource,
+    Outcome,
+    load_state,
+    monitor_once,
+)
 from govloop.ledger._note import (
     SIG_PREFIX,
     CheckpointBody,
@@ -53,13 +60,15 @@ from govloop.ledger._proofs import (
     verify_consistency_proof,
     verify_inclusion_proof,
 )
+from govloop.ledger._readonly import open_readonly
 from govloop.ledger._record import content_fingerprint, record_output
 from govloop.ledger._schedule import CheckpointTimer, checkpoint_if_due, checkpoint_loop
-from govloop.ledger._verify import VerifyReport, verify_ledger
+from govloop.ledger._verify import KeptCheckpoint, VerifyReport, verify_against, verify_ledger
 
 __all__ = [
     "AppendResult",
     "CheckpointBody",
+    "CheckpointSource",
     "CheckpointTimer",
     "ConsistencyProof",
     "CosignVerifier",
@@ -67,12 +76,15 @@ __all__ = [
     "EMPTY_ROOT",
     "InclusionProof",
     "KEY_PURPOSE",
+    "KeptCheckpoint",
     "Ledger",
     "LedgerEntry",
     "LedgerRecord",
+    "LedgerSource",
     "MediaType",
     "MemoryTree",
     "NoteVerifier",
+    "Outcome",
     "SIG_PREFIX",
     "SignedCheckpoint",
     "VerifyReport",
@@ -89,10 +101,13 @@ __all__ = [
     "inclusion_path",
     "leaf_hash",
     "load_proof",
+    "load_state",
     "load_verifiers",
+    "monitor_once",
     "node_hash",
     "open_checkpoint",
     "open_note",
+    "open_readonly",
     "pseudonymize",
     "record_output",
     "root_of_leaves",
@@ -100,6 +115,7 @@ __all__ = [
     "split_note",
     "text_fingerprint",
     "utc_now_iso",
+    "verify_against",
     "verify_consistency",
     "verify_consistency_proof",
     "verify_cosignatures",

@@ -18,17 +18,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from govloop.config import Settings
-from govloop.errors import InputError, NotFoundError, StoreError
-from govloop.ids import produce_tag
+from govloop.errors import InputError, NotFoundError, StoreError, VerificationError
 from govloop.keys import KeyStore, SigningKey
 from govloop.ledger import _merkle as mk
+from govloop.ledger._chain import ChainLink, next_link
 from govloop.ledger._entry import (
     AppendResult,
     LedgerEntry,
@@ -38,7 +38,14 @@ from govloop.ledger._entry import (
     utc_now_iso,
 )
 from govloop.ledger._fingerprint import band_keys, is_near_match, probe_keys, similarity
-from govloop.ledger._note import CheckpointBody, NoteVerifier, check_key_name, sign_note
+from govloop.ledger._lookups import index_columns
+from govloop.ledger._note import (
+    CheckpointBody,
+    NoteVerifier,
+    check_key_name,
+    sign_note,
+    split_note,
+)
 from govloop.ledger._proofs import ConsistencyProof, InclusionProof, SignedCheckpoint
 from govloop.ledger._tables import (
     CHECKPOINTS,
@@ -49,10 +56,8 @@ from govloop.ledger._tables import (
     STATE,
     node_key,
 )
+from govloop.ledger._verify import KeptCheckpoint, VerifyReport, verify_ledger
 from govloop.store import Store, WouldBlock, db_error_reason, sqlite_nowait
-
-if TYPE_CHECKING:
-    from govloop.ledger._verify import VerifyReport
 
 KEY_PURPOSE = "ledger"
 """Key store purpose of checkpoint signing keys."""
@@ -62,22 +67,6 @@ _CHUNK = 500
 SKETCH_MERGE_AT = 8192
 """Entries the sketch tail may hold before an append merges it into the sketch index."""
 T = TypeVar("T")
-
-
-def index_columns(entry: LedgerEntry) -> dict[str, object]:
-    """The looked-up columns stored beside an entry's leaf bytes (all derived from the entry).
-
-    ``verify`` recomputes them from the leaf, so an edited column cannot steer a lookup to
-    another entry unnoticed.
-    """
-    return {
-        "produce_id": entry.produce_id,
-        "content_sha256": entry.content_sha256,
-        "tag32": produce_tag(entry.produce_id, 32),
-        "wm_payload": entry.watermark_payload,
-        "media_type": entry.media_type,
-        "created_at": entry.created_at,
-    }
 
 
 class Ledger:
@@ -347,7 +336,8 @@ class Ledger:
                 if latest is not None and latest.tree_size == size and latest.key_hash == khash:
                     return latest
                 root = self._with_subtrees(conn, lambda st: st(0, size)) if size else mk.EMPTY_ROOT
-                body = CheckpointBody(self.origin, size, root).to_text()
+                link = self._next_link(conn)
+                body = CheckpointBody(self.origin, size, root, (link.to_line(),)).to_text()
                 cp = SignedCheckpoint(
                     origin=self.origin,
                     tree_size=size,
@@ -368,6 +358,26 @@ class Ledger:
                 return cp
         except SQLAlchemyError as exc:
             raise StoreError(f"issuing a checkpoint failed: {db_error_reason(exc)}") from exc
+
+    @staticmethod
+    def _next_link(conn: Connection) -> ChainLink:
+        """The chain line of the next checkpoint: after the last one issued (see ``_chain``)."""
+        last = conn.execute(
+            sa.select(CHECKPOINTS.c.note).order_by(CHECKPOINTS.c.id.desc()).limit(1)
+        ).scalar()
+
+        def stored() -> int:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(CHECKPOINTS)).scalar_one()
+            )
+
+        try:
+            previous = None if last is None else CheckpointBody.from_text(split_note(last)[0])
+        except VerificationError as exc:
+            raise StoreError(
+                f"the last stored checkpoint is malformed ({exc}); run 'govloop ledger verify'"
+            ) from exc
+        return next_link(previous, stored)
 
     # -- reads --------------------------------------------------------------------------------
     def size(self) -> int:
@@ -540,12 +550,15 @@ class Ledger:
         out.sort(key=lambda t: (-t[1], t[0].index))
         return out[:limit]
 
-    def verify(self, verifiers: Sequence[NoteVerifier] | None = None) -> VerifyReport:
+    def verify(
+        self,
+        verifiers: Sequence[NoteVerifier] | None = None,
+        kept: Sequence[KeptCheckpoint | str] = (),
+    ) -> VerifyReport:
         """Recompute the tree from storage and check it against every stored checkpoint.
 
         Checkpoint signatures are checked with ``verifiers`` (public keys only, for example the
         provider's exported note keys) or, by default, with the key store's ledger keys.
+        ``kept`` checkpoints (kept outside the log) must be consistent with the stored tree.
         """
-        from govloop.ledger._verify import verify_ledger
-
-        return verify_ledger(self, verifiers)
+        return verify_ledger(self, verifiers, kept)

@@ -4,27 +4,63 @@ Checks, in order: indexes are dense from 0 and match the recorded size (a delete
 row), each entry's bytes hash to its cached leaf hash (an edited or reordered row), every cached
 interior node equals the recomputed one, every stored checkpoint is signed by a known ledger key
 and commits to the recomputed root, and each consecutive pair of checkpoints is consistent
-(RFC 9162 consistency proof). The first bad leaf index is named whenever evidence pins it.
+(RFC 9162 consistency proof), the stored checkpoints form an unbroken chain (``_chain``: a
+deleted row leaves a gap), and every checkpoint kept outside the log is consistent with the
+recomputed tree (``_trust``: rollback, fork, rewritten history). The first bad leaf index is
+named whenever evidence pins it.
+
+This module does not import ``_ledger`` (a :class:`VerifiableLog` is all it needs), so the two
+never import each other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import SQLAlchemyError
 
-from govloop.errors import InputError, VerificationError
+from govloop.errors import InputError, StoreError, VerificationError
 from govloop.ledger import _merkle as mk
+from govloop.ledger._chain import chain_link, chain_problems
 from govloop.ledger._entry import LedgerEntry, as_bytes
-from govloop.ledger._note import CheckpointBody, NoteVerifier, open_note
-from govloop.ledger._tables import ENTRIES, NODES, STATE
+from govloop.ledger._lookups import index_columns
+from govloop.ledger._note import CheckpointBody, NoteVerifier, open_note, split_note
+from govloop.ledger._proofs import SignedCheckpoint
+from govloop.ledger._tables import CHECKPOINTS, ENTRIES, NODES, STATE
+from govloop.ledger._trust import check_kept
+from govloop.store import Store, db_error_reason
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from govloop.ledger._ledger import Ledger
+
+class VerifiableLog(Protocol):
+    """What verification needs of a ledger (``Ledger`` has it; no import of it here)."""
+
+    origin: str
+    store: Store
+
+    def verifiers(self) -> list[NoteVerifier]:
+        """Every known public key of the log."""
+        ...
+
+    def checkpoints(self) -> list[SignedCheckpoint]:
+        """Every stored checkpoint, by tree size then issue order."""
+        ...
+
+
+@dataclass(frozen=True)
+class KeptCheckpoint:
+    """A checkpoint someone kept outside the log, and where it came from (for messages)."""
+
+    note: str
+    """The signed note text."""
+    source: str = "kept checkpoint"
+    """A file name or other label."""
 
 
 class VerifyReport(BaseModel):
@@ -48,15 +84,50 @@ class VerifyReport(BaseModel):
     """Lowest leaf index known to be wrong, if any."""
     problems: list[str]
     """One line per problem found, in the order checked."""
+    kept_checked: int = 0
+    """Kept checkpoints (``verify --checkpoint``) found consistent with the stored tree."""
 
 
-def verify_ledger(ledger: Ledger, verifiers: Sequence[NoteVerifier] | None = None) -> VerifyReport:
-    """Recompute and check the whole ledger; never writes (keys included)."""
+def verify_ledger(
+    ledger: VerifiableLog,
+    verifiers: Sequence[NoteVerifier] | None = None,
+    kept: Sequence[KeptCheckpoint | str] = (),
+) -> VerifyReport:
+    """Recompute and check the whole ledger; never writes (keys included).
+
+    ``kept``: checkpoints kept outside the log; each must be signed by one of ``verifiers`` and
+    consistent with the tree recomputed from the stored entries.
+    """
     chosen = list(verifiers) if verifiers is not None else ledger.verifiers()
-    return ledger._read(lambda conn: _verify(ledger, conn, chosen))
+    outside = [k if isinstance(k, KeptCheckpoint) else KeptCheckpoint(k) for k in kept]
+    try:
+        with ledger.store.engine.connect() as conn:
+            return _verify(ledger, conn, chosen, outside)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"ledger database error: {db_error_reason(exc)}") from exc
 
 
-def _verify(ledger: Ledger, conn: Connection, verifiers: list[NoteVerifier]) -> VerifyReport:
+def verify_against(
+    ledger: VerifiableLog,
+    checkpoints: Sequence[KeptCheckpoint | str],
+    verifiers: Sequence[NoteVerifier] | None = None,
+) -> VerifyReport:
+    """:func:`verify_ledger` with kept checkpoints; :class:`VerificationError` on any problem.
+
+    The message lists every problem, each naming the size and root that disagree.
+    """
+    report = verify_ledger(ledger, verifiers, checkpoints)
+    if not report.ok:
+        raise VerificationError("ledger verification failed: " + "; ".join(report.problems))
+    return report
+
+
+def _verify(
+    ledger: VerifiableLog,
+    conn: Connection,
+    verifiers: list[NoteVerifier],
+    kept: list[KeptCheckpoint],
+) -> VerifyReport:
     problems: list[str] = []
     bad: list[int] = []
 
@@ -151,6 +222,17 @@ def _verify(ledger: Ledger, conn: Connection, verifiers: list[NoteVerifier]) -> 
                 flag(f"checkpoints {prev.tree_size} -> {body.tree_size}: {exc}", prev.tree_size)
         prev = body
         last_good = body.tree_size
+    issued = _issued_bodies(conn, verifiers)
+    for message in chain_problems(issued):
+        flag(message, None)
+    current = CheckpointBody(ledger.origin, size, bytes.fromhex(root))
+    kept_ok = 0
+    for k in kept:
+        try:
+            _check_one(k, current, tree, issued, verifiers)
+            kept_ok += 1
+        except VerificationError as exc:
+            flag(f"{k.source}: {exc}", None)
     return VerifyReport(
         ok=not problems,
         tree_size=size,
@@ -160,15 +242,52 @@ def _verify(ledger: Ledger, conn: Connection, verifiers: list[NoteVerifier]) -> 
         consistency_checked=consistent,
         first_bad_index=min(bad) if bad else min(ranges, default=None),
         problems=problems,
+        kept_checked=kept_ok,
     )
+
+
+def _issued_bodies(conn: Connection, verifiers: list[NoteVerifier]) -> list[CheckpointBody]:
+    """Bodies of the stored checkpoints in issue order (unsigned ones are flagged elsewhere)."""
+    out = []
+    for (note,) in conn.execute(sa.select(CHECKPOINTS.c.note).order_by(CHECKPOINTS.c.id)):
+        try:
+            open_note(str(note), verifiers)
+            out.append(CheckpointBody.from_text(split_note(str(note))[0]))
+        except VerificationError:
+            continue
+    return out
+
+
+def _check_one(
+    kept: KeptCheckpoint,
+    current: CheckpointBody,
+    tree: mk.MemoryTree,
+    issued: list[CheckpointBody],
+    verifiers: list[NoteVerifier],
+) -> None:
+    """One kept checkpoint: signed by a known key, consistent, and still among the stored."""
+    body = CheckpointBody.from_text(open_note(kept.note, verifiers).body)
+    check_kept(body, current, lambda a, b: mk.consistency_path(a, b, tree.subtree))
+    link = chain_link(body)
+    if link is None:
+        return
+    same = [b for b in issued if (lk := chain_link(b)) is not None and lk.number == link.number]
+    if not same:
+        raise VerificationError(
+            f"checkpoint number {link.number} at size {body.tree_size} is not among the "
+            "stored checkpoints (checkpoint rows deleted?)"
+        )
+    if all(b.to_text() != body.to_text() for b in same):
+        raise VerificationError(
+            f"fork: the stored checkpoint number {link.number} differs from the kept one "
+            f"at size {body.tree_size}"
+        )
 
 
 def _check_columns(
     idx: int, leaf: bytes, row: Mapping[Any, Any], flag: Callable[[str, int | None], None]
 ) -> None:
     """Flag a row whose lookup columns disagree with what its leaf bytes say."""
-    from govloop.ledger._ledger import index_columns
-
     try:
         want = index_columns(LedgerEntry.from_bytes(leaf, where=f"leaf {idx}"))
     except InputError as exc:
