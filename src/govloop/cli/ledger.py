@@ -260,4 +260,7 @@ def key_rotate(ctx: typer.Context) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the ``ledger`` group."""
+    from govloop.cli import ledger_tiles
+
+    ledger_tiles.register(ledger_app)
     app.add_typer(ledger_app, name="ledger")

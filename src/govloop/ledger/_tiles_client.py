@@ -18,8 +18,9 @@ import httpx
 from govloop.errors import InputError, NotFoundError, VerificationError
 from govloop.ledger import _merkle as mk
 from govloop.ledger._note import CheckpointBody, NoteVerifier
+from govloop.ledger._note import _split_note as split_note
 from govloop.ledger._proofs import ConsistencyProof, InclusionProof, open_checkpoint
-from govloop.ledger._tiles import Tile, TileTree
+from govloop.ledger._tiles import TILE_WIDTH, Tile, TileTree, encode_bundle, parse_bundle
 from govloop.ledger._tiles_store import CHECKPOINT_NAME, MAX_CHECKPOINT_BYTES, DirTiles
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -81,7 +82,7 @@ class TileClient:
                     raise VerificationError(f"{url}: {announced} bytes, more than {limit}")
                 chunks: list[bytes] = []
                 total = 0
-                for chunk in resp.iter_raw():
+                for chunk in resp.iter_bytes():  # decoded (gzip bundles), bounded
                     total += len(chunk)
                     if total > limit:
                         raise VerificationError(f"{url}: more than {limit} bytes")
@@ -91,8 +92,21 @@ class TileClient:
             raise InputError(f"{url}: cannot fetch: {exc}") from exc
 
     def fetch_tile(self, tile: Tile) -> bytes:
-        """One tile's bytes (bounded by the largest valid tile of its width)."""
-        return self.get(tile.path, tile.max_bytes)
+        """One tile's bytes (bounded by the largest valid tile of its width).
+
+        A log may delete a partial tile once the full tile exists (c2sp.org/tlog-tiles), so a
+        missing partial is read as the prefix of the full tile at the same index.
+        """
+        try:
+            return self.get(tile.path, tile.max_bytes)
+        except NotFoundError:
+            if tile.full:
+                raise
+        full = Tile(tile.level, tile.index)
+        data = self.get(full.path, full.max_bytes)
+        if tile.is_bundle:
+            return encode_bundle(parse_bundle(data, TILE_WIDTH)[: tile.width])
+        return data[: tile.width * mk.HASH_SIZE]
 
     def checkpoint_note(self) -> str:
         """The ``checkpoint`` note text, unverified."""
@@ -102,13 +116,30 @@ class TileClient:
         except UnicodeDecodeError as exc:
             raise VerificationError(f"{self._base}{CHECKPOINT_NAME}: not UTF-8 text") from exc
 
-    def verified_tree(self, verifiers: list[NoteVerifier]) -> tuple[str, CheckpointBody, TileTree]:
-        """The checkpoint (signature checked) and its tree, whose tiles give the signed root."""
+    def verified_tree(
+        self, verifiers: list[NoteVerifier] | None
+    ) -> tuple[str, CheckpointBody, TileTree]:
+        """The checkpoint and its tree, whose tiles give the checkpoint's root.
+
+        With ``verifiers`` the signature is checked; ``None`` skips that (the proofs are then
+        only as good as the channel the checkpoint came over).
+        """
         note = self.checkpoint_note()
-        body = open_checkpoint(note, verifiers, source=f"{self.location} checkpoint")
+        body = _open(note, verifiers, f"{self.location} checkpoint")
         tree = TileTree(self.fetch_tile, body.tree_size)
         tree.check_root(body.root_hash)
         return note, body, tree
+
+
+def _open(note: str, verifiers: list[NoteVerifier] | None, source: str) -> CheckpointBody:
+    """A checkpoint's body, its signature checked unless ``verifiers`` is None."""
+    if verifiers is not None:
+        return open_checkpoint(note, verifiers, source=source)
+    try:
+        body, _ = split_note(note)
+        return CheckpointBody.from_text(body)
+    except VerificationError as exc:
+        raise VerificationError(f"{source}: {exc}") from exc
 
 
 @dataclass
@@ -129,6 +160,8 @@ class TileProofs:
     """Consistency proof from the older size, when one was asked for."""
     old_root: bytes | None = None
     """Root hash of the older size (from the old checkpoint when given, else the tiles)."""
+    signature_checked: bool = True
+    """Whether the checkpoint signatures were verified (False: no key was given)."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready report (proofs in the documented proof shapes)."""
@@ -138,6 +171,7 @@ class TileProofs:
             "tree_size": self.body.tree_size,
             "root_hash": self.body.root_hash.hex(),
             "checkpoint": self.checkpoint,
+            "signature_checked": self.signature_checked,
         }
         if self.inclusion is not None:
             out["inclusion"] = self.inclusion.to_json()
@@ -152,7 +186,7 @@ class TileProofs:
 
 def prove_from_tiles(
     client: TileClient,
-    verifiers: list[NoteVerifier],
+    verifiers: list[NoteVerifier] | None,
     *,
     index: int | None = None,
     old_size: int | None = None,
@@ -163,10 +197,11 @@ def prove_from_tiles(
     ``index``: inclusion of that entry in the checkpoint's tree (and its bundle leaf checked
     against the leaf hash). ``old_checkpoint`` (a note kept from earlier, signature checked):
     the current tree must extend it; ``old_size`` alone proves consistency with the root the
-    tiles give for that size, which is only as good as the current checkpoint.
+    tiles give for that size, which is only as good as the current checkpoint. ``verifiers``
+    None: no signature is checked (say so to whoever reads the result).
     """
     note, body, tree = client.verified_tree(verifiers)
-    out = TileProofs(client.location, note, body)
+    out = TileProofs(client.location, note, body, signature_checked=verifiers is not None)
     if index is not None:
         if not 0 <= index < body.tree_size:
             raise VerificationError(
@@ -183,7 +218,7 @@ def prove_from_tiles(
             inclusion_path=[h.hex() for h in path],
         )
     if old_checkpoint is not None:
-        old = open_checkpoint(old_checkpoint, verifiers, source="old checkpoint")
+        old = _open(old_checkpoint, verifiers, "old checkpoint")
         if old.origin != body.origin:
             raise VerificationError(
                 f"old checkpoint is from log {old.origin!r}, the tiles from {body.origin!r}"

@@ -65,13 +65,12 @@ class TileSource(Protocol):
 def tile_in_tree(tile: Tile, size: int) -> bool:
     """Whether ``tile`` exists in a tree of ``size`` leaves.
 
-    A full tile must be complete; a partial one must be the rightmost of its level with at
-    most as many hashes as that level has (an older partial is a prefix of the current one).
+    A full tile must be complete; a partial one of width ``W`` exists when its first ``W``
+    nodes do: c2sp.org/tlog-tiles requires the partial tiles of every checkpointed size to stay
+    served, and each is a prefix of the current tile (or of the full tile it grew into).
     """
     count = size if tile.level is None else size >> (TILE_HEIGHT * tile.level)
-    if tile.full:
-        return (tile.index + 1) * TILE_WIDTH <= count
-    return tile.index == count >> TILE_HEIGHT and tile.width <= count % TILE_WIDTH
+    return tile.index * TILE_WIDTH + tile.width <= count
 
 
 class LedgerTiles:
