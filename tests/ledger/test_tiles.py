@@ -53,6 +53,50 @@ def test_path_parser_accepts_only_canonical_paths(text: str) -> None:
     assert tile.path == text
 
 
+_PIECES = st.sampled_from(
+    [
+        "tile",
+        "entries",
+        "data",
+        "0",
+        "00",
+        "1",
+        "63",
+        "64",
+        "000",
+        "001",
+        "x000",
+        "x001",
+        "999",
+        "x999",
+        "1000",
+        "001.p",
+        "000.p",
+        "1.p",
+        "255",
+        "256",
+        "05",
+        "..",
+        ".",
+        "",
+        "x",
+        "-1",
+        "٠٠١",
+    ]
+)
+
+
+@given(st.lists(_PIECES, min_size=1, max_size=7))
+def test_path_parser_on_near_miss_paths(pieces: list[str]) -> None:
+    path = "/".join(pieces)
+    try:
+        tile = parse_tile_path(path)
+    except InputError:
+        return
+    assert tile.path == path  # only the canonical spelling parses
+    assert ".." not in path.split("/") and "" not in path.split("/")
+
+
 @pytest.mark.parametrize(
     "bad",
     [

@@ -20,6 +20,7 @@ Go's ``golang.org/x/mod/sumdb/tlog`` uses the same tile contents at height 8, un
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ ENTRIES = "entries"
 """Path element that names entry bundles instead of a hash tile level."""
 _GROUP = re.compile(r"^(x)?([0-9]{3})$")
 _DECIMAL = re.compile(r"^(0|[1-9][0-9]*)$")
+_U16 = struct.Struct(">H")
 
 
 @dataclass(frozen=True, order=True)
@@ -194,16 +196,14 @@ def new_tiles(old_size: int, new_size: int) -> list[Tile]:
 
 def encode_bundle(leaves: Sequence[bytes]) -> bytes:
     """An entry bundle: each leaf as big-endian uint16 length then its bytes."""
-    parts: list[bytes] = []
-    for i, leaf in enumerate(leaves):
-        if len(leaf) > MAX_ENTRY_BYTES:
-            raise InputError(
-                f"leaf {i} of the bundle has {len(leaf)} bytes; tlog-tiles bundles carry at most "
-                f"{MAX_ENTRY_BYTES}"
-            )
-        parts.append(len(leaf).to_bytes(2, "big"))
-        parts.append(leaf)
-    return b"".join(parts)
+    try:
+        return b"".join([_U16.pack(len(leaf)) + leaf for leaf in leaves])
+    except struct.error:
+        i, leaf = next((i, x) for i, x in enumerate(leaves) if len(x) > MAX_ENTRY_BYTES)
+        raise InputError(
+            f"leaf {i} of the bundle has {len(leaf)} bytes; tlog-tiles bundles carry at most "
+            f"{MAX_ENTRY_BYTES}"
+        ) from None
 
 
 def parse_bundle(data: bytes, width: int | None = None) -> list[bytes]:

@@ -36,7 +36,6 @@ from govloop.ledger._tiles import (
     TileTree,
     encode_bundle,
     new_tiles,
-    parse_bundle,
     parse_tile_path,
     split_hashes,
 )
@@ -97,6 +96,16 @@ class LedgerTiles:
 
     def build(self, tiles: list[Tile]) -> list[bytes]:
         """The bytes of consecutive tiles of one level, read in one range query per table."""
+        if tiles and tiles[0].is_bundle:
+            return [encode_bundle(leaves) for leaves in self.build_leaves(tiles)]
+        return [b"".join(hashes) for hashes in self._rows(tiles)]
+
+    def build_leaves(self, tiles: list[Tile]) -> list[list[bytes]]:
+        """The leaves of consecutive entry bundles (checked to fit a bundle), not yet encoded."""
+        return self._rows(tiles)
+
+    def _rows(self, tiles: list[Tile]) -> list[list[bytes]]:
+        """Per tile, its hashes or leaves, read in one range query."""
         if not tiles:
             return []
         level = tiles[0].level
@@ -130,7 +139,7 @@ class LedgerTiles:
             raise StoreError(
                 f"ledger lacks {what} in [{first}, {end}); run 'govloop ledger verify'"
             )
-        out: list[bytes] = []
+        out: list[list[bytes]] = []
         pos = 0
         for tile in tiles:
             part = values[pos : pos + tile.width]
@@ -143,11 +152,9 @@ class LedgerTiles:
                         f"{len(part[big[0]])} bytes, more than an entry bundle can carry "
                         f"({MAX_ENTRY_BYTES})"
                     )
-                out.append(encode_bundle(part))
-            else:
-                if any(len(h) != mk.HASH_SIZE for h in part):
-                    raise StoreError(f"node cache holds a malformed hash in {tile.path}")
-                out.append(b"".join(part))
+            elif any(len(h) != mk.HASH_SIZE for h in part):
+                raise StoreError(f"node cache holds a malformed hash in {tile.path}")
+            out.append(part)
         return out
 
 
@@ -322,12 +329,12 @@ def export_tiles(ledger: Ledger, directory: Path, *, fsync: bool = True) -> Expo
         _write_atomic(target, built[tile], fsync=fsync, dirs=dirs)
         report.written.append(tile.path)
     for run in _groups([t for t in plan if t.is_bundle]):
-        for tile, data in zip(run, source.build(run), strict=True):
-            _check_bundle(tree, tile, data)
+        for tile, leaves in zip(run, source.build_leaves(run), strict=True):
+            _check_bundle(tree, tile, leaves)
             target = directory / tile.path
             if tile.full and target.exists():
                 continue
-            _write_atomic(target, data, fsync=fsync, dirs=dirs)
+            _write_atomic(target, encode_bundle(leaves), fsync=fsync, dirs=dirs)
             report.written.append(tile.path)
     if fsync:
         _fsync_dirs(dirs)
@@ -339,11 +346,11 @@ def export_tiles(ledger: Ledger, directory: Path, *, fsync: bool = True) -> Expo
     return report
 
 
-def _check_bundle(tree: TileTree, tile: Tile, data: bytes) -> None:
+def _check_bundle(tree: TileTree, tile: Tile, leaves: list[bytes]) -> None:
     """Every leaf of a bundle must hash to the level-0 tile entry the root check covered."""
     level0 = Tile(0, tile.index, tile.width)
     hashes = split_hashes(level0, tree.fetch(level0))
-    for i, leaf in enumerate(parse_bundle(data, tile.width)):
+    for i, leaf in enumerate(leaves):
         if mk.leaf_hash(leaf) != hashes[i]:
             raise StateError(
                 f"ledger entry {tile.index * TILE_WIDTH + i} does not hash to its cached leaf "
