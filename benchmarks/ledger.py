@@ -1,6 +1,11 @@
 """Ledger benchmark: durable batched appends vs plain batched INSERT, proofs and trace latency.
 
 Run: ``python benchmarks/ledger.py --entries 1000000`` (default 100000). Prints ratios and times.
+``--tiles-only`` fills the ledger and runs only the tlog-tiles export section: a full export of
+the tree, then an incremental one after 1000 more entries, each against a peer that writes the
+same bytes to the same paths with plain ``open().write()`` (no temporary name, no rename, no
+fsync, no database read, no hashing). The export is measured without fsync (like the peer) and
+again with fsync (crash-safe, what the CLI does by default).
 The peer is a plain ``executemany`` INSERT of the same entry rows (same columns, same indexes,
 same sketch keys) into a copy of the tables in the same SQLite file, one transaction per batch,
 with the store's default pragmas (WAL, synchronous=NORMAL). The peer writes the sketch keys
@@ -27,6 +32,7 @@ from govloop.ids import produce_tag
 from govloop.keys import KeyStore
 from govloop.ledger import Ledger, LedgerEntry, verify_inclusion_proof
 from govloop.ledger._fingerprint import band_keys
+from govloop.ledger._tiles_store import export_tiles
 from govloop.store import Store
 from govloop.trace import DigestSource, FingerprintSource, MetadataSource, trace
 
@@ -76,16 +82,74 @@ def plain_rows(entries: list[LedgerEntry], base: int) -> tuple[list[dict], list[
     return rows, sketch
 
 
+def plain_copy(src: Path, dst: Path, paths: list[str]) -> tuple[float, int]:
+    """Seconds spent writing ``paths`` (read from ``src``, not timed) under ``dst``; bytes."""
+    spent, total, made = 0.0, 0, set()
+    for rel in paths:
+        data = (src / rel).read_bytes()
+        target = dst / rel
+        t0 = time.perf_counter()
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        with target.open("wb") as fh:
+            fh.write(data)
+        spent += time.perf_counter() - t0
+        total += len(data)
+    return spent, total
+
+
+def bench_tiles(ledger: Ledger, rng: random.Random) -> None:
+    """Export to tlog-tiles (full, then incremental) vs plain writes of the same bytes."""
+    ledger.checkpoint()
+    root = Path(tempfile.mkdtemp(prefix="govloop-tiles-"))
+    t0 = time.perf_counter()
+    rep = export_tiles(ledger, root / "export", fsync=False)
+    t_export = time.perf_counter() - t0
+    t_plain, nbytes = plain_copy(root / "export", root / "plain", rep.written)
+    t0 = time.perf_counter()
+    rep_sync = export_tiles(ledger, root / "export-fsync", fsync=True)
+    t_sync = time.perf_counter() - t0
+    assert rep_sync.written == rep.written
+    print(f"tlog-tiles export of {rep.new_size} entries: {len(rep.written)} files, {nbytes} bytes")
+    print(f"  plain file writes    {t_plain:8.2f} s")
+    print(f"  export (no fsync)    {t_export:8.2f} s  ratio export/plain {t_export / t_plain:.2f}")
+    print(f"  export (fsync)       {t_sync:8.2f} s  ratio export/plain {t_sync / t_plain:.2f}")
+    size = ledger.size()
+    ledger.append_many(make_entries(size, BATCH, rng))
+    ledger.checkpoint()
+    t0 = time.perf_counter()
+    inc = export_tiles(ledger, root / "export", fsync=False)
+    t_inc = time.perf_counter() - t0
+    t_inc_plain, inc_bytes = plain_copy(root / "export", root / "plain", inc.written)
+    print(
+        f"  incremental after {BATCH} more: {len(inc.written)} files, {inc_bytes} bytes, "
+        f"{t_inc * 1e3:.1f} ms vs plain {t_inc_plain * 1e3:.1f} ms "
+        f"(ratio {t_inc / t_inc_plain:.2f}); a full re-export would write {nbytes} bytes"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--entries", type=int, default=100_000)
     ap.add_argument("--throughput-entries", type=int, default=20_000)
+    ap.add_argument(
+        "--tiles-only", action="store_true", help="fill, then only the tlog-tiles export section"
+    )
     args = ap.parse_args()
     rng = random.Random(7)
     home = Path(tempfile.mkdtemp(prefix="govloop-bench-"))
     settings = Settings(home=home, database_url=f"sqlite:///{home / 'bench.db'}")
     store = Store.open(settings.db_url)
     ledger = Ledger.open(store, KeyStore.open(settings.keys_dir), settings)
+
+    if args.tiles_only:
+        t0 = time.perf_counter()
+        for b in range(0, args.entries, BATCH):
+            ledger.append_many(make_entries(b, min(BATCH, args.entries - b), rng))
+        print(f"filled to {ledger.size()} entries in {time.perf_counter() - t0:.1f} s")
+        bench_tiles(ledger, rng)
+        return
 
     # -- append throughput: ledger vs plain INSERT, same rows, same file ----------------------
     n_tp = args.throughput_entries
@@ -207,6 +271,7 @@ def main() -> None:
     t0 = time.perf_counter()
     report = ledger.verify()
     print(f"full verify: ok={report.ok} in {time.perf_counter() - t0:.1f} s")
+    bench_tiles(ledger, rng)
 
 
 if __name__ == "__main__":

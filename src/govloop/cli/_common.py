@@ -71,3 +71,15 @@ def print_json(ctx: typer.Context, data: Any) -> None:
     """Write ``data`` as JSON on stdout, unstyled, UTF-8 kept readable."""
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     del ctx
+
+
+def read_text_file(path: Path, what: str) -> str:
+    """A UTF-8 text file a command was given; :class:`InputError` naming it otherwise."""
+    from govloop.errors import InputError
+
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read {what}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: {what} is not UTF-8 text") from exc

@@ -281,4 +281,8 @@ def register(app: typer.Typer) -> None:
     from govloop.cli.ledger_witness import register as register_witness
 
     register_witness(ledger_app)
+
+    from govloop.cli import ledger_tiles
+
+    ledger_tiles.register(ledger_app)
     app.add_typer(ledger_app, name="ledger")

@@ -63,6 +63,9 @@ from govloop.ledger._proofs import (
 from govloop.ledger._readonly import open_readonly
 from govloop.ledger._record import content_fingerprint, record_output
 from govloop.ledger._schedule import CheckpointTimer, checkpoint_if_due, checkpoint_loop
+from govloop.ledger._tiles import parse_tile_path
+from govloop.ledger._tiles_client import TileClient, prove_from_tiles
+from govloop.ledger._tiles_store import DirTiles, LedgerTiles, TileSource, export_tiles
 from govloop.ledger._verify import KeptCheckpoint, VerifyReport, verify_against, verify_ledger
 
 __all__ = [
@@ -73,6 +76,7 @@ __all__ = [
     "ConsistencyProof",
     "CosignVerifier",
     "Cosignature",
+    "DirTiles",
     "EMPTY_ROOT",
     "InclusionProof",
     "KEY_PURPOSE",
@@ -81,12 +85,15 @@ __all__ = [
     "LedgerEntry",
     "LedgerRecord",
     "LedgerSource",
+    "LedgerTiles",
     "MediaType",
     "MemoryTree",
     "NoteVerifier",
     "Outcome",
     "SIG_PREFIX",
     "SignedCheckpoint",
+    "TileClient",
+    "TileSource",
     "VerifyReport",
     "canonical_json",
     "check_key_name",
@@ -97,6 +104,7 @@ __all__ = [
     "cosign",
     "cosign_key_id",
     "cosigned_message",
+    "export_tiles",
     "image_fingerprint",
     "inclusion_path",
     "leaf_hash",
@@ -108,6 +116,8 @@ __all__ = [
     "open_checkpoint",
     "open_note",
     "open_readonly",
+    "parse_tile_path",
+    "prove_from_tiles",
     "pseudonymize",
     "record_output",
     "root_of_leaves",

@@ -61,6 +61,26 @@ class _SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class _Tiles:
+    """The ledger as C2SP tlog-tiles under ``/tlog/`` (read-only, no account needed).
+
+    Built on the first request, because the app's services (and so its ledger) may only exist
+    once the lifespan has opened the store.
+    """
+
+    def __init__(self, outer: FastAPI) -> None:
+        self.outer = outer
+        self.inner: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.inner is None:
+            from govloop.ledger import LedgerTiles
+            from govloop.tlog_http import tiles_app
+
+            self.inner = tiles_app(LedgerTiles(self.outer.state.services.ledger))
+        await self.inner(scope, receive, send)
+
+
 def create_app(
     settings: Settings, *, store: Store | None = None, limits: WebLimits | None = None
 ) -> FastAPI:
@@ -103,6 +123,7 @@ def create_app(
     app.include_router(api_router, prefix=API_PREFIX)
     install_docs(app, API_PREFIX)
     app.include_router(pages_router)
+    app.mount("/tlog", _Tiles(app))
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(BodyLimitMiddleware, limits=app.state.limits)
     app.add_middleware(_SecurityHeaders)
