@@ -16,7 +16,7 @@ import typer
 from govloop.cli._common import print_json, state
 
 if TYPE_CHECKING:
-    from govloop.ledger import KeptCheckpoint, Ledger, LedgerSource, NoteVerifier
+    from govloop.ledger import KeptCheckpoint, Ledger, LedgerSource, NoteVerifier, TilesSource
 
 MAX_CHECKPOINT_BYTES = 1 << 20
 """Largest kept checkpoint file read (a note with 100 signatures is under 20 KiB)."""
@@ -85,16 +85,16 @@ def _verifiers(paths: list[Path], origin: str | None) -> list[NoteVerifier]:
     return out
 
 
-def _log_source(spec: str, state_file: Path) -> tuple[str, LedgerSource]:
-    """A ``--log`` value: a govloop home directory or a database URL (tiles over HTTP later)."""
+def _log_source(spec: str, state_file: Path) -> tuple[str, LedgerSource | TilesSource]:
+    """A ``--log`` value: a govloop home, a database URL, or tlog-tiles (URL or directory)."""
     from sqlalchemy.engine import make_url
 
     from govloop.config import Settings
     from govloop.errors import InputError
-    from govloop.ledger import LedgerSource
+    from govloop.ledger import LedgerSource, TilesSource, is_tiles_location
 
-    if spec.startswith(("http://", "https://")):
-        raise InputError(f"--log {spec}: tlog-tiles sources are not supported yet")
+    if is_tiles_location(spec):
+        return spec, TilesSource(spec)
     if "://" in spec:
         settings = Settings(database_url=spec)
         name = make_url(spec).render_as_string(hide_password=True)
@@ -138,8 +138,9 @@ def monitor(
         typer.Option(
             "--log",
             metavar="HOME|URL",
-            help="A log to watch: a govloop home directory or a database URL (repeatable; "
-            "default: this home's ledger).",
+            help="A log to watch (repeatable; default: this home's ledger): a govloop home "
+            "directory, a database URL, or the log's tlog-tiles as an http(s):// base URL "
+            "(e.g. https://host/tlog/) or a directory from 'ledger tiles export'.",
         ),
     ] = None,
     interval: Annotated[

@@ -65,6 +65,7 @@ from govloop.ledger._record import content_fingerprint, record_output
 from govloop.ledger._schedule import CheckpointTimer, checkpoint_if_due, checkpoint_loop
 from govloop.ledger._tiles import parse_tile_path
 from govloop.ledger._tiles_client import TileClient, prove_from_tiles
+from govloop.ledger._tiles_source import TilesSource, is_tiles_location
 from govloop.ledger._tiles_store import DirTiles, LedgerTiles, TileSource, export_tiles
 from govloop.ledger._verify import KeptCheckpoint, VerifyReport, verify_against, verify_ledger
 
@@ -94,6 +95,7 @@ __all__ = [
     "SignedCheckpoint",
     "TileClient",
     "TileSource",
+    "TilesSource",
     "VerifyReport",
     "canonical_json",
     "check_key_name",
@@ -107,6 +109,7 @@ __all__ = [
     "export_tiles",
     "image_fingerprint",
     "inclusion_path",
+    "is_tiles_location",
     "leaf_hash",
     "load_proof",
     "load_state",
