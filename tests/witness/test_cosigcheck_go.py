@@ -105,3 +105,42 @@ def test_go_verifies_two_witness_cosignatures(
     path.write_text(bad, encoding="utf-8")
     refused = _check(cosigcheck, path, log_key, keys, 1)
     assert refused.returncode == 1 and "FAIL" in refused.stdout
+
+
+@pytest.mark.db
+def test_exported_and_served_tiles_carry_the_cosignatures_go_verifies(
+    setup: Setup, second_witness: Witness, cosigcheck: Path, tmp_path: Path
+) -> None:
+    from functools import partial
+
+    from starlette.testclient import TestClient
+
+    from govloop.ledger import LedgerTiles, TileClient, export_tiles, prove_from_tiles
+    from govloop.tlog_http import tiles_app
+    from govloop.witness import cosigned_note, store_cosignatures
+
+    second_witness.add_log([setup.ledger.verifier()])
+    append(setup.ledger, 7)
+    note = setup.ledger.checkpoint().note
+    lines = [
+        w.add_checkpoint(request_for(setup.ledger, 0)) for w in (setup.witness, second_witness)
+    ]
+    publish = partial(cosigned_note, setup.ledger.store)
+    out = tmp_path / "tiles"
+    export_tiles(setup.ledger, out, fsync=False, publish=publish)
+    assert (out / "checkpoint").read_text(encoding="utf-8") == note  # none received yet
+    witnesses = [setup.witness.verifier(), second_witness.verifier()]
+    assert len(store_cosignatures(setup.ledger.store, note, lines, witnesses)) == 2
+    again = export_tiles(setup.ledger, out, fsync=False, publish=publish)
+    assert again.written == ["checkpoint"]  # same size: only the checkpoint is rewritten
+    published = (out / "checkpoint").read_text(encoding="utf-8")
+    assert published.startswith(note) and published.count("\n— ") == 3
+    log_key = setup.ledger.verifier().to_text()
+    keys = [setup.witness.verifier().to_text(), second_witness.verifier().to_text()]
+    ok = _check(cosigcheck, out / "checkpoint", log_key, keys, 2)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    with TestClient(tiles_app(LedgerTiles(setup.ledger, publish=publish))) as http:
+        assert http.get("/checkpoint").text == published
+        with TileClient("http://testserver/", http=http) as client:
+            proofs = prove_from_tiles(client, setup.ledger.verifiers(), index=3)
+    assert proofs.checkpoint == published and proofs.inclusion is not None

@@ -41,10 +41,19 @@ def export_cmd(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Export the latest signed checkpoint's tree; later runs write only new and changed tiles."""
-    from govloop.ledger import export_tiles
+    """Export the latest signed checkpoint's tree; later runs write only new and changed tiles.
 
-    report = export_tiles(_ledger(ctx), directory, fsync=not no_fsync)
+    The checkpoint file carries the witness cosignatures received so far (export again after
+    'ledger witness add' to publish new ones).
+    """
+    from functools import partial
+
+    from govloop.ledger import export_tiles
+    from govloop.witness import cosigned_note
+
+    ledger = _ledger(ctx)
+    publish = partial(cosigned_note, ledger.store)  # the witnesses' cosignatures travel along
+    report = export_tiles(ledger, directory, fsync=not no_fsync, publish=publish)
     if as_json:
         print_json(ctx, report.to_json())
         return
@@ -81,8 +90,12 @@ def serve_cmd(
         source = DirTiles(directory)
         what = str(directory)
     else:
+        from functools import partial
+
+        from govloop.witness import cosigned_note
+
         ledger = _ledger(ctx)
-        source = LedgerTiles(ledger)
+        source = LedgerTiles(ledger, publish=partial(cosigned_note, ledger.store))
         what = f"log {ledger.origin}"
     state(ctx).err_console.print(f"tlog-tiles of {what} on http://{host}:{port}/")
     uvicorn.run(make_app(source), host=host, port=port, log_level="warning")

@@ -14,7 +14,7 @@ new checkpoint last, so a reader who sees it finds every tile it names.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -72,11 +72,35 @@ def tile_in_tree(tile: Tile, size: int) -> bool:
     return tile.index * TILE_WIDTH + tile.width <= count
 
 
-class LedgerTiles:
-    """Tiles built on demand from the ledger database, up to its latest signed checkpoint."""
+Publish = Callable[[str], str]
+"""Turns the ledger's signed checkpoint into the note to publish (e.g. with witness
+cosignatures added: the faces pass ``govloop.witness.cosigned_note``, since the ledger does not
+know about witnesses). It must only add signature lines, never change the signed text."""
 
-    def __init__(self, ledger: Ledger) -> None:
+
+def _published(note: str, publish: Publish | None) -> str:
+    """``publish(note)``, checked to keep the signed text and the log's own signature."""
+    if publish is None:
+        return note
+    out = publish(note)
+    body, sigs = note.split("\n\n", 1)
+    if not out.startswith(body + "\n\n") or not all(
+        line in out.split("\n") for line in sigs.split("\n") if line
+    ):
+        raise StateError("the checkpoint to publish must keep the signed text and its signatures")
+    return out
+
+
+class LedgerTiles:
+    """Tiles built on demand from the ledger database, up to its latest signed checkpoint.
+
+    ``publish`` adds what else vouches for the checkpoint (witness cosignatures) to the
+    ``checkpoint`` served; the tiles are the same either way.
+    """
+
+    def __init__(self, ledger: Ledger, *, publish: Publish | None = None) -> None:
         self.ledger = ledger
+        self.publish = publish
 
     def latest(self) -> SignedCheckpoint | None:
         """The checkpoint whose tree the tiles show."""
@@ -85,7 +109,7 @@ class LedgerTiles:
     def checkpoint_text(self) -> str | None:
         """The latest checkpoint's note text."""
         cp = self.latest()
-        return None if cp is None else cp.note
+        return None if cp is None else _published(cp.note, self.publish)
 
     def read(self, tile: Tile) -> bytes | None:
         """Tile bytes, for tiles inside the latest checkpoint's tree only."""
@@ -278,14 +302,17 @@ def _groups(tiles: list[Tile]) -> Iterator[list[Tile]]:
         yield run
 
 
-def export_tiles(ledger: Ledger, directory: Path, *, fsync: bool = True) -> ExportReport:
+def export_tiles(
+    ledger: Ledger, directory: Path, *, fsync: bool = True, publish: Publish | None = None
+) -> ExportReport:
     """Export the tree of the latest signed checkpoint as tlog-tiles into ``directory``.
 
     Incremental against the ``checkpoint`` already there. Refuses (:class:`StateError`) a
     directory that is ahead of the ledger or whose tree the ledger does not extend (a
     rollback or a fork must not be published over a mirror's copy). Before the new checkpoint
     is written, the new hash tiles are checked to give its signed root, and every bundled leaf
-    to hash to its level-0 tile entry.
+    to hash to its level-0 tile entry. ``publish`` adds witness cosignatures to the checkpoint
+    file (exporting again at the same size rewrites only the checkpoint, with any new ones).
     """
     cp = ledger.latest_checkpoint()
     if cp is None:
@@ -339,7 +366,8 @@ def export_tiles(ledger: Ledger, directory: Path, *, fsync: bool = True) -> Expo
     if fsync:
         _fsync_dirs(dirs)
     directory.mkdir(parents=True, exist_ok=True)
-    _write_atomic(directory / CHECKPOINT_NAME, cp.note.encode(), fsync=fsync, dirs=dirs)
+    note = _published(cp.note, publish)
+    _write_atomic(directory / CHECKPOINT_NAME, note.encode(), fsync=fsync, dirs=dirs)
     if fsync:
         _fsync_dirs({directory})
     report.written.append(CHECKPOINT_NAME)

@@ -74,10 +74,15 @@ class _Tiles:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.inner is None:
+            from functools import partial
+
             from govloop.ledger import LedgerTiles
             from govloop.tlog_http import tiles_app
+            from govloop.witness import cosigned_note
 
-            self.inner = tiles_app(LedgerTiles(self.outer.state.services.ledger))
+            ledger = self.outer.state.services.ledger
+            publish = partial(cosigned_note, ledger.store)  # with the witnesses' cosignatures
+            self.inner = tiles_app(LedgerTiles(ledger, publish=publish))
         await self.inner(scope, receive, send)
 
 
