@@ -191,7 +191,7 @@ class Registry(Generic[T]):
                 return factory
             if not builtin:
                 self._ensure_builtins()
-            self._add(entry, replace=replace or builtin)
+            self._add(entry, replace=replace)
         return factory
 
     def _add(self, entry: Entry[T], *, replace: bool) -> None:
@@ -212,6 +212,11 @@ class Registry(Generic[T]):
             self._entries.pop(name, None)
             self._instances.pop(name, None)
             self._pending = [e for e in self._pending if e.name != name]
+
+    def peek(self, name: str) -> Entry[T] | None:
+        """The entry of ``name`` as registered so far (loads nothing: for built-in loaders)."""
+        with self._lock:
+            return self._entries.get(name)
 
     # ------------------------------------------------------------------ lookup
     def _ready(self) -> None:
