@@ -12,6 +12,8 @@ from importlib.metadata import EntryPoint, entry_points
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from govloop.assess import (
@@ -39,6 +41,7 @@ from govloop.plugins import (
     PLUGINS,
     PluginError,
     PluginRegistry,
+    PluginSpec,
     PluginWarning,
     UnknownNameError,
     load_entry_point,
@@ -240,3 +243,47 @@ def test_factory_of_the_wrong_type_fails_clearly() -> None:
         PLUGINS.judge.unregister("not-a-judge")
     with pytest.raises(PluginError, match="already registered"):
         PLUGINS.judge.register("refusal", lambda: object())
+
+
+def test_registration_before_the_owner_waits_for_its_builtins() -> None:
+    registry = PluginRegistry()
+    registry.set_plugin_loader(lambda r: None)
+    registry.judge.register("late", lambda: object())
+    registry.judge.register("refusal", lambda: object())  # clashes with a built-in, found later
+    assert registry.judge.names() == ["late", "refusal"]  # owner not imported: still listed
+
+    def builtins() -> None:
+        registry.judge.register("refusal", lambda: "builtin", builtin=True)
+
+    registry.judge.set_builtins(builtins)
+    with pytest.warns(PluginWarning, match=r"judge 'refusal' .*already registered.*skipped"):
+        names = registry.judge.names()
+    assert names == ["refusal", "late"]  # built-ins first, the clash skipped, not raised
+    assert registry.judge.create("refusal") == "builtin"
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+        max_leaves=12,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_stored_specs_parse_or_fail_clearly(data: object) -> None:
+    config = {
+        "sizes": {},
+        "seed": 0,
+        "max_tokens": 1,
+        "temperature": 0.0,
+        "judges": [],
+        "judge_specs": data,
+    }
+    for parse in (
+        lambda: RunOptions.from_json(config),
+        lambda: PluginSpec.from_json(data if isinstance(data, dict) else {"kind": data}),
+    ):
+        try:
+            parse()
+        except InputError:
+            pass

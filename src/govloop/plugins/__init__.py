@@ -14,7 +14,6 @@ from govloop.plugins._load import (
     ENTRY_POINT_GROUP,
     LoadedPlugin,
     PluginFailure,
-    PluginWarning,
     load_entry_point,
     load_installed,
     loaded_plugins,
@@ -28,6 +27,7 @@ from govloop.plugins._registry import (
     PluginError,
     PluginRegistry,
     PluginSpec,
+    PluginWarning,
     Registry,
     UnknownNameError,
 )

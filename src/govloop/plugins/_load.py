@@ -15,14 +15,10 @@ import warnings
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 
-from govloop.plugins._registry import PluginRegistry
+from govloop.plugins._registry import PluginRegistry, PluginWarning
 
 #: The entry-point group plugins declare in their pyproject.toml.
 ENTRY_POINT_GROUP = "govloop.plugins"
-
-
-class PluginWarning(UserWarning):
-    """A plugin failed to load; govloop goes on without it."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -49,6 +50,10 @@ BUILTIN = "govloop (built in)"
 
 class PluginError(ConfigError):
     """A plugin could not be loaded or registered something invalid."""
+
+
+class PluginWarning(UserWarning):
+    """A plugin failed to load or clashed with a built-in; govloop goes on without it."""
 
 
 class UnknownNameError(InputError):
@@ -154,7 +159,10 @@ class Registry(Generic[T]):
             self._builtins()
             pending, self._pending = self._pending, []
             for entry in pending:
-                self._add(entry, replace=False)
+                try:
+                    self._add(entry, replace=False)
+                except PluginError as exc:  # a lookup must not fail for a plugin's clash
+                    warnings.warn(f"{exc}; skipped", PluginWarning, stacklevel=3)
 
     # ------------------------------------------------------------------ registration
     def register(
