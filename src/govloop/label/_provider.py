@@ -53,9 +53,8 @@ def add_explicit_label(
     support explicit labels"; :func:`label_bytes` reports that as ``not supported for X``.
     """
     hook = explicit_labeller(fmt)
-    return hook.add_explicit_label(data, filename=filename, options=options or ExplicitOptions()), (
-        "added"
-    )
+    opts = options or ExplicitOptions()
+    return hook.add_explicit_label(data, filename=filename, options=opts), "added"
 
 
 def label_bytes(
