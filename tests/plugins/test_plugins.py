@@ -228,6 +228,9 @@ def test_broken_entry_point_is_reported_by_name_and_skipped() -> None:
     raising = EntryPoint("raises", "json:loads", "govloop.plugins")
     with pytest.warns(PluginWarning, match=r"plugin 'raises'"):
         assert load_entry_point(registry, raising) is False
+    # an entry point may also name a module (importing it registers); that loads fine
+    module = EntryPoint("as-module", "govloop_example_plugin.note_format", "govloop.plugins")
+    assert load_entry_point(registry, module) is True
     # govloop itself goes on working
     with warnings.catch_warnings():
         warnings.simplefilter("error")
