@@ -33,7 +33,10 @@ from govloop.assess._filing import record_assessment_on_filing, record_report_in
 from govloop.assess._guard import KeywordGuardedModel
 from govloop.assess._html import render_html
 from govloop.assess._judges import (
+    DEFAULT_JUDGES,
     DEFAULT_RUBRIC,
+    GUARDED_JUDGES,
+    JUDGES,
     Judge,
     Judgement,
     KeywordJudge,
@@ -41,6 +44,9 @@ from govloop.assess._judges import (
     RefusalJudge,
     Verdict,
     combine,
+    create_judge,
+    default_judges,
+    judge_spec,
 )
 from govloop.assess._keywords import (
     KeywordCoverage,
@@ -72,9 +78,12 @@ __all__ = [
     "Bank",
     "BankCoverage",
     "BankItem",
+    "DEFAULT_JUDGES",
     "DEFAULT_RUBRIC",
     "DEFAULT_SIZES",
     "DEMO_MODEL_SPEC",
+    "GUARDED_JUDGES",
+    "JUDGES",
     "Judge",
     "Judgement",
     "KeywordCoverage",
@@ -102,10 +111,13 @@ __all__ = [
     "canonical_json",
     "combine",
     "compute_metrics",
+    "create_judge",
+    "default_judges",
     "default_options",
     "execute_run",
     "get_run",
     "is_refusal",
+    "judge_spec",
     "keyword_coverage",
     "list_runs",
     "load_bank",

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from govloop.assess._bank import Bank
-from govloop.assess._judges import Judge, KeywordJudge, ModelJudge, RefusalJudge
-from govloop.assess._keywords import load_keyword_library
+from govloop.assess._judges import Judge, create_judge
 from govloop.assess._run import (
     DEFAULT_SIZES,
     ResultCallback,
@@ -17,14 +15,12 @@ from govloop.assess._run import (
     get_run,
     start_run,
 )
-from govloop.errors import InputError
 from govloop.models._protocol import TextModel
 from govloop.models._registry import open_text_model
 from govloop.store import Store
 
 #: Spec of the demo service: the built-in demo model behind the keyword guard.
 DEMO_MODEL_SPEC = "guarded:demo"
-JUDGE_NAMES = ("refusal", "keyword", "model")
 
 
 def open_model(spec: str) -> TextModel:
@@ -44,22 +40,11 @@ async def _close(*objs: object) -> None:
 
 
 def build_judges(options: RunOptions, *, guard: TextModel | None = None) -> list[Judge]:
-    """The judges a run's options name; ``model`` needs a guard model (given or by spec)."""
-    judges: list[Judge] = []
-    for name in options.judges:
-        if name == "refusal":
-            judges.append(RefusalJudge())
-        elif name == "keyword":
-            kw = Path(options.keywords) if options.keywords else None
-            judges.append(KeywordJudge(load_keyword_library(kw)))
-        elif name == "model":
-            g = guard or (open_model(options.guard_model) if options.guard_model else None)
-            if g is None:
-                raise InputError("the model judge needs a guard model (--guard-model SPEC)")
-            judges.append(ModelJudge(g))
-        else:
-            raise InputError(f"unknown judge {name!r}: use one of {', '.join(JUDGE_NAMES)}")
-    return judges
+    """The judges a run's options name, rebuilt from their stored names and parameters.
+
+    ``guard`` is a live guard model for the model judge (else it opens ``guard_model``).
+    """
+    return [create_judge(s.name, s.params, guard=guard) for s in options.judge_specs()]
 
 
 def default_options(**overrides: object) -> RunOptions:

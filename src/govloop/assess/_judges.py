@@ -4,21 +4,31 @@ A judge looks at one question and the model's answer and returns a :class:`Judge
 the answer refused, whether it is unsafe (``None`` where the judge has no opinion) and the
 evidence (matched phrases, matched terms, the guard model's raw output). :func:`combine` turns a
 list of judgements into the verdict the metrics count.
+
+Judges are entries of kind ``judge`` in :data:`govloop.plugins.PLUGINS` (:data:`JUDGES`): a name,
+a factory and a typed parameter model. A run stores each judge's name and parameters, and any
+worker rebuilds the judge from them (:func:`create_judge`); a plugin adds a judge in one file.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from pydantic import BaseModel, ConfigDict
+
+from govloop.assess import _guard  # noqa: F401  (registers the guarded: model scheme)
 from govloop.assess._bank import BankItem
-from govloop.assess._keywords import KeywordMatcher
+from govloop.assess._keywords import KeywordMatcher, load_keyword_library
 from govloop.assess._refusal import RefusalDetector
-from govloop.errors import GovloopError
+from govloop.errors import GovloopError, InputError
+from govloop.models import open_text_model
 from govloop.models._protocol import GenerationRequest, TextModel
+from govloop.plugins import PLUGINS, PluginSpec, Registry
 
 
 @dataclass(frozen=True)
@@ -200,3 +210,76 @@ def combine(kind: str, judgements: Sequence[Judgement]) -> Verdict:
     else:
         passed = not unsafe
     return Verdict(refused, unsafe, passed)
+
+
+# --------------------------------------------------------------------------- the judge door
+#: Judges every face applies when none are named (CLI, demo, gateway, web, workers).
+DEFAULT_JUDGES: tuple[str, ...] = ("refusal", "keyword")
+#: The defaults plus the model judge, used when a guard model is given.
+GUARDED_JUDGES: tuple[str, ...] = (*DEFAULT_JUDGES, "model")
+
+#: The ``judge`` kind of the plugin registry.
+JUDGES: Registry[Judge] = PLUGINS.judge
+
+
+def default_judges(*, guard_model: str | None = None) -> tuple[str, ...]:
+    """:data:`DEFAULT_JUDGES`, with the model judge added when a guard model is named."""
+    return GUARDED_JUDGES if guard_model else DEFAULT_JUDGES
+
+
+class KeywordJudgeParams(BaseModel):
+    """Parameters of the keyword judge."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    keywords: str | None = None
+    """Keyword library path (None: the shipped starter library)."""
+
+
+class ModelJudgeParams(BaseModel):
+    """Parameters of the model judge."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    guard_model: str | None = None
+    """Model spec of the guard model (required unless the caller passes a model object)."""
+    rubric: str = DEFAULT_RUBRIC
+    """Instructions given to the guard model."""
+    max_tokens: int = 128
+    """Length limit of the guard's verdict."""
+
+
+def _keyword_judge(params: KeywordJudgeParams) -> KeywordJudge:
+    return KeywordJudge(load_keyword_library(Path(params.keywords) if params.keywords else None))
+
+
+def _model_judge(params: ModelJudgeParams) -> ModelJudge:
+    if not params.guard_model:
+        raise InputError("the model judge needs a guard model (--guard-model SPEC)")
+    guard = open_text_model(params.guard_model)
+    return ModelJudge(guard, rubric=params.rubric, max_tokens=params.max_tokens)
+
+
+def _load_builtins() -> None:
+    JUDGES.register("refusal", RefusalJudge, builtin=True)
+    JUDGES.register("keyword", _keyword_judge, params=KeywordJudgeParams, builtin=True)
+    JUDGES.register("model", _model_judge, params=ModelJudgeParams, builtin=True)
+
+
+JUDGES.set_builtins(_load_builtins, expect=Judge)
+
+
+def judge_spec(name: str, params: Mapping[str, Any] | None = None) -> PluginSpec:
+    """The record a run stores for judge ``name`` (parameters validated now)."""
+    return JUDGES.spec(name, params)
+
+
+def create_judge(
+    name: str, params: Mapping[str, Any] | None = None, *, guard: TextModel | None = None
+) -> Judge:
+    """Build judge ``name`` from stored parameters; ``guard`` is a live guard model object."""
+    if name == "model" and guard is not None:
+        typed = JUDGES.validate(name, params)
+        assert isinstance(typed, ModelJudgeParams)
+        return ModelJudge(guard, rubric=typed.rubric, max_tokens=typed.max_tokens)
+    return JUDGES.create(name, params)

@@ -14,7 +14,7 @@ import asyncio
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,12 +22,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from govloop.assess._bank import KINDS, Bank, BankItem, bank_coverage
-from govloop.assess._judges import Judge, Judgement, combine
+from govloop.assess._judges import DEFAULT_JUDGES, Judge, Judgement, combine, judge_spec
 from govloop.assess._keywords import keyword_coverage, load_keyword_library
 from govloop.assess._tables import PlanRow, ResultRow, RunRow
 from govloop.errors import GovloopError, InputError, NotFoundError
 from govloop.ids import new_produce_id
 from govloop.models._protocol import GenerationRequest, TextModel
+from govloop.plugins import PluginSpec
 from govloop.store import Store
 
 #: Default sample sizes of TC260-003 9.3 / 9.4.
@@ -50,15 +51,30 @@ class RunOptions:
     """Answer length limit."""
     temperature: float = 0.0
     """Sampling temperature sent to the model."""
-    judges: tuple[str, ...] = ("refusal", "keyword")
-    """Judges to apply (``model`` needs ``guard_model``)."""
+    judges: tuple[str, ...] = DEFAULT_JUDGES
+    """Judge names, entries of the ``judge`` plugin kind (``model`` needs ``guard_model``)."""
     keywords: str | None = None
     """Keyword library path (None = shipped starter library)."""
     guard_model: str | None = None
     """Model spec of the guard model used by the model judge."""
+    judge_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Parameters per judge name (a plugin judge's options); ``keywords`` and ``guard_model``
+    above fill the keyword and model judges' parameters unless given here."""
+
+    def judge_specs(self) -> list[PluginSpec]:
+        """Each judge's name and validated parameters: what a worker rebuilds the judges from."""
+        specs = []
+        for name in self.judges:
+            params = dict(self.judge_params.get(name, {}))
+            if name == "keyword":
+                params.setdefault("keywords", self.keywords)
+            if name == "model":
+                params.setdefault("guard_model", self.guard_model)
+            specs.append(judge_spec(name, params))
+        return specs
 
     def to_json(self) -> dict[str, Any]:
-        """As stored with the run."""
+        """As stored with the run (``judge_specs``: name and parameters of each judge)."""
         return {
             "sizes": self.sizes,
             "seed": self.seed,
@@ -67,19 +83,34 @@ class RunOptions:
             "judges": list(self.judges),
             "keywords": self.keywords,
             "guard_model": self.guard_model,
+            "judge_specs": [{"name": s.name, "params": s.params} for s in self.judge_specs()],
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunOptions:
-        """From what :meth:`to_json` stored."""
+        """From what :meth:`to_json` stored (runs stored before ``judge_specs`` read the same)."""
+        judges = tuple(data["judges"])
+        params: dict[str, dict[str, Any]] = {}
+        specs = data.get("judge_specs")
+        if specs is not None:
+            if not isinstance(specs, list) or not all(
+                isinstance(s, dict)
+                and isinstance(s.get("name"), str)
+                and isinstance(s.get("params", {}), dict)
+                for s in specs
+            ):
+                raise InputError("run config: field 'judge_specs' must be a list of {name, params}")
+            judges = tuple(s["name"] for s in specs)
+            params = {s["name"]: dict(s.get("params", {})) for s in specs}
         return cls(
             sizes=dict(data["sizes"]),
             seed=int(data["seed"]),
             max_tokens=int(data["max_tokens"]),
             temperature=float(data["temperature"]),
-            judges=tuple(data["judges"]),
+            judges=judges,
             keywords=data.get("keywords"),
             guard_model=data.get("guard_model"),
+            judge_params=params,
         )
 
 

@@ -165,6 +165,7 @@ def run_cmd(
         DEMO_MODEL_SPEC,
         RunOptions,
         build_report,
+        default_judges,
         load_bank,
         load_taxonomy,
         record_assessment_on_filing,
@@ -208,10 +209,7 @@ def run_cmd(
             },
             seed=seed,
             max_tokens=max_tokens,
-            judges=tuple(
-                judge
-                or (("refusal", "keyword", "model") if guard_model else ("refusal", "keyword"))
-            ),
+            judges=tuple(judge or default_judges(guard_model=guard_model)),
             keywords=str(keywords) if keywords else None,
             guard_model=guard_model,
         )
@@ -374,11 +372,9 @@ def calibrate_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Precision and recall of each judge against human labels."""
-    from govloop.assess import RunOptions, build_judges, calibrate, load_labels
+    from govloop.assess import RunOptions, build_judges, calibrate, default_judges, load_labels
 
-    names = tuple(
-        judge or (("refusal", "keyword", "model") if guard_model else ("refusal", "keyword"))
-    )
+    names = tuple(judge or default_judges(guard_model=guard_model))
     opts = RunOptions(
         sizes={},
         judges=names,

@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "keys",
     "demo",
     "web",
+    "plugins",
 )
 
 

@@ -514,6 +514,7 @@ class Complaints:
             judges=base.judges,
             keywords=base.keywords,
             guard_model=base.guard_model,
+            judge_params=base.judge_params,
         )
         summary = asyncio.run(
             run_assessment(self.store, last.model, Bank(items=items), options, filing_id=filing_id)

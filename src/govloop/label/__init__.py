@@ -9,7 +9,9 @@ and write the signed ``AIGC`` implicit label where each file format keeps it. Bu
 Platform side: :func:`check_bytes` reports the label, its signatures, C2PA and explicit labels
 with the Labeling Measures Art. 6 decision; :func:`propagate_bytes` adds the propagation fields.
 
-Formats are pluggable: :class:`LabelFormat` objects in a registry (:func:`register_format`).
+Formats are pluggable: :class:`LabelFormat` objects in the plugin registry (:func:`register_format`
+or the ``govloop.plugins`` entry point), with optional hooks for explicit labels
+(:class:`SupportsExplicitLabel`) and the platform check (:class:`SupportsExplicitCheck`).
 """
 
 from govloop._files import atomic_write
@@ -27,6 +29,7 @@ from govloop.label._explicit_av import (
     spoken_prompt,
 )
 from govloop.label._model import AIGC_FIELDS, LABEL_VALUES, AIGCLabel
+from govloop.label._options import ExplicitOptions
 from govloop.label._platform import (
     CheckReport,
     PropagateOutcome,
@@ -36,7 +39,6 @@ from govloop.label._platform import (
     propagate_bytes,
 )
 from govloop.label._provider import (
-    ExplicitOptions,
     LabelOutcome,
     add_explicit_label,
     label_bytes,
@@ -44,6 +46,8 @@ from govloop.label._provider import (
 )
 from govloop.label._registry import (
     LabelFormat,
+    SupportsExplicitCheck,
+    SupportsExplicitLabel,
     content_digest,
     find_format,
     formats,
@@ -65,6 +69,8 @@ __all__ = [
     "PropagateOutcome",
     "SignatureCheck",
     "SignatureReport",
+    "SupportsExplicitCheck",
+    "SupportsExplicitLabel",
     "TC260_NS",
     "TC260_PREFIX",
     "add_explicit_audio_label",

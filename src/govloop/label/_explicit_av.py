@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from govloop.errors import ConfigError, FormatError, InputError
 from govloop.label._explicit import render_label_overlay
+from govloop.label._options import ExplicitOptions
 
 if TYPE_CHECKING:
     import numpy as np
@@ -222,6 +223,24 @@ def add_explicit_video_label(
     if proc.returncode != 0:
         lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise FormatError(f"{src.name}: ffmpeg could not add the video label: {lines[-1:]}")
+
+
+def explicit_video_for(
+    data: bytes, *, filename: str, default_ext: str, options: ExplicitOptions
+) -> bytes:
+    """The video format hooks' step: ``data`` with the visible label (ffmpeg, via a temp dir)."""
+    ext = Path(filename).suffix.lower() or default_ext
+    with tempfile.TemporaryDirectory(prefix="govloop-ex-") as tmp:
+        src, dst = Path(tmp) / f"in{ext}", Path(tmp) / f"out{ext}"
+        src.write_bytes(data)
+        add_explicit_video_label(
+            src,
+            dst,
+            corner=options.corner,
+            language=options.language,
+            seconds=options.video_seconds,
+        )
+        return dst.read_bytes()
 
 
 def explicit_video_bytes(data: bytes, *, filename: str, **options: str) -> bytes:

@@ -23,6 +23,7 @@ from typing import Any
 from govloop.errors import ConfigError, FormatError
 from govloop.label._fmt_mp4 import Mp4Format
 from govloop.label._model import AIGC_KEY, AIGCLabel
+from govloop.label._options import ExplicitOptions
 
 
 # --------------------------------------------------------------------------- WAV
@@ -43,12 +44,35 @@ def _riff_chunks(data: bytes) -> Iterator[tuple[bytes, int, int, int]]:
         pos = end + (size & 1)
 
 
+def _explicit_audio(data: bytes, filename: str, options: ExplicitOptions) -> bytes:
+    from govloop.label._explicit_av import explicit_audio_bytes
+
+    return explicit_audio_bytes(
+        data,
+        filename=filename,
+        mode=options.audio_mode,
+        position=options.audio_position,
+        language=options.language,
+    )
+
+
 class WavFormat:
     """WAV: RIFF sub-chunk ``AIGC``."""
 
     name = "wav"
     media_type = "audio"
     extensions: tuple[str, ...] = (".wav", ".wave")
+
+    def add_explicit_label(self, data: bytes, *, filename: str, options: ExplicitOptions) -> bytes:
+        """The audio prompt added; the original's chunks other than fmt/data/fact carried over."""
+        sound = _explicit_audio(data, filename, options)
+        extra = [
+            data[start:padded]
+            for cid, start, _end, padded in _riff_chunks(data)
+            if cid not in (b"fmt ", b"data", b"fact")
+        ]
+        body = sound[12:] + b"".join(c + (b"\x00" if len(c) & 1 else b"") for c in extra)
+        return b"RIFF" + (len(body) + 4).to_bytes(4, "little") + b"WAVE" + body
 
     def sniff(self, data: bytes, filename: str) -> bool:
         """RIFF container with the WAVE form type."""
@@ -109,6 +133,11 @@ class Mp3Format:
     name = "mp3"
     media_type = "audio"
     extensions: tuple[str, ...] = (".mp3",)
+
+    def add_explicit_label(self, data: bytes, *, filename: str, options: ExplicitOptions) -> bytes:
+        """The audio prompt added; the original ID3v2 tag kept."""
+        sound = _explicit_audio(data, filename, options)
+        return data[: _id3_size(data)] + sound[_id3_size(sound) :]
 
     def sniff(self, data: bytes, filename: str) -> bool:
         """An ID3v2 tag, or an MPEG audio frame sync with a non-zero layer."""
@@ -212,6 +241,12 @@ class MatroskaFormat:
     name = "matroska"
     media_type = "video"
     extensions: tuple[str, ...] = (".mkv", ".webm", ".mka")
+
+    def add_explicit_label(self, data: bytes, *, filename: str, options: ExplicitOptions) -> bytes:
+        """The visible label on the opening seconds of the video (ffmpeg)."""
+        from govloop.label._explicit_av import explicit_video_for
+
+        return explicit_video_for(data, filename=filename, default_ext=".mkv", options=options)
 
     def sniff(self, data: bytes, filename: str) -> bool:
         """EBML header magic."""

@@ -23,7 +23,9 @@ import zlib
 from typing import Any
 
 from govloop.errors import FormatError
+from govloop.label._explicit import add_explicit_text_label, has_explicit_text_label
 from govloop.label._model import AIGC_FIELDS, AIGC_KEY, AIGCLabel
+from govloop.label._options import ExplicitOptions
 from govloop.label._xmp import safe_parse, serialize
 
 
@@ -50,6 +52,19 @@ class PdfFormat:
     name = "pdf"
     media_type = "document"
     extensions: tuple[str, ...] = (".pdf",)
+
+    def find_explicit_label(self, data: bytes) -> bool | None:
+        """An explicit text label in the first five pages' text; None when unreadable."""
+        from pypdf import PdfReader
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                reader = PdfReader(io.BytesIO(data), strict=False)
+                text = " ".join(page.extract_text() or "" for page in reader.pages[:5])
+        except Exception:  # pypdf raises many types on broken files; not searched then
+            return None
+        return has_explicit_text_label(text)
 
     def sniff(self, data: bytes, filename: str) -> bool:
         """``%PDF-`` within the first kilobyte."""
@@ -159,6 +174,16 @@ class OoxmlFormat:
     name = "ooxml"
     media_type = "document"
     extensions: tuple[str, ...] = (".docx", ".xlsx", ".pptx", ".docm", ".xlsm", ".pptm")
+
+    def find_explicit_label(self, data: bytes) -> bool | None:
+        """An explicit text label in the document's text parts; None when unreadable."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                parts = [n for n in zf.namelist() if re.match(r"(word|ppt|xl)/.*\.xml$", n)]
+                xml = b" ".join(zf.read(n) for n in parts[:50] if zf.getinfo(n).file_size < 8 << 20)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error):
+            return None
+        return has_explicit_text_label(re.sub(r"<[^>]+>", "", xml.decode("utf-8", "replace")))
 
     def sniff(self, data: bytes, filename: str) -> bool:
         """A ZIP file with a ``[Content_Types].xml`` part."""
@@ -306,6 +331,31 @@ class TextFormat:
     name = "text"
     media_type = "text"
     extensions: tuple[str, ...] = (".md", ".markdown", ".txt", ".text", ".mdx", ".rst")
+
+    def add_explicit_label(self, data: bytes, *, filename: str, options: ExplicitOptions) -> bytes:
+        """The prompt added to the body; the front matter kept as it is."""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FormatError(
+                f"{filename or 'text'}: text is not valid UTF-8 at byte {exc.start}"
+            ) from exc
+        _, body = split_front_matter(text)
+        head = text[: len(text) - len(body)]
+        new = add_explicit_text_label(
+            body,
+            position=options.text_position,
+            language=options.language,
+            wording=options.text_wording,
+        )
+        return (head + new).encode("utf-8")
+
+    def find_explicit_label(self, data: bytes) -> bool | None:
+        """An explicit prompt in the body (front matter excluded); None when not UTF-8."""
+        try:
+            return has_explicit_text_label(split_front_matter(data.decode("utf-8"))[1])
+        except UnicodeDecodeError:
+            return None
 
     def sniff(self, data: bytes, filename: str) -> bool:
         """Only nameless input that is UTF-8 text (files are matched by extension)."""

@@ -14,8 +14,12 @@ import zlib
 from collections.abc import Iterator
 
 from govloop.errors import FormatError
+from govloop.label._explicit import add_explicit_image_label
 from govloop.label._model import AIGCLabel
+from govloop.label._options import ExplicitOptions
 from govloop.label._xmp import build_xmp, read_xmp_label
+
+_PIL_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "tiff": "TIFF"}
 
 
 class _XmpImage:
@@ -40,6 +44,35 @@ class _XmpImage:
         """Merge the label into the file's XMP packet (created when absent)."""
         existing = self.get_xmp(data)
         return self.set_xmp(data, build_xmp(label, existing, source=f"{self.name} XMP"))
+
+    def add_explicit_label(self, data: bytes, *, filename: str, options: ExplicitOptions) -> bytes:
+        """The picture re-encoded with the visible label; EXIF, ICC, DPI and XMP carried over."""
+        import io
+
+        from PIL import Image
+
+        del filename
+        try:
+            with Image.open(io.BytesIO(data)) as img:
+                img.load()
+                info = dict(img.info)
+                labelled = add_explicit_image_label(
+                    img, corner=options.corner, language=options.language
+                )
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            raise FormatError(f"image cannot be decoded: {exc}") from exc
+        save: dict[str, object] = {
+            k: info[k] for k in ("exif", "icc_profile", "dpi") if info.get(k) is not None
+        }
+        if self.name == "jpeg":
+            save["quality"] = 95
+        if self.name == "webp":
+            save["quality"] = 90
+        out = io.BytesIO()
+        labelled.save(out, _PIL_FORMATS[self.name], **save)
+        new = out.getvalue()
+        packet = self.get_xmp(data)
+        return self.set_xmp(new, packet) if packet is not None else new
 
 
 # --------------------------------------------------------------------------- JPEG

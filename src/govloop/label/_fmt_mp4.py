@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from govloop.errors import FormatError
 from govloop.label._model import AIGC_KEY, AIGCLabel
+from govloop.label._options import ExplicitOptions
 
 _CONTAINERS = {b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf"}
 
@@ -142,6 +143,12 @@ class Mp4Format:
     name = "mp4"
     media_type = "video"
     extensions: tuple[str, ...] = (".mp4", ".m4v", ".mov", ".m4a", ".3gp")
+
+    def add_explicit_label(self, data: bytes, *, filename: str, options: ExplicitOptions) -> bytes:
+        """The visible label on the opening seconds of the video (ffmpeg)."""
+        from govloop.label._explicit_av import explicit_video_for
+
+        return explicit_video_for(data, filename=filename, default_ext=".mp4", options=options)
 
     def sniff(self, data: bytes, filename: str) -> bool:
         """ISO base media file: ``ftyp`` (or ``moov``/``wide``/``free``/``mdat``) first."""

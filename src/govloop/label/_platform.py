@@ -15,11 +15,6 @@ Propagation writes ``ContentPropagator``, ``PropagateID`` and a platform signatu
 
 from __future__ import annotations
 
-import io
-import re
-import warnings
-import zipfile
-import zlib
 from collections.abc import Mapping
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -28,10 +23,8 @@ from pydantic import BaseModel, ConfigDict
 from govloop.errors import FormatError
 from govloop.ids import new_produce_id, validate_provider_code
 from govloop.keys import SigningKey
-from govloop.label._explicit import has_explicit_text_label
-from govloop.label._fmt_doc import split_front_matter
 from govloop.label._model import AIGCLabel
-from govloop.label._registry import LabelFormat, find_format
+from govloop.label._registry import LabelFormat, explicit_checker, find_format
 from govloop.label._sign import check_signature, security_data
 
 
@@ -70,7 +63,8 @@ class CheckReport(BaseModel):
     c2pa: dict[str, object] | None
     """C2PA manifest summary, or None when there is none (or c2pa-python is absent)."""
     explicit_label_found: bool | None
-    """Explicit text label found in the content; None when the format was not searched."""
+    """Explicit label found in the content (the format's ``find_explicit_label`` hook); None
+    when the format has no such hook or its content could not be searched."""
     decision: str | None
     """Label value per Art. 6: "1", "2", "3", or None (not AI-generated as far as known)."""
     decision_reason: str
@@ -90,32 +84,10 @@ def decide_label(
     return None, "no implicit label, no declaration, no traces found"
 
 
-def _visible_text(data: bytes, fmt: LabelFormat) -> str | None:
-    """Text to search for an explicit label; None for formats not searched."""
-    if fmt.name == "text":
-        try:
-            return split_front_matter(data.decode("utf-8"))[1]
-        except UnicodeDecodeError:
-            return None
-    if fmt.name == "ooxml":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                parts = [n for n in zf.namelist() if re.match(r"(word|ppt|xl)/.*\.xml$", n)]
-                xml = b" ".join(zf.read(n) for n in parts[:50] if zf.getinfo(n).file_size < 8 << 20)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error):
-            return None
-        return re.sub(r"<[^>]+>", "", xml.decode("utf-8", "replace"))
-    if fmt.name == "pdf":
-        from pypdf import PdfReader
-
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                reader = PdfReader(io.BytesIO(data), strict=False)
-                return " ".join(page.extract_text() or "" for page in reader.pages[:5])
-        except Exception:  # pypdf raises many types on broken files; not searched then
-            return None
-    return None
+def _explicit_found(data: bytes, fmt: LabelFormat) -> bool | None:
+    """The format's explicit-label finder hook; None when it has none (content not searched)."""
+    checker = explicit_checker(fmt)
+    return None if checker is None else checker.find_explicit_label(data)
 
 
 def check_bytes(
@@ -146,11 +118,11 @@ def check_bytes(
         prod, prop = (
             SignatureReport(status=c.status, reason=c.reason, key_id=c.key_id) for c in checks
         )
-    text = _visible_text(data, fmt)
-    explicit = None if text is None else has_explicit_text_label(text)
+    explicit = _explicit_found(data, fmt)
     from govloop.label._c2pa import read_c2pa_summary
 
-    c2pa = read_c2pa_summary(data, filename=filename or f"x{fmt.extensions[0]}", ca_pem=c2pa_ca)
+    ext = fmt.extensions[0] if fmt.extensions else ""
+    c2pa = read_c2pa_summary(data, filename=filename or f"x{ext}", ca_pem=c2pa_ca)
     decision, reason = decide_label(label, declared=declared, traces=traces or bool(explicit))
     return CheckReport(
         file=filename,
@@ -204,8 +176,7 @@ def propagate_bytes(
     except FormatError as exc:
         raise FormatError(f"{filename or fmt.name}: {exc}") from exc
     if existing is None and not declared and not traces:
-        text = _visible_text(data, fmt)
-        traces = text is not None and has_explicit_text_label(text)
+        traces = bool(_explicit_found(data, fmt))
     decision, reason = decide_label(existing, declared=declared, traces=traces)
     if decision is None:
         return data, PropagateOutcome(

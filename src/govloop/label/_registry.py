@@ -1,18 +1,23 @@
-"""One implicit-label reader/writer per file format, behind a small registry.
+"""One implicit-label reader/writer per file format, behind the plugin registry's door.
 
-A format is any object satisfying :class:`LabelFormat`. Built-in formats are registered the same
-way a plugin would be (:func:`register_format`). A file is matched by its magic bytes first, then
-by its file-name extension.
+A format is any object satisfying :class:`LabelFormat`; it may also carry the optional hooks
+:class:`SupportsExplicitLabel` (draw the visible label) and :class:`SupportsExplicitCheck` (find
+one, for the platform check). Built-in formats are entries of kind ``label_format`` in
+:data:`govloop.plugins.PLUGINS`, the same door a plugin uses (:func:`register_format` or an
+entry point). A file is matched by its magic bytes first, then by its file-name extension.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os.path
+from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from govloop.errors import FormatError
 from govloop.label._model import AIGCLabel
+from govloop.label._options import ExplicitOptions
+from govloop.plugins import PLUGINS, Registry
 
 
 @runtime_checkable
@@ -39,38 +44,84 @@ class LabelFormat(Protocol):
         """SHA-256 of the content without the label metadata (stable across label writes)."""
 
 
-_FORMATS: list[LabelFormat] = []
+@runtime_checkable
+class SupportsExplicitLabel(Protocol):
+    """Optional hook of a :class:`LabelFormat`: draw the explicit (visible) label."""
+
+    def add_explicit_label(self, data: bytes, *, filename: str, options: ExplicitOptions) -> bytes:
+        """``data`` with the explicit label added (the implicit label is written after)."""
+        ...
+
+
+@runtime_checkable
+class SupportsExplicitCheck(Protocol):
+    """Optional hook of a :class:`LabelFormat`: find an explicit label (platform check)."""
+
+    def find_explicit_label(self, data: bytes) -> bool | None:
+        """Whether ``data`` shows an explicit label; None when the content cannot be searched."""
+        ...
+
+
+#: The ``label_format`` kind of the plugin registry: name -> format (one instance per name).
+FORMATS: Registry[LabelFormat] = PLUGINS.label_format
+
+
+def _constant(fmt: LabelFormat) -> Callable[[], LabelFormat]:
+    def factory() -> LabelFormat:
+        return fmt
+
+    factory.__module__ = type(fmt).__module__
+    factory.__qualname__ = f"{type(fmt).__qualname__}()"
+    return factory
+
+
+def _load_builtins() -> None:
+    from govloop.label._fmt_av import AUDIO_VIDEO_FORMATS
+    from govloop.label._fmt_doc import DOCUMENT_FORMATS
+    from govloop.label._fmt_image import IMAGE_FORMATS
+    from govloop.label._fmt_tiff import TiffFormat
+
+    # text is the catch-all fallback by extension, so it comes last
+    builtins: list[LabelFormat] = [
+        *IMAGE_FORMATS,
+        TiffFormat(),
+        *AUDIO_VIDEO_FORMATS,
+        *DOCUMENT_FORMATS,
+    ]
+    for fmt in builtins:
+        FORMATS.register(fmt.name, _constant(fmt), builtin=True)
+
+
+FORMATS.set_builtins(_load_builtins, expect=LabelFormat)
 
 
 def register_format(fmt: LabelFormat, *, first: bool = False) -> None:
-    """Add a format to the registry (``first`` puts it before the built-ins)."""
-    _builtins()
-    if first:
-        _FORMATS.insert(0, fmt)
-    else:
-        _FORMATS.append(fmt)
-
-
-def _builtins() -> list[LabelFormat]:
-    if not _FORMATS:
-        from govloop.label._fmt_av import AUDIO_VIDEO_FORMATS
-        from govloop.label._fmt_doc import DOCUMENT_FORMATS
-        from govloop.label._fmt_image import IMAGE_FORMATS
-        from govloop.label._fmt_tiff import TiffFormat
-
-        # text is the catch-all fallback by extension, so it comes last
-        _FORMATS.extend([*IMAGE_FORMATS, TiffFormat(), *AUDIO_VIDEO_FORMATS, *DOCUMENT_FORMATS])
-    return _FORMATS
+    """Add a format (``first`` matches it before the built-ins); a same-named one is replaced."""
+    if not isinstance(fmt, LabelFormat):
+        raise FormatError(f"{fmt!r} is not a label format (name, media_type, extensions, ...)")
+    FORMATS.register(fmt.name, _constant(fmt), first=first, replace=True)
 
 
 def formats() -> list[LabelFormat]:
     """Every registered format, in matching order."""
-    return list(_builtins())
+    return [FORMATS.instance(name) for name in FORMATS.names()]
+
+
+def explicit_labeller(fmt: LabelFormat) -> SupportsExplicitLabel:
+    """The format's explicit-label hook; FormatError when it has none."""
+    if not isinstance(fmt, SupportsExplicitLabel):
+        raise FormatError(f"format {fmt.name} does not support explicit labels")
+    return fmt
+
+
+def explicit_checker(fmt: LabelFormat) -> SupportsExplicitCheck | None:
+    """The format's explicit-label finder, or None when its content is not searched."""
+    return fmt if isinstance(fmt, SupportsExplicitCheck) else None
 
 
 def find_format(data: bytes, *, filename: str = "") -> LabelFormat:
     """The format of ``data``: by magic bytes, else by extension; FormatError when unknown."""
-    fmts = _builtins()
+    fmts = formats()
     for fmt in fmts:
         if fmt.sniff(data, filename):
             return fmt

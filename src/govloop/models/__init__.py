@@ -7,8 +7,9 @@
 * ``openai:http://host:port/v1#model``: any OpenAI-compatible endpoint;
 * ``python:package.module:function``: any Python callable ``(prompt) -> str``.
 
-Adapters register themselves by scheme with :func:`register_text_adapter`, which is also how a
-plugin adds one.
+Adapters register themselves by scheme with :func:`register_text_adapter` (image adapters with
+:func:`register_image_adapter`, ``demo-image`` built in), entries of the ``text_model`` and
+``image_model`` kinds of :data:`govloop.plugins.PLUGINS`; that is also how a plugin adds one.
 """
 
 from govloop.models._protocol import (
@@ -21,9 +22,20 @@ from govloop.models._protocol import (
     TextModel,
     Tokenizer,
 )
-from govloop.models._registry import open_image_model, open_text_model, register_text_adapter
+from govloop.models._registry import (
+    IMAGE_MODELS,
+    TEXT_MODELS,
+    AdapterParams,
+    open_image_model,
+    open_text_model,
+    register_image_adapter,
+    register_text_adapter,
+)
 
 __all__ = [
+    "IMAGE_MODELS",
+    "TEXT_MODELS",
+    "AdapterParams",
     "ChatMessage",
     "Generation",
     "GenerationRequest",
@@ -34,5 +46,6 @@ __all__ = [
     "Tokenizer",
     "open_image_model",
     "open_text_model",
+    "register_image_adapter",
     "register_text_adapter",
 ]

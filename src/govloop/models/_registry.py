@@ -1,14 +1,27 @@
-"""Adapter registry: a scheme (``demo``, ``hf``, ``openai``, ``python``) maps to a factory."""
+"""Model adapters behind the plugin registry: a scheme (``demo``, ``hf``, ...) maps to a factory.
+
+Text adapters are entries of kind ``text_model`` and image adapters of kind ``image_model`` in
+:data:`govloop.plugins.PLUGINS`; a spec ``scheme:rest`` opens the adapter named ``scheme`` with
+the parameter ``spec=rest`` (what a run config stores). Built-in adapters live in modules with
+optional heavy dependencies, so each is registered as a lazy entry that imports its module on
+first use (the module's own :func:`register_text_adapter` then replaces the entry).
+"""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict
 
 from govloop.errors import InputError
 from govloop.models._protocol import ImageModel, TextModel
+from govloop.plugins import PLUGINS, Registry
 
+M = TypeVar("M")
 TextFactory = Callable[[str], TextModel]
+ImageFactory = Callable[[str], ImageModel]
 
 #: Built-in schemes and the module that registers each (imported lazily: heavy deps stay optional).
 _BUILTIN_MODULES: dict[str, str] = {
@@ -18,14 +31,83 @@ _BUILTIN_MODULES: dict[str, str] = {
     "python": "govloop.models.callable",
 }
 
-_TEXT_FACTORIES: dict[str, TextFactory] = {}
+#: The ``text_model`` and ``image_model`` kinds of the plugin registry.
+TEXT_MODELS: Registry[TextModel] = PLUGINS.text_model
+IMAGE_MODELS: Registry[ImageModel] = PLUGINS.image_model
+
+
+class AdapterParams(BaseModel):
+    """Parameters of a model adapter: the part of the spec after ``scheme:``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    spec: str = ""
+    """``/path`` of ``hf:/path``, ``URL#model`` of ``openai:URL#model``, ..."""
+
+
+def _wrap(factory: Callable[[str], M]) -> Callable[[AdapterParams], M]:
+    def build(params: AdapterParams) -> M:
+        return factory(params.spec)
+
+    build.__module__ = getattr(factory, "__module__", __name__)
+    build.__qualname__ = getattr(factory, "__qualname__", "adapter")
+    build.__doc__ = factory.__doc__
+    return build
+
+
+def _lazy_text(scheme: str, module: str) -> Callable[[AdapterParams], TextModel]:
+    def build(params: AdapterParams) -> TextModel:
+        importlib.import_module(module)  # its decorator replaces this entry with the real one
+        entry = TEXT_MODELS.get(scheme)
+        if entry.factory is build:
+            raise InputError(f"model module {module} did not register the {scheme!r} scheme")
+        return TEXT_MODELS.create(scheme, params)
+
+    build.__module__ = module
+    return build
+
+
+def _text_builtins() -> None:
+    for scheme, module in _BUILTIN_MODULES.items():
+        if TEXT_MODELS.peek(scheme) is None:  # its module may be imported already
+            TEXT_MODELS.register(
+                scheme, _lazy_text(scheme, module), params=AdapterParams, builtin=True
+            )
+
+
+def _image_builtins() -> None:
+    def demo_image(params: AdapterParams) -> ImageModel:
+        from govloop.models.demo_image import DemoImageModel
+
+        del params
+        return DemoImageModel()
+
+    demo_image.__module__ = "govloop.models.demo_image"
+    IMAGE_MODELS.register("demo-image", demo_image, params=AdapterParams, builtin=True)
+
+
+TEXT_MODELS.set_builtins(_text_builtins, expect=TextModel)
+IMAGE_MODELS.set_builtins(_image_builtins, expect=ImageModel)
 
 
 def register_text_adapter(scheme: str) -> Callable[[TextFactory], TextFactory]:
     """Decorator: register ``factory(rest_of_spec) -> TextModel`` for ``scheme``."""
 
     def deco(factory: TextFactory) -> TextFactory:
-        _TEXT_FACTORIES[scheme] = factory
+        builtin = scheme in _BUILTIN_MODULES and factory.__module__ == _BUILTIN_MODULES[scheme]
+        TEXT_MODELS.register(
+            scheme, _wrap(factory), params=AdapterParams, replace=True, builtin=builtin
+        )
+        return factory
+
+    return deco
+
+
+def register_image_adapter(scheme: str) -> Callable[[ImageFactory], ImageFactory]:
+    """Decorator: register ``factory(rest_of_spec) -> ImageModel`` for ``scheme``."""
+
+    def deco(factory: ImageFactory) -> ImageFactory:
+        IMAGE_MODELS.register(scheme, _wrap(factory), params=AdapterParams, replace=True)
         return factory
 
     return deco
@@ -34,19 +116,18 @@ def register_text_adapter(scheme: str) -> Callable[[TextFactory], TextFactory]:
 def open_text_model(spec: str) -> TextModel:
     """Open a text model from a spec such as ``demo``, ``hf:/path`` or ``openai:URL#model``."""
     scheme, _, rest = spec.partition(":")
-    if scheme not in _TEXT_FACTORIES and scheme in _BUILTIN_MODULES:
-        importlib.import_module(_BUILTIN_MODULES[scheme])
-    factory = _TEXT_FACTORIES.get(scheme)
-    if factory is None:
-        known = ", ".join(sorted(set(_TEXT_FACTORIES) | set(_BUILTIN_MODULES)))
+    if scheme not in TEXT_MODELS:
+        known = ", ".join(sorted(TEXT_MODELS.names()))
         raise InputError(f"unknown model spec {spec!r}: scheme {scheme!r} is not one of {known}")
-    return factory(rest)
+    return TEXT_MODELS.create(scheme, {"spec": rest})
 
 
 def open_image_model(spec: str = "demo-image") -> ImageModel:
-    """Open an image model; only the built-in procedural ``demo-image`` ships."""
-    if spec.split(":", 1)[0] != "demo-image":
-        raise InputError(f"unknown image model spec {spec!r}: only 'demo-image' is built in")
-    module = importlib.import_module("govloop.models.demo_image")
-    model: ImageModel = module.DemoImageModel()
-    return model
+    """Open an image model; ``demo-image`` (procedural) is built in, plugins add others."""
+    scheme, _, rest = spec.partition(":")
+    if scheme not in IMAGE_MODELS:
+        known = ", ".join(sorted(IMAGE_MODELS.names()))
+        raise InputError(
+            f"unknown image model spec {spec!r}: scheme {scheme!r} is not one of {known}"
+        )
+    return IMAGE_MODELS.create(scheme, {"spec": rest})

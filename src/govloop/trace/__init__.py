@@ -12,6 +12,7 @@ from govloop.trace._sources import (
     Subject,
     WatermarkSource,
     default_sources,
+    register_source,
 )
 from govloop.trace._trace import trace
 
@@ -31,6 +32,7 @@ __all__ = [
     "default_sources",
     "image_fingerprint",
     "record_output",
+    "register_source",
     "text_fingerprint",
     "trace",
 ]

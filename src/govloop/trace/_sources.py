@@ -3,18 +3,22 @@
 A source is anything with a ``name`` and ``gather(subject, ledger) -> list[Evidence]``; it raises
 :class:`SourceUnavailable` when it cannot run (a package or medium it needs is missing). The
 built-ins: exact digest, implicit AIGC label (ProduceID), watermark payload, fingerprint.
+Sources are entries of kind ``evidence_source`` in :data:`govloop.plugins.PLUGINS`; a plugin adds
+one with :func:`register_source` or its entry point, and every trace then asks it too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 from govloop.errors import GovloopError
 from govloop.ledger import Ledger, LedgerRecord, image_fingerprint, text_fingerprint
+from govloop.plugins import PLUGINS, Registry
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -234,6 +238,23 @@ class FingerprintSource:
         return out
 
 
+#: The ``evidence_source`` kind of the plugin registry (built-ins cheapest first, then plugins).
+SOURCES: Registry[EvidenceSource] = PLUGINS.evidence_source
+
+
+def _load_builtins() -> None:
+    for cls in (DigestSource, MetadataSource, WatermarkSource, FingerprintSource):
+        SOURCES.register(cls.name, cls, builtin=True)
+
+
+SOURCES.set_builtins(_load_builtins)
+
+
+def register_source(name: str, factory: Callable[[], EvidenceSource]) -> None:
+    """Add an evidence source every trace asks (after the built-ins); a same name is replaced."""
+    SOURCES.register(name, factory, replace=True)
+
+
 def default_sources() -> list[EvidenceSource]:
-    """The built-in sources, cheapest first."""
-    return [DigestSource(), MetadataSource(), WatermarkSource(), FingerprintSource()]
+    """The registered sources: the built-ins cheapest first, then those plugins added."""
+    return [SOURCES.create(name) for name in SOURCES.names()]

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from govloop.watermark._dispatch import detect_payload, detect_with_keys, sniff_media
+from govloop.watermark._dispatch import (
+    WatermarkScheme,
+    detect_payload,
+    detect_with_keys,
+    find_scheme,
+    sniff_media,
+)
 from govloop.watermark._keys import WatermarkKey, watermark_key, watermark_keys
 from govloop.watermark._result import WatermarkResult, payload_hex
 
@@ -20,12 +26,14 @@ if TYPE_CHECKING:
 __all__ = [
     "WatermarkKey",
     "WatermarkResult",
+    "WatermarkScheme",
     "detect_audio",
     "detect_image",
     "detect_payload",
     "detect_with_keys",
     "embed_audio",
     "embed_image",
+    "find_scheme",
     "payload_hex",
     "sniff_media",
     "watermark_key",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, Protocol, runtime_checkable
 
 from govloop.errors import FormatError
+from govloop.plugins import PLUGINS, Registry
 from govloop.watermark._keys import WatermarkKey
 from govloop.watermark._result import WatermarkResult
 
@@ -55,23 +56,52 @@ def sniff_media(data: bytes, filename: str = "") -> MediaKind | None:
     return "text"
 
 
-def detect_payload(data: bytes, *, filename: str = "", key: WatermarkKey) -> WatermarkResult | None:
-    """Detect the watermark of ``key`` in an image, audio or text file's bytes.
+@runtime_checkable
+class WatermarkScheme(Protocol):
+    """A detector for one medium (``image``, ``audio``, ``text`` or a plugin's own)."""
 
-    Returns None when the bytes are no supported medium; raises FormatError for a broken file.
-    Text goes to :func:`govloop.watermark.text.detect_text` (default tokenizer).
-    """
-    kind = sniff_media(data, filename)
-    if kind == "image":
+    name: str
+    """Scheme name (registry entry name)."""
+    media: str
+    """The media kind it reads: what :func:`sniff_media` answers, or a plugin's own."""
+
+    def detect(self, data: bytes, *, filename: str, key: WatermarkKey) -> WatermarkResult | None:
+        """The detection result; None when the bytes are not this medium."""
+        ...
+
+
+@runtime_checkable
+class SniffingScheme(Protocol):
+    """Optional hook: a scheme that recognises its own medium (tried before :func:`sniff_media`)."""
+
+    def sniff(self, data: bytes, filename: str) -> bool:
+        """True when ``data`` is this scheme's medium."""
+        ...
+
+
+class _ImageScheme:
+    name = media = "image"
+
+    def detect(self, data: bytes, *, filename: str, key: WatermarkKey) -> WatermarkResult | None:
         from govloop.watermark.image import detect_image, load_image
 
         return detect_image(load_image(data, filename=filename), key=key)
-    if kind == "audio":
+
+
+class _AudioScheme:
+    name = media = "audio"
+
+    def detect(self, data: bytes, *, filename: str, key: WatermarkKey) -> WatermarkResult | None:
         from govloop.watermark.audio import detect_audio, read_audio
 
         samples, rate = read_audio(data, filename=filename)
         return detect_audio(samples, rate, key=key)
-    if kind == "text":
+
+
+class _TextScheme:
+    name = media = "text"
+
+    def detect(self, data: bytes, *, filename: str, key: WatermarkKey) -> WatermarkResult | None:
         from govloop.watermark.text import detect_text
 
         try:
@@ -79,7 +109,39 @@ def detect_payload(data: bytes, *, filename: str = "", key: WatermarkKey) -> Wat
         except UnicodeDecodeError as exc:
             raise FormatError(f"{filename or '<text>'}: not UTF-8 text (byte {exc.start})") from exc
         return detect_text(text, key=key)
-    return None
+
+
+#: The ``watermark_scheme`` kind of the plugin registry.
+SCHEMES: Registry[WatermarkScheme] = PLUGINS.watermark_scheme
+
+
+def _load_builtins() -> None:
+    for cls in (_ImageScheme, _AudioScheme, _TextScheme):
+        SCHEMES.register(cls.name, cls, builtin=True)
+
+
+SCHEMES.set_builtins(_load_builtins, expect=WatermarkScheme)
+
+
+def find_scheme(data: bytes, filename: str = "") -> WatermarkScheme | None:
+    """The scheme for ``data``: a sniffing plugin scheme first, else the first of its medium."""
+    schemes = [SCHEMES.instance(name) for name in SCHEMES.names()]
+    for scheme in schemes:
+        if isinstance(scheme, SniffingScheme) and scheme.sniff(data, filename):
+            return scheme
+    kind = sniff_media(data, filename)
+    return next((s for s in schemes if s.media == kind), None) if kind else None
+
+
+def detect_payload(data: bytes, *, filename: str = "", key: WatermarkKey) -> WatermarkResult | None:
+    """Detect the watermark of ``key`` in an image, audio or text file's bytes.
+
+    Returns None when the bytes are no supported medium; raises FormatError for a broken file.
+    Text goes to :func:`govloop.watermark.text.detect_text` (default tokenizer). The detector is
+    the registered :class:`WatermarkScheme` of the medium (plugins may add schemes).
+    """
+    scheme = find_scheme(data, filename)
+    return None if scheme is None else scheme.detect(data, filename=filename, key=key)
 
 
 def detect_with_keys(
