@@ -70,15 +70,13 @@ class LabelOutcome(BaseModel):
 def _explicit_image(fmt: _XmpImage, data: bytes, options: ExplicitOptions) -> bytes:
     from PIL import Image
 
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            info = dict(img.info)
-            labelled = add_explicit_image_label(
-                img, corner=options.corner, language=options.language
-            )
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise FormatError(f"image cannot be decoded: {exc}") from exc
+    from govloop._decode import decoding
+
+    with decoding(fmt.name, "image"):
+        img = Image.open(io.BytesIO(data))
+        img.load()
+    info = dict(img.info)
+    labelled = add_explicit_image_label(img, corner=options.corner, language=options.language)
     save: dict[str, object] = {
         k: info[k] for k in ("exif", "icc_profile", "dpi") if info.get(k) is not None
     }
