@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govloop.cli._common import print_json, state
+from govloop.cli._output import ForceOpt
 
 if TYPE_CHECKING:
     from govloop.assess import RunSummary
@@ -285,15 +286,19 @@ def report_cmd(
     out: Annotated[
         Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")
     ] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Write a run's report: canonical JSON or self-contained HTML."""
     from govloop.assess import build_report, canonical_json, render_html, report_digest
+    from govloop.cli._output import check_output, write_output
     from govloop.errors import InputError
 
     if fmt not in ("html", "json"):
         raise InputError(f"--format {fmt!r}: use html or json")
     if lang not in ("zh", "en"):
         raise InputError(f"--lang {lang!r}: use zh or en")
+    if out is not None:
+        check_output(out, force=force)
     report = build_report(state(ctx).store, run)
     digest = report_digest(report)
     data = (
@@ -304,7 +309,7 @@ def report_cmd(
     if out is None:
         typer.echo(data.decode("utf-8"))
     else:
-        out.write_bytes(data)
+        write_output(out, data, force=force)
         state(ctx).err_console.print(f"wrote {out} (report sha256 {digest})", highlight=False)
 
 

@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from govloop.cli import _common
+from govloop.cli._output import ForceOpt
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -74,6 +75,7 @@ def apply_cmd(
         bool, typer.Option("--c2pa", help="Also embed a signed C2PA manifest.")
     ] = False,
     in_place: Annotated[bool, typer.Option("--in-place", help="Overwrite the input.")] = False,
+    force: ForceOpt = False,
     produce_id: Annotated[
         str | None, typer.Option("--produce-id", help="ProduceID (default: a new ULID).")
     ] = None,
@@ -108,6 +110,7 @@ def apply_cmd(
         explicit=explicit,
         options=options,
         c2pa_signer_dir=keys.root / "c2pa" if c2pa else None,
+        force=force,
     )
     if as_json:
         _common.print_json(ctx, outcome.model_dump())
@@ -228,10 +231,12 @@ def propagate_cmd(
         bool, typer.Option("--declared", help="The uploader declared it AI-generated.")
     ] = False,
     in_place: Annotated[bool, typer.Option("--in-place", help="Overwrite the inputs.")] = False,
+    force: ForceOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Add ContentPropagator, PropagateID and ReservedCode2 (producer fields untouched)."""
     from govloop._files import read_input
+    from govloop.cli._output import write_output
     from govloop.errors import ConfigError, InputError
     from govloop.label import atomic_write, propagate_bytes
     from govloop.label._provider import output_path
@@ -247,12 +252,15 @@ def propagate_cmd(
 
     def work(p: Path) -> dict[str, Any]:
         dst = p if in_place else (output / p.relative_to(path) if is_dir and output else output)
-        dst = output_path(p, dst, in_place=in_place)
+        dst = output_path(p, dst, in_place=in_place, force=force)
         data, outcome = propagate_bytes(
             read_input(p), filename=p.name, platform_code=code, signer=signer, declared=declared
         )
-        if outcome.written or dst != p:
-            atomic_write(dst, data)
+        if in_place:
+            if outcome.written:
+                atomic_write(dst, data)
+        else:
+            write_output(dst, data, force=force, inputs=(p,))
         return outcome.model_dump() | {"file": str(dst)}
 
     rows = _run_batch(ctx, _files(path), work, as_json=as_json, title="propagating")

@@ -43,9 +43,14 @@ def _read_text(path: Path, what: str) -> str:
     from govloop.errors import InputError
 
     try:
-        return _read(path, what).decode("utf-8")
+        text = _read(path, what).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: {what} is not UTF-8 text") from exc
+    if what == "checkpoint":
+        from govloop.ledger._note import note_from_file
+
+        return note_from_file(text)
+    return text
 
 
 @ledger_app.command("append")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govloop.cli import _common
+from govloop.cli._output import ForceOpt
 
 if TYPE_CHECKING:
     from govloop.registry import Filing, FilingCreate, Registry
@@ -243,15 +244,19 @@ def register(app: typer.Typer) -> None:
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="Write to a file.")
         ] = None,
+        force: ForceOpt = False,
         as_json: JsonOpt = False,
     ) -> None:
         """Export a filing as a Hugging Face model card or as JSON (``--json``)."""
+        from govloop.cli._output import check_output, write_output
         from govloop.errors import InputError
         from govloop.registry import Registry, to_json, to_model_card
 
         fmt = "json" if as_json else fmt
         if fmt not in ("card", "json"):
             raise InputError(f"--format {fmt!r}: use card or json")
+        if output is not None:
+            check_output(output, force=force)
         filing = Registry(_common.state(ctx).store).get(filing_id)
         text = (
             to_json(filing.document)
@@ -261,10 +266,7 @@ def register(app: typer.Typer) -> None:
         if output is None:
             typer.echo(text, nl=False)
             return
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from exc
+        write_output(output, text.encode("utf-8"), force=force)
         _common.state(ctx).console.print(f"wrote {output}", highlight=False)
 
     @group.command("schema")

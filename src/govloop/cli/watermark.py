@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from govloop.cli import _common
+from govloop.cli._output import ForceOpt
 
 if TYPE_CHECKING:
     from govloop.watermark import WatermarkResult
@@ -42,6 +43,7 @@ def embed(
     ctx: typer.Context,
     src: Annotated[Path, typer.Argument(help="Image (PNG, JPEG, ...) or audio (WAV, FLAC, MP3).")],
     out: Annotated[Path, typer.Option("--output", "-o", help="Where to write the marked file.")],
+    force: ForceOpt = False,
     payload: Annotated[
         str | None,
         typer.Option(help="Payload in hex (image 48 bits, audio 32 bits); random if omitted."),
@@ -49,11 +51,12 @@ def embed(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Embed the provider's watermark with a payload into an image or audio file."""
-    from govloop._files import atomic_write
+    from govloop.cli._output import check_output, write_output
     from govloop.errors import InputError
     from govloop.watermark import sniff_media, watermark_key
 
     st = _common.state(ctx)
+    check_output(out, force=force, inputs=(src,))
     data = _read(src)
     kind = sniff_media(data, src.name)
     key = watermark_key(st.keys)
@@ -70,7 +73,7 @@ def embed(
 
         img = load_image(data, filename=src.name)
         marked = embed_image(img, key=key, payload=value)
-        atomic_write(out, save_image(marked, filename=out.name))  # type: ignore[arg-type]
+        write_output(out, save_image(marked, filename=out.name), force=force, inputs=(src,))  # type: ignore[arg-type]
         info["psnr_db"] = round(psnr(np.asarray(marked), np.asarray(img.convert(marked.mode))), 2)  # type: ignore[union-attr]
     elif kind == "audio":
         from govloop.watermark.audio import (
@@ -88,7 +91,7 @@ def embed(
         )
         samples, rate = read_audio(data, filename=src.name)
         marked_audio = embed_audio(samples, rate, key=key, payload=value)
-        atomic_write(out, write_audio(marked_audio, rate, filename=out.name))
+        write_output(out, write_audio(marked_audio, rate, filename=out.name), force=force)
         info["snr_db"] = round(snr_db(samples, marked_audio), 2)
     else:
         raise InputError(f"{src}: not an image or audio file (text is marked at generation time)")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govloop.cli import _common
+from govloop.cli._output import ForceOpt
 
 if TYPE_CHECKING:
     from govloop.keys import KeyStore
@@ -79,6 +80,7 @@ def generate(
     ctx: typer.Context,
     prompt: Annotated[str, typer.Option("--prompt", "-p", help="The prompt.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the answer (UTF-8).")],
+    force: ForceOpt = False,
     model: Annotated[
         str | None,
         typer.Option(
@@ -103,6 +105,7 @@ def generate(
 
     Label the file afterwards with ``govloop label OUT -o LABELED`` if it leaves your service.
     """
+    from govloop.cli._output import check_output, write_output
     from govloop.errors import InputError
     from govloop.ids import new_produce_id, produce_tag
     from govloop.models import GenerationRequest, LogitsModel, open_text_model
@@ -110,6 +113,7 @@ def generate(
     from govloop.watermark.text import default_params, generate_watermarked
 
     st = _common.state(ctx)
+    check_output(out, force=force)
     params = default_params(scheme)
     lm = open_text_model(model_spec(model))
     if not isinstance(lm, LogitsModel):
@@ -122,15 +126,13 @@ def generate(
     gen = generate_watermarked(
         lm, request, key=watermark_key(st.keys), payload=payload, params=params
     )
-    from govloop._files import atomic_write
-
     data = gen.text.encode("utf-8")
     filing_id = None
     if filing is not None:
         from govloop.registry import Registry
 
         filing_id = Registry(st.store).get(filing).id
-    atomic_write(out, data)
+    write_output(out, data, force=force)
     index = None
     if record:
         from govloop.ledger import Ledger, record_output

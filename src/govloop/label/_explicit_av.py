@@ -120,13 +120,12 @@ def explicit_audio_bytes(data: bytes, *, filename: str = "", **options: str) -> 
     """An audio file (WAV, FLAC, OGG; MP3 where libsndfile supports it) with the prompt added."""
     import soundfile as sf
 
-    try:
-        with sf.SoundFile(io.BytesIO(data)) as f:
-            fmt, subtype = f.format, f.subtype
-            rate = f.samplerate
-            samples = f.read(dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
-        raise FormatError(f"{filename or 'audio'}: cannot decode audio: {exc}") from exc
+    from govloop._decode import decoding
+
+    with decoding(filename or "audio", "audio file"), sf.SoundFile(io.BytesIO(data)) as f:
+        fmt, subtype = f.format, f.subtype
+        rate = f.samplerate
+        samples = f.read(dtype="float32", always_2d=True)
     labelled = add_explicit_audio_label(samples, rate, **options)
     out = io.BytesIO()
     try:

@@ -51,16 +51,16 @@ class _XmpImage:
 
         from PIL import Image
 
-        del filename
-        try:
-            with Image.open(io.BytesIO(data)) as img:
-                img.load()
-                info = dict(img.info)
-                labelled = add_explicit_image_label(
-                    img, corner=options.corner, language=options.language
-                )
-        except (OSError, ValueError, Image.DecompressionBombError) as exc:
-            raise FormatError(f"image cannot be decoded: {exc}") from exc
+        from govloop._decode import decoding
+
+        with decoding(filename or self.name, "image"):
+            img = Image.open(io.BytesIO(data))
+            img.load()
+        with img:
+            info = dict(img.info)
+            labelled = add_explicit_image_label(
+                img, corner=options.corner, language=options.language
+            )
         save: dict[str, object] = {
             k: info[k] for k in ("exif", "icc_profile", "dpi") if info.get(k) is not None
         }

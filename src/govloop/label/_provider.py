@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from govloop._files import atomic_write, read_input
+from govloop._files import atomic_write, check_output, read_input, write_output
 from govloop.errors import FormatError, InputError
 from govloop.ids import new_produce_id
 from govloop.keys import SigningKey
@@ -95,8 +95,12 @@ def label_bytes(
     return out, outcome
 
 
-def output_path(src: Path, out: Path | None, *, in_place: bool) -> Path:
-    """Where a result goes: ``out``, or ``src`` itself only when ``in_place`` is set."""
+def output_path(src: Path, out: Path | None, *, in_place: bool, force: bool = False) -> Path:
+    """Where a result goes: ``out``, or ``src`` itself only when ``in_place`` is set.
+
+    An existing ``out`` is refused unless ``force`` (the no-clobber rule of
+    :func:`govloop._files.check_output`).
+    """
     if in_place:
         if out is not None and out.resolve() != src.resolve():
             raise InputError("give either -o/--output or --in-place, not both")
@@ -105,6 +109,7 @@ def output_path(src: Path, out: Path | None, *, in_place: bool) -> Path:
         raise InputError(f"{src}: give -o/--output (the input is changed only with --in-place)")
     if out.resolve() == src.resolve():
         raise InputError(f"{src}: output is the input; use --in-place to overwrite it")
+    check_output(out, force=force, inputs=(src,))
     return out
 
 
@@ -119,9 +124,13 @@ def label_file(
     explicit: bool = True,
     options: ExplicitOptions | None = None,
     c2pa_signer_dir: Path | None = None,
+    force: bool = False,
 ) -> LabelOutcome:
-    """Label one file and write the result atomically (input untouched unless ``in_place``)."""
-    dst = output_path(src, out, in_place=in_place)
+    """Label one file and write the result atomically (input untouched unless ``in_place``).
+
+    An existing output file is replaced only with ``force``.
+    """
+    dst = output_path(src, out, in_place=in_place, force=force)
     data = read_input(src)
     labelled, outcome = label_bytes(
         data,
@@ -139,5 +148,8 @@ def label_file(
             labelled, filename=dst.name, label=outcome.label, cert_dir=c2pa_signer_dir
         )
         outcome = outcome.model_copy(update={"c2pa": True})
-    atomic_write(dst, labelled)
+    if in_place:
+        atomic_write(dst, labelled)
+    else:
+        write_output(dst, labelled, force=force, inputs=(src,))
     return outcome.model_copy(update={"file": str(dst)})

@@ -121,9 +121,27 @@ class OpenedNote:
     """Known keys whose signatures verified."""
 
 
+def note_from_file(text: str) -> str:
+    """The note in a checkpoint file as copy and paste leaves it (#14).
+
+    A signed note never holds a carriage return and ends with exactly one newline after its
+    last signature line, so CRLF line endings, blank lines before the note and blank lines or
+    spaces after the last signature are artefacts of the copy; they are removed here, at the
+    file-reading layer. The signed body itself is never changed: anything else wrong is still
+    an error from :func:`split_note` that names the line.
+    """
+    text = text.replace("\r\n", "\n").lstrip("\n")
+    return text.rstrip(" \t\n") + "\n" if text.strip() else text
+
+
 def _split_note(text: str) -> tuple[str, list[tuple[str, bytes]]]:
-    if any(ord(c) < 0x20 and c != "\n" for c in text):
-        raise VerificationError("malformed note: control characters other than newline")
+    for number, line in enumerate(text.split("\n"), start=1):
+        bad = next((c for c in line if ord(c) < 0x20), None)
+        if bad is not None:
+            raise VerificationError(
+                f"malformed note: line {number} holds control character U+{ord(bad):04X} "
+                "(only newlines are allowed)"
+            )
     if not text.endswith("\n"):
         raise VerificationError("malformed note: does not end with a newline")
     cut = text.rfind("\n\n")
@@ -131,9 +149,13 @@ def _split_note(text: str) -> tuple[str, list[tuple[str, bytes]]]:
         raise VerificationError("malformed note: no blank line before the signatures")
     body, sig_text = text[: cut + 1], text[cut + 2 :]
     sigs: list[tuple[str, bytes]] = []
-    for line in sig_text.splitlines():
+    first_sig_line = body.count("\n") + 2
+    for offset, line in enumerate(sig_text.splitlines()):
         if not line.startswith(SIG_PREFIX):
-            raise VerificationError(f"malformed note: signature line {line[:40]!r}")
+            raise VerificationError(
+                f"malformed note: line {first_sig_line + offset} is {line[:40]!r}; expected a "
+                f"signature line '{SIG_PREFIX}<name> <base64>'"
+            )
         fields = line[len(SIG_PREFIX) :].split(" ")
         if len(fields) != 2 or not fields[0]:
             raise VerificationError(f"malformed note: signature line {line[:40]!r}")
@@ -147,7 +169,10 @@ def _split_note(text: str) -> tuple[str, list[tuple[str, bytes]]]:
             raise VerificationError(f"malformed note: signature of {fields[0]!r} is too short")
         sigs.append((fields[0], blob))
     if not sigs:
-        raise VerificationError("malformed note: no signatures")
+        raise VerificationError(
+            f"malformed note: no signatures; expected a signature line '{SIG_PREFIX}<name> "
+            f"<base64>' at line {first_sig_line}, after the last blank line"
+        )
     if len(sigs) > MAX_SIGNATURES:
         raise VerificationError(f"malformed note: more than {MAX_SIGNATURES} signatures")
     return body, sigs

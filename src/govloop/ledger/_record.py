@@ -24,14 +24,14 @@ def content_fingerprint(content: bytes, media_type: str) -> str | None:
         except UnicodeDecodeError as exc:
             raise InputError("text content is not valid UTF-8") from exc
     if media_type == "image":
-        from PIL import Image, UnidentifiedImageError
+        from PIL import Image
 
-        try:
-            with Image.open(io.BytesIO(content)) as img:
-                img.load()
-                return image_fingerprint(img)
-        except (UnidentifiedImageError, OSError, ValueError) as exc:
-            raise InputError(f"image content cannot be decoded: {exc}") from exc
+        from govloop._decode import decoding
+
+        with decoding("image content", "image"):
+            img = Image.open(io.BytesIO(content))
+            img.load()
+        return image_fingerprint(img)
     return None
 
 

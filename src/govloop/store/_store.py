@@ -7,6 +7,7 @@ packages evolve their schema independently and ``upgrade heads`` brings all of t
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +73,47 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _private_sqlite_file(path: Path) -> None:
+    """Create the database's folder 0700 and the file 0600 before SQLite does (#14).
+
+    The database holds API-key hashes, requester names and delivery logs; SQLite gives its
+    ``-wal`` and ``-shm`` files the mode of the main file, so they are private too. Existing
+    folders and files keep the mode their owner chose.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+@contextmanager
+def _first_run_lock(engine: Engine) -> Iterator[None]:
+    """Serialise migrations between processes: a file lock beside a SQLite file (#14).
+
+    Without it, processes opening a fresh home at once all ran the first migration and all but
+    one failed with ``table ... already exists``. PostgreSQL takes a transaction advisory lock
+    in :meth:`Store.migrate` instead.
+    """
+    db = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not db or db == ":memory:":
+        yield
+        return
+    import fcntl
+
+    lock = Path(db).expanduser().with_name(Path(db).name + ".migrate-lock")
+    fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+#: Key of the PostgreSQL advisory lock that serialises migrations ("govloop" in ASCII).
+_PG_MIGRATE_LOCK = 0x676F766C6F6F70
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for ``url``; SQLite files get WAL mode and a busy timeout."""
     try:
@@ -83,7 +125,7 @@ def make_engine(url: str) -> Engine:
         db = parsed.database
         if db and db != ":memory:":
             try:
-                Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                _private_sqlite_file(Path(db).expanduser())
             except OSError as exc:
                 raise StoreError(f"cannot open database {url!r}: {exc.strerror}") from exc
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
@@ -148,7 +190,9 @@ class Store:
         """Apply every pending migration of every package branch."""
         cfg = alembic_config(self.engine.url.render_as_string(hide_password=False))
         try:
-            with _upgrade_lock, self.engine.begin() as conn:
+            with _upgrade_lock, _first_run_lock(self.engine), self.engine.begin() as conn:
+                if self.engine.url.get_backend_name() == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATE_LOCK})")
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "heads")
         except OperationalError as exc:

@@ -82,17 +82,21 @@ class Subject:
 
     @cached_property
     def image(self) -> Image | None:
-        """The decoded image, or None."""
+        """The decoded image, or None when the bytes are not an image.
+
+        Bytes that look like an image (by their magic) but do not decode raise a
+        :class:`FormatError` naming the file, whatever the decoder raised (see
+        :mod:`govloop._decode`); the source that asked reports it as its error.
+        """
         if not self.data[:16].startswith(_IMAGE_MAGIC) and self.data[8:12] != b"WEBP":
             return None
         from PIL import Image as PILImage
-        from PIL import UnidentifiedImageError
 
-        try:
+        from govloop._decode import decoding
+
+        with decoding(self.filename or "<content>", "image"):
             img = PILImage.open(io.BytesIO(self.data))
             img.load()
-        except (UnidentifiedImageError, OSError, ValueError):
-            return None
         return img
 
     @cached_property

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from govloop.errors import GovloopError, VerificationError
+from govloop.errors import FormatError, GovloopError, VerificationError
 from govloop.ledger import Ledger, verify_inclusion_proof
 from govloop.trace._report import Candidate, EvidenceItem, ProvenanceReport, SourceRun
 from govloop.trace._sources import (
@@ -35,6 +35,14 @@ def _filing(ledger: Ledger, filing_id: str | None) -> dict[str, Any] | None:
     }
 
 
+def _fingerprint(subject: Subject) -> str | None:
+    """The content's fingerprint for the report, None when it has none or does not decode."""
+    try:
+        return subject.fingerprint
+    except FormatError:
+        return None
+
+
 def trace(
     data: bytes,
     *,
@@ -53,6 +61,7 @@ def trace(
     subject = Subject(data, filename)
     runs: list[SourceRun] = []
     by_index: dict[int, list[Evidence]] = defaultdict(list)
+    undecodable: FormatError | None = None  # the content could not be decoded by a source
     for source in sources if sources is not None else default_sources():
         try:
             found = source.gather(subject, ledger)
@@ -61,6 +70,8 @@ def trace(
             continue
         except GovloopError as exc:
             runs.append(SourceRun(name=source.name, status="error", detail=exc.diagnostics()))
+            if isinstance(exc, FormatError) and undecodable is None:
+                undecodable = exc
             continue
         runs.append(SourceRun(name=source.name, status="ran", found=len({e.index for e in found})))
         for ev in found:
@@ -72,6 +83,9 @@ def trace(
             miss *= 1.0 - max(0.0, min(1.0, ev.confidence))
         return 1.0 - miss
 
+    if undecodable is not None and not by_index:
+        # Nothing matched and the file is broken: say so rather than "no entry found".
+        raise undecodable
     ranked = sorted(by_index.items(), key=lambda kv: (-combined(kv[1]), kv[0]))[:limit]
     candidates = []
     verifiers = None
@@ -107,7 +121,7 @@ def trace(
         filename=filename,
         sha256=subject.sha256,
         media_type=subject.media_type,
-        fingerprint=subject.fingerprint,
+        fingerprint=_fingerprint(subject),
         sources=runs,
         candidates=candidates,
     )

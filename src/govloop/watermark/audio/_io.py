@@ -26,10 +26,10 @@ def read_audio(data: bytes, *, filename: str = "") -> tuple[Float, int]:
         return _decode_av(data, name)
     import soundfile as sf
 
-    try:
+    from govloop._decode import decoding
+
+    with decoding(name, "audio file"):
         samples, rate = sf.read(io.BytesIO(data), dtype="float64", always_2d=True)
-    except (sf.LibsndfileError, RuntimeError, ValueError, TypeError) as exc:
-        raise FormatError(f"{name}: cannot decode audio ({exc})") from exc
     if samples.shape[0] == 0:
         raise FormatError(f"{name}: audio file holds no samples")
     return np.asarray(samples, dtype=np.float64), int(rate)
@@ -61,23 +61,22 @@ def _av() -> Any:
 
 def _decode_av(data: bytes, name: str) -> tuple[Float, int]:
     av = _av()
+    from govloop._decode import decoding
+
     chunks: list[Float] = []
     rate = 0
-    try:
-        with av.open(io.BytesIO(data), mode="r") as container:
-            stream = container.streams.audio[0]
-            for frame in container.decode(stream):
-                arr = frame.to_ndarray()
-                rate = frame.sample_rate
-                if frame.format.is_planar:
-                    arr = arr.T
-                else:
-                    arr = arr.reshape(-1, len(frame.layout.channels))
-                if arr.dtype.kind == "i":
-                    arr = arr / float(np.iinfo(arr.dtype).max)
-                chunks.append(np.asarray(arr, dtype=np.float64))
-    except (av.error.FFmpegError, IndexError, ValueError) as exc:
-        raise FormatError(f"{name}: cannot decode audio ({exc})") from exc
+    with decoding(name, "audio file"), av.open(io.BytesIO(data), mode="r") as container:
+        stream = container.streams.audio[0]
+        for frame in container.decode(stream):
+            arr = frame.to_ndarray()
+            rate = frame.sample_rate
+            if frame.format.is_planar:
+                arr = arr.T
+            else:
+                arr = arr.reshape(-1, len(frame.layout.channels))
+            if arr.dtype.kind == "i":
+                arr = arr / float(np.iinfo(arr.dtype).max)
+            chunks.append(np.asarray(arr, dtype=np.float64))
     if not chunks:
         raise FormatError(f"{name}: audio file holds no samples")
     return np.concatenate(chunks, axis=0), int(rate)

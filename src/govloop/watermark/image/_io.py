@@ -85,16 +85,13 @@ def resize(plane: Float, shape: tuple[int, int]) -> Float:
 
 def load_image(data: bytes, *, filename: str = "") -> Image.Image:
     """Decode image bytes; a broken or unsupported file is a :class:`FormatError`."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
-    name = filename or "<image>"
-    try:
+    from govloop._decode import decoding
+
+    with decoding(filename or "<image>", "image"):
         img = Image.open(io.BytesIO(data))
         img.load()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise FormatError(f"{name}: not a decodable image ({type(exc).__name__})") from exc
-    except Image.DecompressionBombError as exc:
-        raise FormatError(f"{name}: image too large ({exc})") from exc
     return img
 
 
