@@ -31,6 +31,7 @@ from govloop.gateway._ports import GatewayPorts, Recorder
 from govloop.gateway._requestid import request_id_of, with_request_id
 from govloop.gateway._routes_images import router as images_router
 from govloop.gateway._routes_models import router as models_router
+from govloop.gateway._routes_responses import router as responses_router
 from govloop.gateway._routes_text import router as text_router
 from govloop.store import Store
 
@@ -197,6 +198,7 @@ def create_app(
     app.include_router(text_router)
     app.include_router(models_router)
     app.include_router(images_router)
+    app.include_router(responses_router)
     return app
 
 
