@@ -119,22 +119,42 @@ class FakeTextBackend:
     delay: float = 0.0
     watermarked: bool = True
 
-    def _answer(self, request: GenerationRequest) -> str:
+    def _answer(self, request: GenerationRequest) -> Generation:
+        """One "token" per space-separated word; max_tokens and stop strings cut as a model's."""
         prompt = request.messages[-1].content
-        return prompt.split("echo:", 1)[1] if "echo:" in prompt else self.text
+        text = prompt.split("echo:", 1)[1] if "echo:" in prompt else self.text
+        words = text.split(" ")
+        finish = "stop"
+        if len(words) > request.max_tokens:
+            words, finish = words[: request.max_tokens], "length"
+        text = " ".join(words)
+        cuts = [i for i in (text.find(s) for s in request.stop if s) if i >= 0]
+        if cuts:
+            text, finish = text[: min(cuts)], "stop"
+        used = len(text.split(" ")) if text else 0
+        return Generation(
+            text=text,
+            model="fake",
+            finish_reason=finish,
+            prompt_tokens=len(prompt.split()),
+            completion_tokens=used,
+        )
 
     async def complete(self, request: GenerationRequest, *, payload: int) -> Generation:
         del payload
-        return Generation(
-            text=self._answer(request), model="fake", prompt_tokens=3, completion_tokens=5
-        )
+        return self._answer(request)
 
-    async def stream(self, request: GenerationRequest, *, payload: int) -> AsyncIterator[str]:
+    async def stream(
+        self, request: GenerationRequest, *, payload: int
+    ) -> AsyncIterator[str | Generation]:
         del payload
-        for word in self._answer(request).split(" "):
+        gen = self._answer(request)
+        words = gen.text.split(" ")
+        for i, word in enumerate(words):
             if self.delay:
                 await asyncio.sleep(self.delay)
-            yield word + " "
+            yield word + (" " if i < len(words) - 1 else "")
+        yield gen
 
 
 class FakeImageBackend:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from govloop.errors import ModelError
 from govloop.gateway import UpstreamPolicy, free_port, mock_upstream_app, serve_in_thread
 from govloop.gateway._backends import UpstreamBackend, UpstreamClients, _parse_sse_line
-from govloop.models import GenerationRequest
+from govloop.models import Generation, GenerationRequest
 
 
 @given(st.text())
@@ -94,14 +94,20 @@ async def test_client_error_is_not_retried() -> None:
 async def test_stream_yields_deltas() -> None:
     def handle(body: dict[str, Any]) -> tuple[int, bytes]:
         assert body["stream"] is True
+        assert body["stream_options"] == {"include_usage": True}
         text = "".join(
             f"data: {json.dumps({'choices': [{'delta': {'content': w}}]})}\n\n" for w in ("a ", "b")
         )
+        end = {"choices": [{"delta": {}, "finish_reason": "length"}]}
+        usage = {"choices": [], "usage": {"prompt_tokens": 4, "completion_tokens": 2}}
+        text += f"data: {json.dumps(end)}\n\ndata: {json.dumps(usage)}\n\n"
         return 200, (text + "data: [DONE]\n\n").encode()
 
     backend = _backend(handle)
-    parts = [p async for p in backend.stream(GenerationRequest.from_prompt("hi"), payload=0)]
+    *parts, gen = [p async for p in backend.stream(GenerationRequest.from_prompt("hi"), payload=0)]
     assert parts == ["a ", "b"]
+    assert isinstance(gen, Generation) and gen.finish_reason == "length"
+    assert (gen.prompt_tokens, gen.completion_tokens) == (4, 2)
 
 
 async def test_aiohttp_client_against_real_upstream() -> None:
@@ -113,8 +119,9 @@ async def test_aiohttp_client_against_real_upstream() -> None:
             req = GenerationRequest.from_prompt("hi")
             gen = await backend.complete(req, payload=0)
             assert gen.text == "hello there world" and gen.completion_tokens == 3
-            parts = [p async for p in backend.stream(req, payload=0)]
-            assert "".join(parts) == "hello there world" and len(parts) == 3
+            *parts, end = [p async for p in backend.stream(req, payload=0)]
+            assert "".join(map(str, parts)) == "hello there world" and len(parts) == 3
+            assert isinstance(end, Generation) and end.finish_reason == "stop"
         down = UpstreamBackend(f"http://127.0.0.1:{free_port()}/v1", "m", clients, policy)
         with pytest.raises(ModelError, match="ClientConnectorError|Connect"):
             await down.complete(req, payload=0)

@@ -157,9 +157,23 @@ def check_cmd(
     key: Annotated[
         list[Path] | None, typer.Option("--key", help="Extra trusted public key file.")
     ] = None,
+    trust_anchors: Annotated[
+        Path | None,
+        typer.Option(
+            "--trust-anchors",
+            help="PEM file of C2PA trust anchors (CA certificates); a manifest is 'trusted' "
+            "only when its signer chains to one of them. Also $GOVLOOP_C2PA_TRUST_ANCHORS.",
+            envvar="GOVLOOP_C2PA_TRUST_ANCHORS",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Report the implicit label, signatures, C2PA, explicit label and the Art. 6 decision."""
+    """Report the implicit label, signatures, C2PA, explicit label and the Art. 6 decision.
+
+    C2PA: "valid" (signature and hashes check) is reported apart from "trusted" (the signer
+    chains to a configured trust anchor); govloop's own local test CA is not an anchor unless
+    it is given with --trust-anchors.
+    """
     from govloop._files import read_input
     from govloop.label import check_bytes
 
@@ -167,10 +181,16 @@ def check_cmd(
     public = _public_keys(st.keys, key or [])
     ca_path = st.keys.root / "c2pa" / "ca.pem"
     ca = ca_path.read_bytes() if ca_path.is_file() else None
+    anchors = _trust_anchors(trust_anchors)
 
     def work(p: Path) -> dict[str, Any]:
         report = check_bytes(
-            read_input(p), filename=p.name, public_keys=public, declared=declared, c2pa_ca=ca
+            read_input(p),
+            filename=p.name,
+            public_keys=public,
+            declared=declared,
+            c2pa_ca=ca,
+            c2pa_anchors=anchors,
         )
         return report.model_dump() | {"file": str(p)}
 
@@ -179,6 +199,27 @@ def check_cmd(
         _common.print_json(ctx, rows if path.is_dir() else rows[0])
         return
     _table(ctx, rows, "label check")
+
+
+def _trust_anchors(path: Path | None) -> bytes | None:
+    """The PEM trust anchors at ``path``; a clear error when it holds no certificate."""
+    if path is None:
+        return None
+    from govloop.errors import InputError
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"--trust-anchors {path}: cannot read: {exc.strerror}") from exc
+    if b"-----BEGIN CERTIFICATE-----" not in data:
+        raise InputError(f"--trust-anchors {path}: no PEM certificate in the file")
+    return data
+
+
+def _c2pa_cell(c2pa: Any) -> str:
+    if not c2pa:
+        return "no"
+    return str(c2pa.get("trust") or ("valid" if c2pa.get("valid") else "invalid"))
 
 
 def _table(ctx: typer.Context, rows: list[dict[str, Any]], title: str) -> None:
@@ -204,7 +245,7 @@ def _table(ctx: typer.Context, rows: list[dict[str, Any]], title: str) -> None:
             "yes" if row["implicit_label"] else "no",
             label.get("Label", ""),
             sig.get("status", ""),
-            "yes" if row.get("c2pa") else "no",
+            _c2pa_cell(row.get("c2pa")),
             "-" if explicit is None else ("yes" if explicit else "no"),
             row.get("decision") or "none",
         )

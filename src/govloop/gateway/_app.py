@@ -22,14 +22,16 @@ from govloop.config import Settings
 from govloop.errors import GovloopError
 from govloop.gateway._backends import ImageBackend, TextBackend, build_backends, make_client
 from govloop.gateway._config import ConnectionLimits, GatewayConfig
-from govloop.gateway._errors import ApiError, from_govloop, internal_error
+from govloop.gateway._errors import ApiError, from_govloop, internal_error, validation_error
 from govloop.gateway._fastpath import FastTextPath
 from govloop.gateway._governor import Governor
 from govloop.gateway._guard import RequestGuard
 from govloop.gateway._logs import purge_logs
 from govloop.gateway._ports import GatewayPorts, Recorder
+from govloop.gateway._requestid import request_id_of, with_request_id
 from govloop.gateway._routes_images import router as images_router
 from govloop.gateway._routes_models import router as models_router
+from govloop.gateway._routes_responses import router as responses_router
 from govloop.gateway._routes_text import router as text_router
 from govloop.store import Store
 
@@ -168,26 +170,25 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         del request
-        first: dict[str, Any] = dict(exc.errors()[0]) if exc.errors() else {}
-        loc = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
-        err = ApiError(400, f"{loc or 'body'}: {first.get('msg', 'invalid request')}", param=loc)
+        err = validation_error(exc.errors())
         return JSONResponse(err.body(), status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # Routing and body errors (404, 405, an unparsable body) in OpenAI's shape too.
-        del request
         detail = exc.detail if isinstance(exc.detail, str) else "invalid request"
         if exc.status_code == 400 and "pars" in detail.lower():
             detail = "body: not valid JSON"
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code)
+        elif exc.status_code in (404, 405):
+            detail = f"Invalid URL ({request.method} {request.url.path}): {detail.lower()}"
+        code = {404: "unknown_url", 405: "method_not_allowed"}.get(exc.status_code)
         err = ApiError(exc.status_code, detail, code=code, headers=dict(exc.headers or {}))
         return JSONResponse(err.body(), status_code=err.status, headers=err.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         del exc
-        err = internal_error(request.url.path)
+        err = internal_error(request.url.path, request_id_of(request.scope))
         return JSONResponse(err.body(), status_code=500)
 
     @app.get("/healthz", include_in_schema=False)
@@ -197,6 +198,7 @@ def create_app(
     app.include_router(text_router)
     app.include_router(models_router)
     app.include_router(images_router)
+    app.include_router(responses_router)
     return app
 
 
@@ -224,8 +226,8 @@ class GatewayApp(FastAPI):
         return cfg.limits if isinstance(cfg, GatewayConfig) else ConnectionLimits()
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        """The guard first (key, size, time), then the lean path, then FastAPI."""
-        await self._front(scope, receive, send)
+        """The request id, the guard (key, size, time), then the lean path, then FastAPI."""
+        await with_request_id(self._front, scope, receive, send)
 
 
 GC_THRESHOLDS = (20_000, 50, 100)

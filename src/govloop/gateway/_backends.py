@@ -50,8 +50,14 @@ class TextBackend(Protocol):
         """A full answer (``payload`` is the watermark payload, when watermarked)."""
         ...
 
-    def stream(self, request: GenerationRequest, *, payload: int) -> AsyncIterator[str]:
-        """The answer as text deltas."""
+    def stream(
+        self, request: GenerationRequest, *, payload: int
+    ) -> AsyncIterator[str | Generation]:
+        """The answer as text deltas, optionally ending with the finished :class:`Generation`.
+
+        The final ``Generation`` (its text is not sent again) tells the finish reason and the
+        token counts; a backend that yields none is taken to have stopped naturally.
+        """
         ...
 
 
@@ -97,11 +103,14 @@ class LocalTextBackend:
             return await asyncio.to_thread(wm.generate_text, model, request, payload=payload)
         return await model.generate(request)
 
-    async def stream(self, request: GenerationRequest, *, payload: int) -> AsyncIterator[str]:
-        """Deltas cut at word boundaries from the finished generation."""
+    async def stream(
+        self, request: GenerationRequest, *, payload: int
+    ) -> AsyncIterator[str | Generation]:
+        """Deltas cut at word boundaries from the finished generation, then the generation."""
         gen = await self.complete(request, payload=payload)
         for piece in _CHUNK.findall(gen.text):
             yield piece
+        yield gen
 
 
 @dataclass
@@ -161,6 +170,8 @@ class UpstreamBackend:
             body["seed"] = request.seed
         if request.stop:
             body["stop"] = list(request.stop)
+        if stream:
+            body["stream_options"] = {"include_usage": True}
         return orjson.dumps(body)
 
     def _headers(self) -> dict[str, str]:
@@ -194,8 +205,14 @@ class UpstreamBackend:
                 await asyncio.sleep(0.05 * 2**attempt)
         raise ModelError(f"upstream {url} failed: {last}")
 
-    async def stream(self, request: GenerationRequest, *, payload: int) -> AsyncIterator[str]:
-        """Stream ``/chat/completions``; retries only before the first delta."""
+    async def stream(
+        self, request: GenerationRequest, *, payload: int
+    ) -> AsyncIterator[str | Generation]:
+        """Stream ``/chat/completions``; retries only before the first delta.
+
+        Asks for the usage chunk (``stream_options.include_usage``) and ends with a
+        :class:`Generation` holding the upstream's finish reason and token counts.
+        """
         del payload
         url = f"{self.base_url}/chat/completions"
         body, headers = self._body(request, stream=True), self._headers()
@@ -210,14 +227,18 @@ class UpstreamBackend:
                         if not _retryable(status):
                             break
                     else:
+                        end = StreamTail()
                         async for raw in lines:
-                            delta = _parse_sse_line(raw.decode("utf-8").rstrip("\r\n"), url)
+                            line = raw.decode("utf-8").rstrip("\r\n")
+                            delta = _parse_sse_line(line, url)
+                            end.see(line)
                             if delta is None:
                                 continue
                             if delta == "\x00DONE":
-                                return
+                                break
                             started = True
                             yield delta
+                        yield end.generation(self.model)
                         return
             except UpstreamTransportError as exc:
                 if started:
@@ -246,6 +267,50 @@ def _parse_completion(data: bytes, url: str, model: str) -> Generation:
         raise ModelError(
             f"upstream {url} answered something that is not a chat completion"
         ) from exc
+
+
+@dataclass
+class StreamTail:
+    """The finish reason and usage an upstream stream reports in its last chunks."""
+
+    finish_reason: str = "stop"
+    """The last ``finish_reason`` seen (``stop`` when the upstream sent none)."""
+    prompt_tokens: int = 0
+    """From the usage chunk, when the upstream sent one."""
+    completion_tokens: int = 0
+    """From the usage chunk, when the upstream sent one."""
+
+    def see(self, line: str) -> None:
+        """Note what a ``data:`` line says about the end (cheap test before parsing)."""
+        if not line.startswith("data:") or (
+            '"finish_reason"' not in line and '"usage"' not in line
+        ):
+            return
+        try:
+            obj = json.loads(line[5:])
+        except ValueError:
+            return
+        if not isinstance(obj, dict):
+            return
+        choices = obj.get("choices")
+        if isinstance(choices, list) and choices and isinstance(choices[0], dict):
+            reason = choices[0].get("finish_reason")
+            if isinstance(reason, str) and reason:
+                self.finish_reason = reason
+        usage = obj.get("usage")
+        if isinstance(usage, dict):
+            self.prompt_tokens = int(usage.get("prompt_tokens") or 0)
+            self.completion_tokens = int(usage.get("completion_tokens") or 0)
+
+    def generation(self, model: str) -> Generation:
+        """The end of the stream as a :class:`Generation` (text already sent)."""
+        return Generation(
+            text="",
+            model=model,
+            finish_reason=self.finish_reason,
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+        )
 
 
 def _parse_sse_line(line: str, url: str) -> str | None:

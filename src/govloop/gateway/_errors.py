@@ -9,14 +9,30 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from govloop.errors import GovloopError, ModelError
 from govloop.problems import problem_for
 
+DEFAULT_CODES = {
+    400: "invalid_value",
+    401: "invalid_api_key",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    408: "request_timeout",
+    409: "conflict",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_value",
+    429: "rate_limit_exceeded",
+}
+"""The ``code`` of a 4xx raised without one: every client error names a machine-readable code."""
+
 
 class ApiError(Exception):
-    """An error answer of the gateway."""
+    """An error answer of the gateway (every 4xx carries a ``code``, see :data:`DEFAULT_CODES`)."""
 
     def __init__(
         self,
@@ -32,7 +48,11 @@ class ApiError(Exception):
         self.status = status
         self.message = message
         self.type = type
-        self.code = code
+        self.code = (
+            code
+            if code is not None or status >= 500
+            else DEFAULT_CODES.get(status, "invalid_request")
+        )
         self.param = param
         self.headers = headers or {}
 
@@ -85,10 +105,57 @@ def upstream_failure(exc: ModelError, produce_id: str) -> ApiError:
     )
 
 
-def internal_error(where: str) -> ApiError:
-    """A generic 500 whose request id appears in the log beside the traceback."""
-    rid = request_id()
+def internal_error(where: str, rid: str | None = None) -> ApiError:
+    """A generic 500 whose request id appears in the log beside the traceback.
+
+    ``rid`` is the request's ``x-request-id`` when known (a fresh id otherwise).
+    """
+    rid = rid or request_id()
     log.exception("unhandled error answering %s (%s)", where, rid)
     return ApiError(
         500, f"internal error; quote request {rid} to the operator", type="server_error"
+    )
+
+
+_VALIDATION_CODES = {
+    "missing": "missing_required_parameter",
+    "extra_forbidden": "unknown_parameter",
+}
+"""Pydantic error types with their own OpenAI code; other type errors are ``invalid_type``."""
+_VALUE_ERRORS = (
+    "greater_than",
+    "less_than",
+    "too_short",
+    "too_long",
+    "literal_error",
+    "string_pattern_mismatch",
+    "enum",
+    "value_error",
+    "multiple_of",
+)
+
+
+def validation_error(errors: Sequence[Any]) -> ApiError:
+    """A 400 for the first error of a body that did not validate, with OpenAI's codes.
+
+    ``param`` names the field (dotted path) that failed; a JSON syntax error names no field
+    (the location pydantic gives is a character offset, which is not a parameter), and its
+    message says where the JSON broke instead.
+    """
+    first: dict[str, Any] = dict(errors[0]) if errors else {}
+    kind = str(first.get("type", ""))
+    loc = [str(p) for p in first.get("loc", ())[1:]]
+    if kind == "json_invalid":
+        where = f" at character {loc[0]}" if loc else ""
+        why = str((first.get("ctx") or {}).get("error", "")) or "JSON decode error"
+        return ApiError(400, f"body: not valid JSON{where} ({why})", code="invalid_json")
+    param = ".".join(loc) or None
+    if kind in _VALIDATION_CODES:
+        code = _VALIDATION_CODES[kind]
+    elif kind.startswith(_VALUE_ERRORS):
+        code = "invalid_value"
+    else:
+        code = "invalid_type"
+    return ApiError(
+        400, f"{param or 'body'}: {first.get('msg', 'invalid request')}", code=code, param=param
     )

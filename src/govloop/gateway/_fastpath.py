@@ -28,6 +28,7 @@ from govloop.errors import GovloopError
 from govloop.gateway._deps import UNLABELED_HEADER, principal_from, unlabeled_header
 from govloop.gateway._errors import ApiError, from_govloop, internal_error
 from govloop.gateway._governor import Governor
+from govloop.gateway._requestid import add_headers, request_id_of
 from govloop.gateway._routes_text import answer_text
 from govloop.gateway._schemas import ChatRequest, CompletionRequest
 
@@ -88,14 +89,17 @@ class FastTextPath:
                 auth = value.decode("latin-1")
             elif name == _UNLABELED:
                 unlabeled = unlabeled_header(value.decode("latin-1"))
+        rid = request_id_of(scope)
         try:
             principal = await principal_from(gov, auth)
+            add_headers(scope, gov.limiter.headers(principal.key_id))
             data, headers = await answer_text(
                 gov,
                 principal,
                 parsed,
                 chat=route[1],
                 unlabeled=parsed.govloop_unlabeled or unlabeled,
+                request_id=rid,
             )
             status = 200
         except ApiError as exc:
@@ -104,7 +108,7 @@ class FastTextPath:
             err = from_govloop(exc)
             status, data, headers = err.status, orjson.dumps(err.body()), err.headers
         except Exception:  # what FastAPI's ServerErrorMiddleware would turn into a 500
-            err = internal_error(scope["path"])
+            err = internal_error(scope["path"], rid)
             status, data, headers = err.status, orjson.dumps(err.body()), err.headers
         raw = [_JSON, (b"content-length", str(len(data)).encode("ascii"))]
         raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]

@@ -88,6 +88,8 @@ class RequestContext:
     """Deliver without explicit labels (agreement allows it)."""
     produce_id: str = field(default_factory=new_produce_id)
     """ProduceID of the (first) output."""
+    request_id: str = ""
+    """The answer's ``x-request-id`` (kept in the ledger entry's ``extra.request_id``)."""
 
 
 def _log_failure(fut: asyncio.Future[None]) -> None:
@@ -153,7 +155,10 @@ class Governor:
                 f"rate limit of {rate:g} requests/s for key {principal.key_id} exceeded",
                 type="rate_limit_error",
                 code="rate_limit_exceeded",
-                headers={"Retry-After": f"{max(1, round(wait))}"},
+                headers={
+                    "Retry-After": f"{max(1, round(wait))}",
+                    **self.limiter.headers(principal.key_id),
+                },
             )
         return principal
 
@@ -302,7 +307,12 @@ class Governor:
             watermark=watermark,
             content=content,
             filename="image.png" if media_type == "image" else "output.txt",
-            extra={"unlabeled": ctx.unlabeled, "backend": m.backend.split("#")[0], **extra},
+            extra={
+                "unlabeled": ctx.unlabeled,
+                "backend": m.backend.split("#")[0],
+                **({"request_id": ctx.request_id} if ctx.request_id else {}),
+                **extra,
+            },
         )
         try:
             await self.ports.recorder.append(record)

@@ -51,3 +51,33 @@ class RateLimiter:
             bucket = TokenBucket(rate=rate, burst=burst, tokens=tokens)
             self._buckets[key] = bucket
         return bucket.take(now)
+
+    def headers(self, key: str, now: float | None = None) -> dict[str, str]:
+        """OpenAI's ``x-ratelimit-*-requests`` headers for ``key``'s bucket in this worker.
+
+        ``limit`` is the bucket's capacity (requests that may come at once), ``remaining`` the
+        whole requests left now, ``reset`` the time until the bucket is full again. Empty for a
+        key that has not been seen.
+        """
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            return {}
+        now = time.monotonic() if now is None else now
+        tokens = min(bucket.burst, bucket.tokens + max(0.0, now - bucket.stamp) * bucket.rate)
+        return {
+            "x-ratelimit-limit-requests": str(int(bucket.burst)),
+            "x-ratelimit-remaining-requests": str(max(0, int(tokens))),
+            "x-ratelimit-reset-requests": duration((bucket.burst - tokens) / bucket.rate),
+        }
+
+
+def duration(seconds: float) -> str:
+    """A reset time as OpenAI writes it: ``0s``, ``250ms``, ``1.5s``, ``2m3s``."""
+    if seconds <= 0:
+        return "0s"
+    if seconds < 1:
+        return f"{max(1, round(seconds * 1000))}ms"
+    if seconds < 60:
+        return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}m{rest}s"

@@ -9,11 +9,13 @@ and ``aigc``.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from govloop.gateway._config import ServedModel
 from govloop.gateway._governor import ImageOutcome, TextOutcome
 from govloop.models import ChatMessage, GenerationRequest
 
@@ -44,6 +46,15 @@ class MessageIn(BaseModel):
         return self.content or ""
 
 
+class StreamOptions(BaseModel):
+    """``stream_options`` of a streamed request."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    include_usage: bool = False
+    """Send a last chunk with empty ``choices`` and the ``usage`` (the others carry null)."""
+
+
 def _stop(stop: str | list[str] | None) -> tuple[str, ...]:
     if stop is None:
         return ()
@@ -67,6 +78,8 @@ class ChatRequest(_Body):
     """Stop strings."""
     stream: bool = False
     """Server-sent events."""
+    stream_options: StreamOptions | None = None
+    """``include_usage`` for a usage chunk at the end of a stream."""
     n: int = Field(default=1, ge=1, le=1)
     """Only one choice is generated."""
 
@@ -96,6 +109,8 @@ class CompletionRequest(_Body):
     """Stop strings."""
     stream: bool = False
     """Server-sent events."""
+    stream_options: StreamOptions | None = None
+    """``include_usage`` for a usage chunk at the end of a stream."""
 
     def generation(self) -> GenerationRequest:
         """The model-level request."""
@@ -131,13 +146,27 @@ class ImageRequest(_Body):
         return max(256, min(w, 2048)), max(256, min(h, 2048))
 
 
-def chat_body(model: str, out: TextOutcome) -> dict[str, Any]:
+def system_fingerprint(model: ServedModel) -> str:
+    """OpenAI's ``system_fingerprint``: changes whenever what answers a seeded request changes.
+
+    A digest of the served model's backend, version and watermark setting and of govloop's
+    version: the same seed gives the same answer only under the same fingerprint (and, for a
+    watermarked model, never exactly, since each answer's watermark carries its ProduceID).
+    """
+    from govloop import __version__
+
+    spec = f"{model.backend}|{model.version or ''}|{model.watermark}|{__version__}"
+    return "fp_" + hashlib.sha256(spec.encode("utf-8")).hexdigest()[:10]
+
+
+def chat_body(model: str, out: TextOutcome, fingerprint: str | None = None) -> dict[str, Any]:
     """A ``chat.completion`` object."""
     return {
         "id": f"chatcmpl-{out.produce_id}",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
+        "system_fingerprint": fingerprint,
         "choices": [
             {
                 "index": 0,
@@ -152,13 +181,14 @@ def chat_body(model: str, out: TextOutcome) -> dict[str, Any]:
     }
 
 
-def completion_body(model: str, out: TextOutcome) -> dict[str, Any]:
+def completion_body(model: str, out: TextOutcome, fingerprint: str | None = None) -> dict[str, Any]:
     """A ``text_completion`` object."""
     return {
         "id": f"cmpl-{out.produce_id}",
         "object": "text_completion",
         "created": int(time.time()),
         "model": model,
+        "system_fingerprint": fingerprint,
         "choices": [
             {"index": 0, "text": out.text, "finish_reason": out.finish_reason, "logprobs": None}
         ],
@@ -169,10 +199,15 @@ def completion_body(model: str, out: TextOutcome) -> dict[str, Any]:
 
 
 def _usage(out: TextOutcome) -> dict[str, int]:
+    return usage_of(out.prompt_tokens, out.completion_tokens)
+
+
+def usage_of(prompt_tokens: int, completion_tokens: int) -> dict[str, int]:
+    """OpenAI's ``usage``: generated tokens actually returned, prompt tokens, their sum."""
     return {
-        "prompt_tokens": out.prompt_tokens,
-        "completion_tokens": out.completion_tokens,
-        "total_tokens": out.prompt_tokens + out.completion_tokens,
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
     }
 
 
@@ -185,6 +220,7 @@ def chunk_body(
     finish: str | None,
     created: int,
     first: bool = False,
+    fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """One streamed chunk (``chat.completion.chunk`` or ``text_completion``)."""
     if chat:
@@ -204,6 +240,7 @@ def chunk_body(
             "object": "chat.completion.chunk",
             "created": created,
             "model": model,
+            "system_fingerprint": fingerprint,
             "choices": [choice],
         }
     return {
@@ -211,6 +248,7 @@ def chunk_body(
         "object": "text_completion",
         "created": created,
         "model": model,
+        "system_fingerprint": fingerprint,
         "choices": [{"index": 0, "text": text or "", "finish_reason": finish, "logprobs": None}],
     }
 

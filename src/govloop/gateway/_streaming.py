@@ -25,7 +25,7 @@ from govloop.errors import ModelError
 from govloop.gateway._errors import ApiError, upstream_failure
 from govloop.gateway._governor import FILTERED_NOTICE, Governor, RequestContext, TextOutcome
 from govloop.gateway._ports import FilterVerdict
-from govloop.models import GenerationRequest
+from govloop.models import Generation, GenerationRequest
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,13 @@ async def stream_text(
     blocked: FilterVerdict | None = None
     failure: ApiError | None = None
     recorded = False
+    end: Generation | None = None
     try:
         try:
             async for delta in backend.stream(request, payload=payload):
+                if isinstance(delta, Generation):
+                    end = delta  # the finish reason and token counts; its text was streamed
+                    continue
                 acc += delta
                 verdict = flt.check(acc[max(0, sent - hold) :])
                 if verdict.blocked:
@@ -87,7 +91,9 @@ async def stream_text(
                         yield StreamDelta(piece)
         except ModelError as exc:
             failure = upstream_failure(exc, ctx.produce_id)
-        finish = "stop"
+        # The same finish reason as the non-streamed answer: the model's (``length`` when
+        # max_tokens cut it, ``stop`` at a stop string or a natural end), unless filtered.
+        finish = end.finish_reason if end is not None else "stop"
         extra: dict[str, Any] = {"stream": True}
         if failure is None:
             tail = acc[sent:]
@@ -125,7 +131,11 @@ async def stream_text(
         if not live:
             for piece in delivered:
                 yield StreamDelta(piece)
-        yield StreamEnd(TextOutcome(ctx.produce_id, text, finish, aigc, 0, len(delivered)))
+        prompt_tokens = end.prompt_tokens if end is not None else 0
+        completion_tokens = end.completion_tokens if end is not None else 0
+        yield StreamEnd(
+            TextOutcome(ctx.produce_id, text, finish, aigc, prompt_tokens, completion_tokens)
+        )
     finally:
         if live and delivered and not recorded:
             # The client went away mid-stream: what it received is still recorded.

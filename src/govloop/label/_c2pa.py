@@ -3,9 +3,19 @@
 The manifest holds two assertions: ``org.tc260.aigc`` (the AIGC object) and ``c2pa.actions``
 (``c2pa.created`` with IPTC digital source type ``trainedAlgorithmicMedia``). It is signed with
 ES256 by a leaf certificate from a local test CA that is generated with ``cryptography`` at first
-use and kept in ``<keys>/c2pa/``; the CA is passed to the reader as a user trust anchor, so
-validation works offline (remote manifest and OCSP fetching are switched off). A production
-deployment replaces these files with a certificate from a C2PA-trusted CA.
+use and kept in ``<keys>/c2pa/``. A production deployment replaces these files with a
+certificate from a C2PA-trusted CA.
+
+Both assertions are *created* assertions (the signer made them, C2PA 2.x ``created_assertions``),
+not gathered ones, and the AIGC assertion is a JSON assertion so its keys keep GB 45438's order
+(``Label``, ``ContentProducer``, ``ProduceID``, ``ReservedCode1``, ``ContentPropagator``,
+``PropagateID``, ``ReservedCode2``; a CBOR assertion would be stored with sorted keys).
+
+Reading reports who vouches, as c2patool does: ``valid`` (the signature and the hashes check
+out) is separate from ``trusted`` (the signing certificate chains to a configured trust
+anchor). govloop's own local test CA is **not** a trust anchor unless it is configured as one;
+a manifest it signed is reported as ``signed by the local test CA (not trusted)``. Validation
+runs offline (remote manifest and OCSP fetching are switched off).
 """
 
 from __future__ import annotations
@@ -145,13 +155,35 @@ def c2pa_credentials(cert_dir: Path) -> tuple[bytes, bytes, bytes]:
     return chain, key_pem, ca_pem
 
 
+AIGC_KEYS = (
+    "Label",
+    "ContentProducer",
+    "ProduceID",
+    "ReservedCode1",
+    "ContentPropagator",
+    "PropagateID",
+    "ReservedCode2",
+)
+"""The AIGC object's keys in GB 45438's order."""
+
+LOCAL_TEST_CA = "signed by the local test CA (not trusted)"
+"""The trust verdict of a manifest whose signer only govloop's own test CA vouches for."""
+
+
+def ordered_aigc(label: dict[str, str]) -> dict[str, str]:
+    """``label`` with the standard's keys first, in its order (any others after, as given)."""
+    out = {k: label[k] for k in AIGC_KEYS if k in label}
+    out.update((k, v) for k, v in label.items() if k not in out)
+    return out
+
+
 def _context(ca_pem: bytes | None) -> Any:
     c2pa = _c2pa()
     settings: dict[str, Any] = {
         "verify": {
             "remote_manifest_fetch": False,
             "ocsp_fetch": False,
-            "verify_trust": ca_pem is not None,
+            "verify_trust": True,
         },
         "builder": {"thumbnail": {"enabled": False}},
     }
@@ -169,9 +201,15 @@ def embed_c2pa(data: bytes, *, filename: str, label: dict[str, str], cert_dir: P
         "claim_generator_info": [{"name": "govloop", "version": "0.1"}],
         "title": Path(filename).name,
         "assertions": [
-            {"label": AIGC_ASSERTION, "data": {"AIGC": label}},
+            {
+                "label": AIGC_ASSERTION,
+                "kind": "Json",  # keeps the key order; CBOR maps would be sorted
+                "created": True,
+                "data": {"AIGC": ordered_aigc(label)},
+            },
             {
                 "label": "c2pa.actions",
+                "created": True,
                 "data": {
                     "actions": [{"action": "c2pa.created", "digitalSourceType": _SOURCE_TYPE}]
                 },
@@ -182,7 +220,7 @@ def embed_c2pa(data: bytes, *, filename: str, label: dict[str, str], cert_dir: P
         signer = c2pa.Signer.from_info(
             c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, chain, key_pem, None)
         )
-        builder = c2pa.Builder(manifest, _context(ca_pem))
+        builder = c2pa.Builder(manifest, _context(None))
         dest = io.BytesIO()
         builder.sign(signer, mime, io.BytesIO(data), dest)
     except c2pa.C2paError as exc:
@@ -190,22 +228,49 @@ def embed_c2pa(data: bytes, *, filename: str, label: dict[str, str], cert_dir: P
     return dest.getvalue()
 
 
+_TRUST_CODES = frozenset({"signingCredential.untrusted"})
+"""Failure codes that say only "no configured anchor vouches", not "the manifest is broken"."""
+
+
+def _read(data: bytes, mime: str, anchors: bytes | None) -> dict[str, Any]:
+    c2pa = _c2pa()
+    reader = c2pa.Reader(mime, io.BytesIO(data), context=_context(anchors))
+    store: dict[str, Any] = json.loads(reader.json())
+    return store
+
+
 def read_c2pa_summary(
-    data: bytes, *, filename: str, ca_pem: bytes | None = None
+    data: bytes,
+    *,
+    filename: str,
+    trust_anchors: bytes | None = None,
+    local_ca: bytes | None = None,
 ) -> dict[str, object] | None:
-    """Summary of the active C2PA manifest; None when there is none or c2pa is not installed."""
+    """Summary of the active C2PA manifest; None when there is none or c2pa is not installed.
+
+    ``valid``: the signature and hashes check out. ``trusted``: the signer chains to one of
+    ``trust_anchors`` (PEM certificates, like c2patool's trust anchors). ``trust`` says it in
+    words: ``trusted``, :data:`LOCAL_TEST_CA` (the signer chains to ``local_ca``, govloop's own
+    test CA, which is not an anchor unless it is among ``trust_anchors``), ``untrusted`` or
+    ``invalid``.
+    """
     try:
         c2pa = _c2pa()
         mime = _mime(filename)
     except (ConfigError, FormatError):
         return None
     try:
-        reader = c2pa.Reader(mime, io.BytesIO(data), context=_context(ca_pem))
-        store = json.loads(reader.json())
+        store = _read(data, mime, trust_anchors)
     except c2pa.C2paError as exc:
         if "ManifestNotFound" in type(exc).__name__ or "not found" in str(exc).lower():
             return None
-        return {"present": True, "valid": False, "error": str(exc)}
+        return {
+            "present": True,
+            "valid": False,
+            "trusted": False,
+            "trust": "invalid",
+            "error": str(exc),
+        }
     active = store.get("manifests", {}).get(store.get("active_manifest", ""), {})
     aigc = next(
         (
@@ -216,11 +281,26 @@ def read_c2pa_summary(
         None,
     )
     failures = store.get("validation_results", {}).get("activeManifest", {}).get("failure", [])
+    codes = [str(f.get("code")) for f in failures]
+    state = store.get("validation_state")
+    valid = state in ("Valid", "Trusted") and not [c for c in codes if c not in _TRUST_CODES]
+    trusted = valid and state == "Trusted" and trust_anchors is not None
+    if trusted:
+        trust = "trusted"
+    elif not valid:
+        trust = "invalid"
+    elif local_ca is not None and _read(data, mime, local_ca).get("validation_state") == "Trusted":
+        trust = LOCAL_TEST_CA
+    else:
+        trust = "untrusted"
     return {
         "present": True,
-        "valid": not failures,
-        "validation_state": store.get("validation_state"),
-        "failures": [f.get("code") for f in failures],
+        "valid": valid,
+        "trusted": trusted,
+        "trust": trust,
+        "validation_state": state,
+        "failures": codes,
         "signer": active.get("signature_info", {}).get("common_name"),
+        "issuer": active.get("signature_info", {}).get("issuer"),
         "aigc": aigc,
     }

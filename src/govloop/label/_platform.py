@@ -98,8 +98,13 @@ def check_bytes(
     declared: bool = False,
     traces: bool = False,
     c2pa_ca: bytes | None = None,
+    c2pa_anchors: bytes | None = None,
 ) -> CheckReport:
-    """Check one file: implicit label, signatures, C2PA, explicit label, Art. 6 decision."""
+    """Check one file: implicit label, signatures, C2PA, explicit label, Art. 6 decision.
+
+    ``c2pa_anchors`` are the C2PA trust anchors (PEM); ``c2pa_ca`` is govloop's local test CA,
+    which only lets the report say "signed by the local test CA (not trusted)".
+    """
     fmt = find_format(data, filename=filename)
     try:
         label = fmt.read(data)
@@ -122,7 +127,12 @@ def check_bytes(
     from govloop.label._c2pa import read_c2pa_summary
 
     ext = fmt.extensions[0] if fmt.extensions else ""
-    c2pa = read_c2pa_summary(data, filename=filename or f"x{ext}", ca_pem=c2pa_ca)
+    c2pa = read_c2pa_summary(
+        data,
+        filename=filename or f"x{ext}",
+        trust_anchors=c2pa_anchors,
+        local_ca=c2pa_ca,
+    )
     decision, reason = decide_label(label, declared=declared, traces=traces or bool(explicit))
     return CheckReport(
         file=filename,

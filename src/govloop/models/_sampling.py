@@ -8,7 +8,7 @@ NumPy generator, so the same seed gives the same text on every machine.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +90,25 @@ def cut_at_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
     return (text[:cut], True) if cut >= 0 else (text, False)
 
 
+def returned_tokens(ids: Sequence[int], text: str, decode: Callable[[Sequence[int]], str]) -> int:
+    """How many of the generated ``ids`` it took to produce ``text`` (the answer after a stop cut).
+
+    Usage is what clients are billed on: tokens sampled past a stop string were never returned,
+    so they are not counted. The count is the shortest prefix of ``ids`` whose decoding covers
+    ``text`` (a token cut in the middle by the stop string counts, as it was generated).
+    """
+    if len(decode(ids)) <= len(text):
+        return len(ids)
+    lo, hi = 0, len(ids)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(decode(ids[:mid])) >= len(text):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 class LocalTextModel:
     """Base of adapters that sample locally from :meth:`next_logits` (demo, HF).
 
@@ -144,7 +163,7 @@ class LocalTextModel:
             model=self.name,
             finish_reason="stop" if stopped else run.finish_reason,
             prompt_tokens=len(run.prompt_ids),
-            completion_tokens=len(run.ids),
+            completion_tokens=returned_tokens(run.ids, text, self.text_of),
             **fields,
         )
 

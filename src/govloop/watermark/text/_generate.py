@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from govloop.models._protocol import Generation, GenerationRequest, LogitsModel
-from govloop.models._sampling import LocalTextModel, SamplingRun, cut_at_stop
+from govloop.models._sampling import LocalTextModel, SamplingRun, cut_at_stop, returned_tokens
 from govloop.watermark._keys import WatermarkKey
 from govloop.watermark._result import payload_hex
 from govloop.watermark.text._params import TextWatermarkParams, default_params
@@ -63,6 +63,6 @@ def generate_watermarked(
         model=model.name,
         finish_reason="stop" if stopped else run.finish_reason,
         prompt_tokens=len(run.prompt_ids),
-        completion_tokens=len(run.ids),
+        completion_tokens=returned_tokens(run.ids, text, tok.decode),
         watermark=info,
     )
