@@ -71,6 +71,7 @@ def _wait(url: str, timeout: float = 60) -> None:
 
 
 def _setup(home: Path) -> tuple[str, str]:
+    from govloop.classify import filing_classifier
     from govloop.config import Settings
     from govloop.gateway import ApiKeys
     from govloop.registry import Registry
@@ -80,7 +81,7 @@ def _setup(home: Path) -> tuple[str, str]:
     store = Store.open(settings.db_url)
     doc = yaml.safe_load(FILING.read_text(encoding="utf-8"))
     doc["model_name"] = "bench-upstream"
-    reg = Registry(store)
+    reg = Registry(store, classifier=filing_classifier())
     f = reg.register(doc, actor="bench")
     reg.transition(f.id, "submitted", actor="bench", reason="bench")
     reg.transition(f.id, "assessing", actor="bench", reason="bench")

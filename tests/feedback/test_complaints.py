@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from govloop.classify import filing_classifier
 from govloop.config import Settings
 from govloop.errors import InputError, NotFoundError, StateError
 from govloop.feedback import (
@@ -46,7 +47,7 @@ def loop(settings: Settings, store: Store) -> Loop:
     from govloop.ledger import record_output
     from govloop.registry import example_filings, load_filing
 
-    registry = Registry(store)
+    registry = Registry(store, classifier=filing_classifier())
     demo = next(p for p in example_filings() if "demo" in p.name)
     fid = registry.register(load_filing(demo), actor="test").id
     registry.transition(fid, "submitted", actor="test", reason="ready")
@@ -163,13 +164,14 @@ def test_suspend_stops_serving_and_reinstate_restores_it(loop: Loop) -> None:
     done = loop.complaints.act(c.id, "suspend", actor="regulator:r", reason="harmful")
     assert done.actions[-1].outcome["filing_state"] == "suspended"
     assert loop.registry.get(loop.filing_id).state is FilingState.SUSPENDED
-    ok, why = loop.registry.is_servable("demo")[:2]
-    assert not ok and "suspended" in why
+    answer = loop.registry.is_servable("demo")
+    assert not answer.servable and answer.state == FilingState.SUSPENDED
+    assert answer.refusal == "suspended" and "suspended" in answer.reason
     audit = loop.registry.events(loop.filing_id)[-1]
     assert c.receipt in (audit.reason or "")
     back = loop.complaints.act(c.id, "reinstate", actor="regulator:r", reason="fixed")
     assert back.actions[-1].outcome["filing_state"] == "approved"
-    assert loop.registry.is_servable("demo")[0]
+    assert loop.registry.is_servable("demo").servable
 
 
 def test_reassess_runs_the_categorys_questions_and_records_the_report(loop: Loop) -> None:

@@ -75,11 +75,12 @@ def approved_filing(store: Store, model_name: str) -> str:
     """Register ``model_name`` (from a realistic filing), pass an assessment, approve it."""
     import yaml
 
+    from govloop.classify import filing_classifier
     from govloop.registry import Registry
 
     doc = yaml.safe_load(FILING_YAML.read_text(encoding="utf-8"))
     doc["model_name"] = model_name
-    reg = Registry(store)
+    reg = Registry(store, classifier=filing_classifier())
     filing = reg.register(doc, actor="test")
     reg.transition(filing.id, "submitted", actor="test", reason="submit")
     reg.transition(filing.id, "assessing", actor="test", reason="assess")

@@ -12,6 +12,7 @@ from PIL import Image
 
 from govloop.gateway import FilterVerdict, GatewayPorts, OutputRecord
 from govloop.models import Generation, GenerationRequest, LogitsModel
+from govloop.registry import FilingState, Servability
 
 LABEL_PREFIX = ""
 LABEL_SUFFIX = "\n[AI生成 / AI-generated]"
@@ -22,10 +23,11 @@ class FakeServing:
     states: dict[str, str] = field(default_factory=dict)
     calls: int = 0
 
-    def is_servable(self, filing: str) -> tuple[bool, str]:
+    def is_servable(self, filing: str) -> Servability:
         self.calls += 1
-        state = self.states.get(filing, "approved")
-        return (True, "") if state == "approved" else (False, f"filing is {state}")
+        state = FilingState(self.states.get(filing, "approved"))
+        ok = state == FilingState.APPROVED
+        return Servability(ok, state, "" if ok else f"filing is {state}")
 
 
 @dataclass

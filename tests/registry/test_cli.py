@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from govloop.classify import filing_classifier
 from govloop.cli.main import build_app
 from govloop.registry import Registry
 from govloop.store import Store
@@ -140,7 +141,7 @@ def test_update_new_version_and_unknown_id(cli: CliRunner, db_url: str, tmp_path
 def test_stored_profile_follows_document_changes(store: Store) -> None:
     from govloop.registry import load_filing
 
-    registry = Registry(store)
+    registry = Registry(store, classifier=filing_classifier())
     doc = load_filing(REALISTIC / "us-marketing-copy.yaml")
     filing = registry.register(doc, actor="a")
     assert filing.risk_profile is not None

@@ -6,7 +6,7 @@ from itertools import product
 import pytest
 
 from govloop.errors import FilingError, InputError, NotFoundError, StateError, TransitionError
-from govloop.registry import FilingCreate, FilingState, Registry, check_transition
+from govloop.registry import FilingCreate, FilingState, Registry, Servability, check_transition
 
 from .conftest import SHA, drive
 
@@ -135,7 +135,7 @@ def test_new_version_reenters_assessment_and_old_version_keeps_serving(
 ) -> None:
     filing = registry.register(chatbot, actor="a")
     drive(registry, filing.id, "approved")
-    assert registry.is_servable("yunyu-chat")[0]
+    assert registry.is_servable("yunyu-chat").servable
     updated = registry.add_version(
         filing.id,
         {
@@ -149,8 +149,9 @@ def test_new_version_reenters_assessment_and_old_version_keeps_serving(
     )
     assert updated.state == "submitted"
     assert (updated.current_version, updated.serving_version) == ("2.0", "1.1")
-    ok, why = registry.is_servable(filing.id)
-    assert ok and "1.1 is approved" in why and "2.0 is submitted" in why
+    answer = registry.is_servable(filing.id)
+    assert answer.servable and answer.state == FilingState.SUBMITTED
+    assert "1.1 is approved" in answer.reason and "2.0 is submitted" in answer.reason
     registry.transition(filing.id, "assessing", actor="r", reason="assess 2.0")
     with pytest.raises(TransitionError, match="covers version 1.1, the current version is 2.0"):
         registry.transition(filing.id, "approved", actor="r", reason="try")
@@ -211,17 +212,21 @@ def test_is_servable(
     filing = registry.register(chatbot, actor="a")
     drive(registry, filing.id, state)
     for key in (filing.id, "yunyu-chat"):
-        ok, why = registry.is_servable(key)
-        assert ok is servable
-        assert fragment in why
+        answer = registry.is_servable(key)
+        assert answer.servable is servable
+        assert answer.state == FilingState(state)
+        assert fragment in answer.reason
+        assert answer.refusal == (
+            None if servable else state if state in ("suspended", "revoked") else "not_approved"
+        )
 
 
 @pytest.mark.db
 def test_is_servable_unknown_model(registry: Registry) -> None:
-    assert registry.is_servable("nope") == (
-        False,
-        "no filing for 'nope': the model is not registered",
+    assert registry.is_servable("nope") == Servability(
+        False, None, "no filing for 'nope': the model is not registered"
     )
+    assert registry.is_servable("nope").refusal == "not_approved"
 
 
 @pytest.mark.db
@@ -263,3 +268,23 @@ def test_audit_event_records_who_when_what_why(registry: Registry, chatbot: Fili
     )
     assert event.at.tzinfo is not None
     assert {"path": "model_name", "old": None, "new": "yunyu-chat"} in event.diff
+
+
+def test_a_registry_without_classifier_reads_but_will_not_register(store, chatbot) -> None:
+    from govloop.errors import ConfigError
+
+    bare = Registry(store)
+    with pytest.raises(ConfigError, match="classifier"):
+        bare.register(chatbot, actor="a")
+    assert bare.list() == []
+
+
+def test_filing_classifier_stores_the_shipped_profile(store, chatbot) -> None:
+    from govloop.classify import classify, filing_classifier
+
+    filing = Registry(store, classifier=filing_classifier()).register(chatbot, actor="a")
+    expected = classify(chatbot).model_dump(mode="json")
+    stored = dict(filing.risk_profile or {})
+    assert stored.pop("classified_at") and expected.pop("classified_at")
+    assert stored == expected
+    assert {r["regime"] for r in filing.risk_profile["regimes"]} >= {"cn", "eu"}

@@ -15,6 +15,7 @@ from govloop.watermark import WatermarkResult
 from govloop.watermark.text import default_params, detect_text, generate_watermarked
 
 BITS = default_params("gumbel").payload_bits
+DETECT = "govloop.trace._sources.detect_with_keys"
 
 
 def _result(payload: int, alternatives: list[int]) -> WatermarkResult:
@@ -54,10 +55,11 @@ def test_a_runner_up_payload_finds_the_entry_with_weaker_evidence(
     src = WatermarkSource()
     subject = Subject(b"edited text", "found.txt")
 
-    monkeypatch.setattr("govloop.watermark.detect_with_keys", lambda *a, **k: _result(right, []))
+    monkeypatch.setattr(DETECT, lambda *a, **k: _result(right, []))
     exact = src.gather(subject, ledger)
     monkeypatch.setattr(
-        "govloop.watermark.detect_with_keys", lambda *a, **k: _result(wrong, [wrong ^ 3, right])
+        "govloop.trace._sources.detect_with_keys",
+        lambda *a, **k: _result(wrong, [wrong ^ 3, right]),
     )
     rescued = src.gather(subject, ledger)
     assert [e.index for e in exact] == [e.index for e in rescued] == [index]
@@ -68,9 +70,7 @@ def test_a_runner_up_payload_finds_the_entry_with_weaker_evidence(
     monkeypatch.setattr(ledger, "size", lambda: 1 << BITS)
     assert src.gather(subject, ledger) == []
     # no alternatives, or none that matches: no evidence
-    monkeypatch.setattr(
-        "govloop.watermark.detect_with_keys", lambda *a, **k: _result(wrong, [wrong ^ 3])
-    )
+    monkeypatch.setattr(DETECT, lambda *a, **k: _result(wrong, [wrong ^ 3]))
     monkeypatch.setattr(ledger, "size", lambda: 1)
     assert src.gather(subject, ledger) == []
 

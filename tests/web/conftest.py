@@ -67,13 +67,14 @@ class DemoData:
 
 def seed_web_data(settings: Settings, store: Store) -> DemoData:
     """Filings, approvals, ledger entries and one account per role."""
+    from govloop.classify import filing_classifier
     from govloop.keys import KeyStore
     from govloop.label import label_bytes
     from govloop.ledger import Ledger, record_output
     from govloop.registry import Registry, example_filings, load_filing
 
     data = DemoData()
-    registry = Registry(store)
+    registry = Registry(store, classifier=filing_classifier())
     for path in example_filings():
         filing = registry.register(load_filing(path), actor="test")
         data.filings[filing.model_name] = filing.id

@@ -22,12 +22,12 @@ from govloop.accounts._passwords import (
 )
 
 __all__ = [
-    "MAX_PASSWORD_CHARS",
-    "MIN_PASSWORD_CHARS",
-    "TOKEN_PREFIX",
     "Accounts",
     "Hasher",
+    "MAX_PASSWORD_CHARS",
+    "MIN_PASSWORD_CHARS",
     "Role",
+    "TOKEN_PREFIX",
     "TokenInfo",
     "User",
     "check_password_rule",

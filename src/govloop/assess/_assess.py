@@ -15,8 +15,7 @@ from govloop.assess._run import (
     get_run,
     start_run,
 )
-from govloop.models._protocol import TextModel
-from govloop.models._registry import open_text_model
+from govloop.models import TextModel, open_text_model
 from govloop.store import Store
 
 #: Spec of the demo service: the built-in demo model behind the keyword guard.

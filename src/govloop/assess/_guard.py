@@ -11,8 +11,13 @@ import re
 from collections.abc import AsyncIterator
 
 from govloop.assess._keywords import KeywordMatcher, load_keyword_library
-from govloop.models._protocol import Generation, GenerationRequest, TextModel
-from govloop.models._registry import open_text_model, register_text_adapter
+from govloop.models import (
+    Generation,
+    GenerationRequest,
+    TextModel,
+    open_text_model,
+    register_text_adapter,
+)
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 REFUSAL_ZH = "抱歉，我无法提供这方面的内容。"

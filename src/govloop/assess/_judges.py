@@ -26,8 +26,7 @@ from govloop.assess._bank import BankItem
 from govloop.assess._keywords import KeywordMatcher, load_keyword_library
 from govloop.assess._refusal import RefusalDetector
 from govloop.errors import GovloopError, InputError
-from govloop.models import open_text_model
-from govloop.models._protocol import GenerationRequest, TextModel
+from govloop.models import GenerationRequest, TextModel, open_text_model
 from govloop.plugins import PLUGINS, PluginSpec, Registry
 
 

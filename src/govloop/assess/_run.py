@@ -27,7 +27,7 @@ from govloop.assess._keywords import keyword_coverage, load_keyword_library
 from govloop.assess._tables import PlanRow, ResultRow, RunRow
 from govloop.errors import GovloopError, InputError, NotFoundError
 from govloop.ids import new_produce_id
-from govloop.models._protocol import GenerationRequest, TextModel
+from govloop.models import GenerationRequest, TextModel
 from govloop.plugins import PluginSpec
 from govloop.store import Store
 

@@ -18,6 +18,7 @@ from govloop.classify._profile import (
     RegimeResult,
     RiskProfile,
     classify,
+    filing_classifier,
 )
 from govloop.classify._regime import (
     Regime,
@@ -49,6 +50,7 @@ __all__ = [
     "classify",
     "crosswalk_vocabulary",
     "evaluate",
+    "filing_classifier",
     "filing_context",
     "load_regime",
     "load_regimes",

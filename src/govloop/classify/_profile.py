@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from govloop.classify._attributes import filing_context
 from govloop.classify._expr import evaluate
 from govloop.classify._regime import Regime, crosswalk_vocabulary, shipped_regimes
-from govloop.registry import Filing, FilingCreate
+from govloop.registry import Classifier, Filing, FilingCreate
 
 
 class _Out(BaseModel):
@@ -224,3 +225,17 @@ def classify(filing: Filing | FilingCreate, regimes: Sequence[Regime] | None = N
         regimes=results,
         obligations=obligations,
     )
+
+
+def filing_classifier(regimes: Sequence[Regime] | None = None) -> Classifier:
+    """The registry's classifier: the JSON risk profile under ``regimes`` (default: shipped).
+
+    The registry stores what this returns with each filing; the faces (CLI, demo, web) pass it in
+    as ``Registry(store, classifier=...)`` so that the registry never imports this package.
+    """
+    chosen = list(regimes) if regimes is not None else None
+
+    def classifier(doc: FilingCreate) -> dict[str, Any]:
+        return classify(doc, chosen).model_dump(mode="json")
+
+    return classifier

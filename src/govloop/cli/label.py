@@ -279,8 +279,7 @@ def propagate_cmd(
     from govloop._files import read_input
     from govloop.cli._output import write_output
     from govloop.errors import ConfigError, InputError
-    from govloop.label import atomic_write, propagate_bytes
-    from govloop.label._provider import output_path
+    from govloop.label import atomic_write, output_path, propagate_bytes
 
     st = _common.state(ctx)
     code = platform or st.settings.platform_code

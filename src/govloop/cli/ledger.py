@@ -47,7 +47,7 @@ def _read_text(path: Path, what: str) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: {what} is not UTF-8 text") from exc
     if what == "checkpoint":
-        from govloop.ledger._note import note_from_file
+        from govloop.ledger import note_from_file
 
         return note_from_file(text)
     return text

@@ -67,7 +67,7 @@ def kept_checkpoints(paths: list[Path] | None) -> list[KeptCheckpoint]:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: checkpoint is not UTF-8 text") from exc
-        from govloop.ledger._note import note_from_file
+        from govloop.ledger import note_from_file
 
         out.append(KeptCheckpoint(note_from_file(text), str(path)))
     return out

@@ -13,11 +13,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from typer._click.core import Context as ClickContext  # typer >= 0.29 vendors click
-from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from govloop.cli import _common
+from govloop.cli._click_context import ClickContext
 from govloop.errors import GovloopError
 
 #: Command modules, each with ``register(app)``; imported at start-up, their heavy imports are lazy.
@@ -58,7 +57,7 @@ class _GovloopGroup(TyperGroup):
             raise typer.Exit(1) from exc
         except KeyboardInterrupt as exc:
             raise typer.Exit(130) from exc
-        except (typer.Exit, typer.Abort, ClickException):
+        except (typer.Exit, typer.Abort, typer.TyperException):  # click's errors included
             raise
         except Exception as exc:  # a bug: still one line for the user, the trace with -v
             what = f"{escape(type(exc).__name__)}: {escape(str(exc))}"

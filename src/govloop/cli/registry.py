@@ -32,16 +32,12 @@ def default_actor(actor: str | None) -> str:
 
 def open_registry(ctx: typer.Context, regime_files: list[Path] | None = None) -> Registry:
     """The registry, classifying with shipped, ``$GOVLOOP_HOME/regimes`` and extra regimes."""
-    from govloop.classify import classify, load_regimes
+    from govloop.classify import filing_classifier, load_regimes
     from govloop.registry import Registry
 
     st = _common.state(ctx)
     regimes = load_regimes(home=st.settings.home, extra=list(regime_files or []))
-
-    def classifier(doc: FilingCreate) -> dict[str, Any]:
-        return classify(doc, regimes).model_dump(mode="json")
-
-    return Registry(st.store, classifier=classifier)
+    return Registry(st.store, classifier=filing_classifier(regimes))
 
 
 def filing_summary(filing: Filing) -> dict[str, Any]:

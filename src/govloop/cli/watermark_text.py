@@ -17,7 +17,7 @@ from govloop.cli._output import ForceOpt
 if TYPE_CHECKING:
     from govloop.keys import KeyStore
     from govloop.models import Tokenizer
-    from govloop.watermark._result import WatermarkResult
+    from govloop.watermark import WatermarkResult
 
 #: File suffixes the text branch of ``watermark detect`` handles.
 TEXT_SUFFIXES = (".txt", ".md", ".text")
@@ -60,7 +60,7 @@ def read_text_file(path: Path) -> str:
 def detect_text_file(path: Path, *, keys: KeyStore, model: str | None = None) -> WatermarkResult:
     """Detect the provider's text watermark in a UTF-8 file (for ``watermark detect``)."""
     from govloop.errors import WatermarkError
-    from govloop.watermark._keys import watermark_keys
+    from govloop.watermark import watermark_keys
     from govloop.watermark.text import detect_text
 
     text = read_text_file(path)
@@ -109,7 +109,7 @@ def generate(
     from govloop.errors import InputError
     from govloop.ids import new_produce_id, produce_tag
     from govloop.models import GenerationRequest, LogitsModel, open_text_model
-    from govloop.watermark._keys import watermark_key
+    from govloop.watermark import watermark_key
     from govloop.watermark.text import default_params, generate_watermarked
 
     st = _common.state(ctx)

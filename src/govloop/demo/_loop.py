@@ -76,10 +76,11 @@ def _get_or_register(registry: Any, path: Path) -> Any:
 
 
 def _stage_register(store: Store, out: DemoReporter, summary: DemoSummary) -> dict[str, Any]:
+    from govloop.classify import filing_classifier
     from govloop.registry import Registry, example_filings
 
     out.stage("1. Register filings")
-    registry = Registry(store)
+    registry = Registry(store, classifier=filing_classifier())
     filings = {}
     rows = []
     for path in example_filings():

@@ -29,6 +29,7 @@ from govloop.gateway._ports import FilterVerdict, GatewayPorts, OutputRecord
 from govloop.gateway._ratelimit import RateLimiter
 from govloop.ids import new_produce_id
 from govloop.models import GenerationRequest
+from govloop.registry import Servability
 from govloop.store import Store
 
 FILTERED_NOTICE = (
@@ -119,7 +120,7 @@ class Governor:
         self._key_cache: TTLCache[str, Principal | None] = TTLCache(
             self.keys.authenticate, ttl=KEY_CACHE_S
         )
-        self._serving_cache: TTLCache[str, tuple[bool, str]] = TTLCache(
+        self._serving_cache: TTLCache[str, Servability] = TTLCache(
             self._servable_now, ttl=config.serving_cache_s
         )
         self._models = {m.name: m for m in config.models}
@@ -170,11 +171,11 @@ class Governor:
         """Drop a cached key lookup (after its requester's standing changed)."""
         self._key_cache.invalidate(token)
 
-    def _servable_now(self, filing: str) -> tuple[bool, str]:
+    def _servable_now(self, filing: str) -> Servability:
         try:
             return self.ports.serving.is_servable(filing)
         except GovloopError as exc:
-            return False, exc.diagnostics()
+            return Servability.unknown(exc.diagnostics())
 
     async def served(self, name: str) -> ServedModel:
         """The served model ``name`` if its filing is approved now, else an error with why."""
@@ -183,14 +184,13 @@ class Governor:
             raise ApiError(
                 404, f"model {name!r} is not served here", code="model_not_found", param="model"
             )
-        ok, reason = await self._serving_cache.get(model.filing)
-        if not ok:
-            code = next((w for w in ("suspended", "revoked") if w in reason), "not_approved")
+        answer = await self._serving_cache.get(model.filing)
+        if not answer.servable:
             raise ApiError(
                 403,
-                f"model {name!r} is not served: filing {model.filing!r}: {reason}",
+                f"model {name!r} is not served: filing {model.filing!r}: {answer.reason}",
                 type="permission_error",
-                code=f"model_{code}",
+                code=f"model_{answer.refusal}",
                 param="model",
             )
         return model

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from govloop.models import Generation, GenerationRequest, LogitsModel
+    from govloop.registry import Servability
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ class OutputRecord:
 class ServingPolicy(Protocol):
     """Whether a filing may be served now."""
 
-    def is_servable(self, filing: str) -> tuple[bool, str]:
-        """``(True, "")`` when approved, else ``(False, reason)``."""
+    def is_servable(self, filing: str) -> Servability:
+        """Whether ``filing`` may be served now, with its state and a reason."""
         ...
 
 

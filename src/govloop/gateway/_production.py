@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from govloop.assess import KeywordMatcher
     from govloop.ledger import Ledger, LedgerEntry
     from govloop.models import Generation, GenerationRequest, LogitsModel
-    from govloop.registry import Registry
-    from govloop.watermark._keys import WatermarkKey
+    from govloop.registry import Registry, Servability
+    from govloop.watermark import WatermarkKey
 
 TEXT_SCHEME = "kgw"
 """Text watermark scheme used at generation (its shipped parameters; payload = produce tag)."""
@@ -45,7 +45,7 @@ class RegistryServing:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
 
-    def is_servable(self, filing: str) -> tuple[bool, str]:
+    def is_servable(self, filing: str) -> Servability:
         """Approved filings are servable; the reason names the state otherwise."""
         return self.registry.is_servable(filing)
 
@@ -268,7 +268,7 @@ def production_ports(settings: Settings, config: GatewayConfig, store: Store) ->
     from govloop.assess import load_keyword_library
     from govloop.ledger import Ledger
     from govloop.registry import Registry
-    from govloop.watermark._keys import watermark_key
+    from govloop.watermark import watermark_key
 
     keys = KeyStore.open(settings.keys_dir)
     matcher = load_keyword_library(config.keyword_library)

@@ -43,6 +43,7 @@ from govloop.label._provider import (
     add_explicit_label,
     label_bytes,
     label_file,
+    output_path,
 )
 from govloop.label._registry import (
     LabelFormat,
@@ -91,6 +92,7 @@ __all__ = [
     "label_bytes",
     "label_file",
     "make_producer_label",
+    "output_path",
     "propagate_bytes",
     "read_implicit_label",
     "read_xmp_label",

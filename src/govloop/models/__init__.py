@@ -12,6 +12,7 @@ Adapters register themselves by scheme with :func:`register_text_adapter` (image
 ``image_model`` kinds of :data:`govloop.plugins.PLUGINS`; that is also how a plugin adds one.
 """
 
+from govloop.models._defaults import demo_tokenizer
 from govloop.models._protocol import (
     ChatMessage,
     Generation,
@@ -33,17 +34,18 @@ from govloop.models._registry import (
 )
 
 __all__ = [
-    "IMAGE_MODELS",
-    "TEXT_MODELS",
     "AdapterParams",
     "ChatMessage",
     "Generation",
     "GenerationRequest",
+    "IMAGE_MODELS",
     "ImageModel",
     "LogitsModel",
     "LogitsProcessor",
+    "TEXT_MODELS",
     "TextModel",
     "Tokenizer",
+    "demo_tokenizer",
     "open_image_model",
     "open_text_model",
     "register_image_adapter",

@@ -2,9 +2,10 @@
 
 Typical use::
 
+    from govloop.classify import filing_classifier
     from govloop.registry import Registry, load_filing
 
-    registry = Registry(store)
+    registry = Registry(store, classifier=filing_classifier())
     filing = registry.register(load_filing(path), actor="alice")
     registry.transition(filing.id, "submitted", actor="alice", reason="ready for review")
 """
@@ -37,6 +38,7 @@ from govloop.registry._schema import (
     TrainingSource,
 )
 from govloop.registry._search import search_filings
+from govloop.registry._servability import Servability
 
 __all__ = [
     "AssessmentRecord",
@@ -50,6 +52,7 @@ __all__ = [
     "ModelVersion",
     "Provider",
     "Registry",
+    "Servability",
     "SourceDocument",
     "TRANSITIONS",
     "TrainingData",

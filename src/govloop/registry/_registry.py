@@ -12,7 +12,14 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from govloop.errors import FilingError, InputError, NotFoundError, StateError, TransitionError
+from govloop.errors import (
+    ConfigError,
+    FilingError,
+    InputError,
+    NotFoundError,
+    StateError,
+    TransitionError,
+)
 from govloop.ids import new_produce_id
 from govloop.registry._lifecycle import (
     EDITABLE,
@@ -31,6 +38,7 @@ from govloop.registry._models import (
     document_diff,
 )
 from govloop.registry._schema import FilingCreate, ModelVersion
+from govloop.registry._servability import Servability
 from govloop.registry._tables import AssessmentRow, FilingEventRow, FilingNumberRow, FilingRow
 from govloop.store import Store
 
@@ -48,12 +56,6 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def _default_classifier(doc: FilingCreate) -> Mapping[str, Any] | None:
-    from govloop.classify import classify
-
-    return classify(doc).model_dump(mode="json")
-
-
 def as_filing_create(
     doc: FilingCreate | Mapping[str, Any], *, source: str = "<document>"
 ) -> FilingCreate:
@@ -69,13 +71,23 @@ def as_filing_create(
 class Registry:
     """Filings stored in the project database.
 
-    ``classifier`` computes the risk profile kept with each filing whenever its document changes;
-    the default uses the shipped regimes (:func:`govloop.classify.classify`).
+    ``classifier`` computes the risk profile kept with each filing whenever its document changes
+    (usually :func:`govloop.classify.filing_classifier`, passed in by the faces so the registry
+    does not depend on the classifier). It is needed only to register or update a filing; a
+    registry opened without one reads, transitions and attaches assessments.
     """
 
     def __init__(self, store: Store, *, classifier: Classifier | None = None) -> None:
         self.store = store
-        self._classify = classifier or _default_classifier
+        self._classifier = classifier
+
+    def _classify(self, doc: FilingCreate) -> Mapping[str, Any] | None:
+        if self._classifier is None:
+            raise ConfigError(
+                "this Registry was opened without a classifier; pass "
+                "classifier=govloop.classify.filing_classifier() to register or update filings"
+            )
+        return self._classifier(doc)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -171,7 +183,7 @@ class Registry:
             )
             return [_assessment(a) for a in rows]
 
-    def is_servable(self, filing_id_or_model_name: str) -> tuple[bool, str]:
+    def is_servable(self, filing_id_or_model_name: str) -> Servability:
         """Whether the gateway may serve this filing's model now, and why (one indexed query)."""
         key = filing_id_or_model_name
         q = (
@@ -192,17 +204,18 @@ class Registry:
         with self.store.engine.connect() as conn:
             found = conn.execute(q).first()
         if found is None:
-            return False, f"no filing for {key!r}: the model is not registered"
-        state, serving, current, number, name = found
+            return Servability.unknown(f"no filing for {key!r}: the model is not registered")
+        raw, serving, current, number, name = found
+        state = FilingState(raw)
         if state == FilingState.APPROVED:
-            return True, f"{name} is approved ({number}, version {serving})"
+            return Servability(True, state, f"{name} is approved ({number}, version {serving})")
         if state in (FilingState.SUBMITTED, FilingState.ASSESSING) and serving:
-            return True, (
-                f"{name} version {serving} is approved ({number}); version {current} is {state}"
-            )
+            why = f"{name} version {serving} is approved ({number}); version {current} is {state}"
+            return Servability(True, state, why)
         if state in (FilingState.SUSPENDED, FilingState.REVOKED):
-            return False, f"{name} filing {number or ''} is {state}".replace("  ", " ")
-        return False, f"{name} is {state}, not approved"
+            why = f"{name} filing {number or ''} is {state}".replace("  ", " ")
+            return Servability(False, state, why)
+        return Servability(False, state, f"{name} is {state}, not approved")
 
     # -- writing -----------------------------------------------------------------------------
 

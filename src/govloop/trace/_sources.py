@@ -17,8 +17,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 from govloop.errors import GovloopError
+from govloop.label import read_implicit_label
 from govloop.ledger import Ledger, LedgerRecord, image_fingerprint, text_fingerprint
 from govloop.plugins import PLUGINS, Registry
+from govloop.watermark import detect_with_keys, watermark_keys
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -109,17 +111,6 @@ class Subject:
         return None
 
 
-def _optional(module: str, name: str) -> Any:
-    """A function from a package that may not be installed or complete yet (imported lazily)."""
-    import importlib
-
-    try:
-        fn = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise SourceUnavailable(f"{module}.{name} is not available") from exc
-    return fn
-
-
 class EvidenceSource(Protocol):
     """What trace asks of a source."""
 
@@ -150,7 +141,6 @@ class MetadataSource:
 
     def gather(self, subject: Subject, ledger: Ledger) -> list[Evidence]:
         """The entry named by the label's ProduceID."""
-        read_implicit_label = _optional("govloop.label", "read_implicit_label")
         label = read_implicit_label(subject.data, filename=subject.filename)
         if label is None or not getattr(label, "ProduceID", ""):
             return []
@@ -171,9 +161,6 @@ class WatermarkSource:
 
     def gather(self, subject: Subject, ledger: Ledger) -> list[Evidence]:
         """Entries whose watermark payload or ProduceID tag matches the decoded payload."""
-        from govloop.watermark._keys import watermark_keys
-
-        detect_with_keys = _optional("govloop.watermark", "detect_with_keys")
         result = detect_with_keys(
             subject.data, filename=subject.filename, keys=watermark_keys(ledger.keys)
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 from govloop.errors import FormatError, GovloopError, VerificationError
 from govloop.ledger import Ledger, verify_inclusion_proof
+from govloop.registry import Registry
 from govloop.trace._report import Candidate, EvidenceItem, ProvenanceReport, SourceRun
 from govloop.trace._sources import (
     Evidence,
@@ -22,11 +23,8 @@ def _filing(ledger: Ledger, filing_id: str | None) -> dict[str, Any] | None:
     if not filing_id:
         return None
     try:
-        import importlib
-
-        registry = importlib.import_module("govloop.registry").Registry(ledger.store)
-        filing = registry.get(filing_id)
-    except (ImportError, AttributeError, GovloopError):
+        filing = Registry(ledger.store).get(filing_id)
+    except GovloopError:
         return None
     return {
         key: str(getattr(filing, key))
@@ -70,7 +68,10 @@ def trace(
             continue
         except GovloopError as exc:
             runs.append(SourceRun(name=source.name, status="error", detail=exc.diagnostics()))
-            if isinstance(exc, FormatError) and undecodable is None:
+            # Only media that announce themselves by magic bytes and then fail to decode are
+            # "broken"; text in another encoding is content with no evidence, reported as such.
+            claims_media = subject.media_type in ("image", "audio")
+            if isinstance(exc, FormatError) and claims_media and undecodable is None:
                 undecodable = exc
             continue
         runs.append(SourceRun(name=source.name, status="ran", found=len({e.index for e in found})))

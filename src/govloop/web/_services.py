@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from govloop.accounts import Accounts
+from govloop.classify import filing_classifier
 from govloop.config import Settings
 from govloop.feedback import Complaints
 from govloop.keys import KeyStore
@@ -42,7 +43,7 @@ class Services:
         """Wire the library objects for ``settings`` on an open ``store``."""
         keys = KeyStore.open(settings.keys_dir)
         ledger = Ledger.open(store, keys, settings)
-        registry = Registry(store)
+        registry = Registry(store, classifier=filing_classifier())
         return cls(
             settings=settings,
             store=store,

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import stats
 
 from govloop.errors import InputError
-from govloop.models._protocol import Tokenizer
+from govloop.models import Tokenizer
 from govloop.watermark._keys import WatermarkKey
 from govloop.watermark._result import WatermarkResult
 from govloop.watermark.text import _prf
@@ -166,9 +166,9 @@ def detect_ids(
 
 def default_tokenizer() -> Tokenizer:
     """The demo model's tokenizer (trained from shipped text on first use)."""
-    from govloop.models._ngram import trained
+    from govloop.models import demo_tokenizer
 
-    return trained()[0]
+    return demo_tokenizer()
 
 
 def detect_text(

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from govloop.models._protocol import Generation, GenerationRequest, LogitsModel
-from govloop.models._sampling import LocalTextModel, SamplingRun, cut_at_stop, returned_tokens
+from govloop.models import Generation, GenerationRequest, LogitsModel
+from govloop.models.sampling import (
+    LocalTextModel,
+    SamplingRun,
+    cut_at_stop,
+    returned_tokens,
+)
 from govloop.watermark._keys import WatermarkKey
 from govloop.watermark._result import payload_hex
 from govloop.watermark.text._params import TextWatermarkParams, default_params

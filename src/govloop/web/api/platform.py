@@ -100,7 +100,8 @@ async def propagate_labels(request: Request, user: _Platform, services: _Svc) ->
     )
 
 
-def _trace_one(services: Services, data: bytes, filename: str) -> dict[str, Any]:
+def trace_one(services: Services, data: bytes, filename: str) -> dict[str, Any]:
+    """One file's row in a bulk trace (shared by the API and the platform page); errors inline."""
     from govloop.trace import trace
 
     try:
@@ -162,5 +163,5 @@ async def bulk_trace(request: Request, user: _Platform, services: _Svc) -> dict[
             items.append((await up.read(), name))
     finally:
         await form.close()
-    results = [await run_in_threadpool(_trace_one, services, d, n) for d, n in items]
+    results = [await run_in_threadpool(trace_one, services, d, n) for d, n in items]
     return {"total": len(results), "items": results}

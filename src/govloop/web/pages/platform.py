@@ -21,7 +21,7 @@ from govloop.web._i18n import choose_language, gettext_for
 from govloop.web._limits import upload_type
 from govloop.web._problems import ProblemError
 from govloop.web._services import Services
-from govloop.web.api.platform import MAX_BULK_FILES, _trace_one
+from govloop.web.api.platform import MAX_BULK_FILES, trace_one
 from govloop.web.pages._forms import FormError, read_form
 from govloop.web.pages._render import render
 
@@ -102,6 +102,6 @@ async def bulk_trace(request: Request, user: _Platform, services: _Services) -> 
         return render(
             request, "platform.html", _context(services, error=exc.message), status=exc.status
         )
-    results = [await run_in_threadpool(_trace_one, services, d, n) for d, n in items]
+    results = [await run_in_threadpool(trace_one, services, d, n) for d, n in items]
     found = sum(1 for r in results if r.get("found"))
     return render(request, "platform.html", _context(services, traced=results, traced_found=found))
