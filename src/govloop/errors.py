@@ -12,7 +12,9 @@ foreign exceptions into one of these with ``raise ... from exc`` so the cause is
     │   ├── BankError          a test bank that does not validate
     │   └── FormatError        a media file that cannot be read or written
     ├── NotFoundError          an id that names nothing stored
+    ├── AuthenticationError    no, unknown or revoked credentials
     ├── AccessError            the caller's role or ownership does not allow the operation
+    ├── RateLimitError         the caller asked more often than its quota allows
     ├── StateError             an operation the current state forbids
     │   └── TransitionError    an illegal lifecycle transition
     ├── StoreError             the database failed or disagrees with itself
@@ -26,7 +28,18 @@ from __future__ import annotations
 
 
 class GovloopError(Exception):
-    """Base of every error govloop raises on purpose."""
+    """Base of every error govloop raises on purpose.
+
+    ``code`` and ``param`` are optional: a stable machine-readable reason (``model_not_found``)
+    and the request field at fault. The library sets them where a client can act on them; the
+    HTTP faces render them through :func:`govloop.problems.problem_for` without deciding the
+    status themselves, so the gateway and the web app answer the same refusal the same way.
+    """
+
+    def __init__(self, *args: object, code: str | None = None, param: str | None = None) -> None:
+        super().__init__(*args)
+        self.code = code
+        self.param = param
 
     def diagnostics(self) -> str:
         """One line for a person: what went wrong, and where."""
@@ -59,6 +72,30 @@ class FormatError(InputError):
 
 class NotFoundError(GovloopError):
     """An identifier names nothing stored."""
+
+
+class AuthenticationError(GovloopError):
+    """The caller could not be identified: no credentials, or unknown or revoked ones."""
+
+
+class RateLimitError(GovloopError):
+    """The caller exceeded its quota; ``retry_after`` seconds until a request is allowed again.
+
+    ``quota`` holds the limiter's state as name/value pairs (the gateway sends them as OpenAI's
+    ``x-ratelimit-*`` headers), so the limiter needs no HTTP types to say where a caller stands.
+    """
+
+    def __init__(
+        self,
+        *args: object,
+        retry_after: float = 1.0,
+        quota: dict[str, str] | None = None,
+        code: str | None = None,
+        param: str | None = None,
+    ) -> None:
+        super().__init__(*args, code=code, param=param)
+        self.retry_after = retry_after
+        self.quota = dict(quota or {})
 
 
 class AccessError(GovloopError):

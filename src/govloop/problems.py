@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 from govloop.errors import (
     AccessError,
+    AuthenticationError,
     ConfigError,
     GovloopError,
     InputError,
     KeyStoreError,
     ModelError,
     NotFoundError,
+    RateLimitError,
     StateError,
     StoreError,
     VerificationError,
@@ -44,6 +46,8 @@ class Problem:
     """This occurrence, for a person: the error's diagnostics."""
     server_side: bool = False
     """True when the fault is govloop's or a dependency's, not the caller's."""
+    param: str | None = None
+    """The request field at fault, when the error names one."""
 
     @property
     def type_uri(self) -> str:
@@ -54,6 +58,8 @@ class Problem:
 # Most specific first: the first class an error is an instance of decides.
 _TABLE: tuple[tuple[type[GovloopError], int, str, str, bool], ...] = (
     (NotFoundError, 404, "not_found", "Not found", False),
+    (AuthenticationError, 401, "unauthenticated", "Not authenticated", False),
+    (RateLimitError, 429, "rate_limit_exceeded", "Too many requests", False),
     (AccessError, 403, "forbidden", "Not allowed", False),
     (InputError, 400, "invalid_value", "Invalid input", False),
     (StateError, 409, "conflict", "Not allowed in the current state", False),
@@ -67,9 +73,12 @@ _TABLE: tuple[tuple[type[GovloopError], int, str, str, bool], ...] = (
 
 
 def problem_for(exc: GovloopError) -> Problem:
-    """The HTTP answer for a library error; unknown subclasses are a 500 ``internal_error``."""
+    """The HTTP answer for a library error; unknown subclasses are a 500 ``internal_error``.
+
+    The class decides the status; an error's own ``code`` (when set) refines the table's.
+    """
     detail = exc.diagnostics()
     for cls, status, code, title, server in _TABLE:
         if isinstance(exc, cls):
-            return Problem(status, code, title, detail, server)
+            return Problem(status, exc.code or code, title, detail, server, exc.param)
     return Problem(500, "internal_error", "Internal error", detail, True)

@@ -10,7 +10,7 @@ from tests.ledger.test_ledger import entry
 from govloop.config import Settings
 from govloop.errors import InputError, VerificationError
 from govloop.keys import KeyStore
-from govloop.ledger import Ledger, MemoryTree, leaf_hash
+from govloop.ledger import Ledger, MemoryTree, export_tiles, leaf_hash
 from govloop.ledger._tiles import (
     Tile,
     TileTree,
@@ -21,7 +21,6 @@ from govloop.ledger._tiles import (
     parse_tile_path,
 )
 from govloop.ledger._tiles_client import TileClient, prove_from_tiles
-from govloop.ledger._tiles_store import export_tiles
 from govloop.store import Store
 
 

@@ -16,8 +16,7 @@ from tests.ledger.test_ledger import entry
 
 from govloop.config import Settings
 from govloop.keys import KeyStore
-from govloop.ledger import Ledger, NoteVerifier
-from govloop.ledger._tiles_store import export_tiles
+from govloop.ledger import Ledger, NoteVerifier, export_tiles
 from govloop.store import Store
 
 pytestmark = [pytest.mark.db, pytest.mark.go]

@@ -16,10 +16,9 @@ from govloop.cli.main import build_app
 from govloop.config import Settings
 from govloop.errors import VerificationError
 from govloop.keys import KeyStore
-from govloop.ledger import Ledger, NoteVerifier
+from govloop.ledger import DirTiles, Ledger, LedgerTiles, NoteVerifier, export_tiles
 from govloop.ledger._tiles import Tile, parse_bundle
 from govloop.ledger._tiles_client import TileClient, prove_from_tiles
-from govloop.ledger._tiles_store import DirTiles, LedgerTiles, export_tiles
 from govloop.store import Store
 from govloop.tlog_http import CHECKPOINT_CACHE, FULL_TILE_CACHE, PARTIAL_TILE_CACHE, tiles_app
 

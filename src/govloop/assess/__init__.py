@@ -7,7 +7,8 @@
   :func:`calibrate` against human labels.
 * Runs: :func:`run_assessment` / :func:`resume_assessment` (seeded, stored as results arrive,
   resumable), :func:`build_report`, :func:`render_html`, :func:`report_digest`,
-  :func:`record_assessment_on_filing`.
+  :func:`record_assessment_on_filing`; :func:`conclude_assessment` is the loop step every face
+  calls after a run (attach to the filing, then record the report in the ledger).
 """
 
 from govloop.assess._assess import (
@@ -29,7 +30,12 @@ from govloop.assess._bank import (
     starter_bank_path,
 )
 from govloop.assess._calibrate import Agreement, LabelRecord, calibrate, load_labels
-from govloop.assess._filing import record_assessment_on_filing, record_report_in_ledger
+from govloop.assess._filing import (
+    ConcludedAssessment,
+    conclude_assessment,
+    record_assessment_on_filing,
+    record_report_in_ledger,
+)
 from govloop.assess._guard import KeywordGuardedModel
 from govloop.assess._html import render_html
 from govloop.assess._judges import (
@@ -78,6 +84,7 @@ __all__ = [
     "Bank",
     "BankCoverage",
     "BankItem",
+    "ConcludedAssessment",
     "DEFAULT_JUDGES",
     "DEFAULT_RUBRIC",
     "DEFAULT_SIZES",
@@ -111,6 +118,7 @@ __all__ = [
     "canonical_json",
     "combine",
     "compute_metrics",
+    "conclude_assessment",
     "create_judge",
     "default_judges",
     "default_options",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from govloop.assess._report import build_report, report_digest
@@ -64,3 +65,40 @@ def record_report_in_ledger(ledger: Any, report: dict[str, Any], *, provider_cod
         provider_code=provider_code,
         filing_id=run.get("filing_id"),
     )
+
+
+@dataclass(frozen=True)
+class ConcludedAssessment:
+    """What concluding a run produced: the report, the updated filing and the ledger entry."""
+
+    report: dict[str, Any]
+    """The JSON report (its digest is the ledger entry's ``content_sha256``)."""
+    filing: Any
+    """The filing after the report was attached, or None when it was not attached."""
+    entry: Any
+    """The :class:`govloop.ledger.AppendResult` of the report's ledger entry."""
+
+
+def conclude_assessment(
+    store: Store,
+    run: str,
+    *,
+    ledger: Any,
+    provider_code: str,
+    filing_id: str | None = None,
+    attach: bool = True,
+    actor: str = ACTOR,
+) -> ConcludedAssessment:
+    """The loop step after a run: attach its report to the filing, then record it in the ledger.
+
+    Every face (CLI, demo, web, complaint handling, remote workers) calls this one function so
+    the order cannot drift: the filing link is stored first, so the report the ledger records
+    names the filing the registry holds. ``attach=False`` records evidence only (a targeted
+    reassessment is evidence for a complaint handler, not the filing's assessment).
+    """
+    filing = None
+    if filing_id is not None and attach:
+        filing = record_assessment_on_filing(store, filing_id, run, actor=actor)
+    report = build_report(store, run)
+    entry = record_report_in_ledger(ledger, report, provider_code=provider_code)
+    return ConcludedAssessment(report=report, filing=filing, entry=entry)

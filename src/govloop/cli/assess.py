@@ -169,7 +169,6 @@ def run_cmd(
         default_judges,
         load_bank,
         load_taxonomy,
-        record_assessment_on_filing,
         resume_assessment,
         run_assessment,
     )
@@ -247,14 +246,18 @@ def run_cmd(
         )
         raise typer.Exit(130) from None
     if filing:
-        from govloop.assess import record_report_in_ledger
+        from govloop.assess import conclude_assessment
         from govloop.ledger import Ledger
 
-        record_assessment_on_filing(store, filing, summary.run_id)
-        report = build_report(store, summary.run_id)
-        ledger = Ledger.open(store, st.keys, st.settings)
-        entry = record_report_in_ledger(ledger, report, provider_code=st.settings.provider_code)
-        st.err_console.print(f"report recorded in the ledger at index {entry.index}")
+        done = conclude_assessment(
+            store,
+            summary.run_id,
+            ledger=Ledger.open(store, st.keys, st.settings),
+            provider_code=st.settings.provider_code,
+            filing_id=filing,
+        )
+        report = done.report
+        st.err_console.print(f"report recorded in the ledger at index {done.entry.index}")
     else:
         report = build_report(store, summary.run_id)
     _print_summary(ctx, summary, report, as_json)

@@ -135,7 +135,7 @@ def _stage_assess(
     summary: DemoSummary,
     quick: bool,
 ) -> None:
-    from govloop.assess import record_report_in_ledger, run_demo_assessment
+    from govloop.assess import conclude_assessment, run_demo_assessment
     from govloop.registry import FilingState, Registry
 
     out.stage("3. Assess the demo service against GB/T 45654 thresholds")
@@ -147,8 +147,11 @@ def _stage_assess(
     )
     for name in ("demo", "demo-image"):
         filing = _advance_to_assessing(registry, filings[name])
-        run, report = run_demo_assessment(store, filing_id=filing.id, sizes=sizes, max_tokens=48)
-        recorded = record_report_in_ledger(ledger, report, provider_code=provider_code)
+        run, _ = run_demo_assessment(store, sizes=sizes, max_tokens=48)
+        done = conclude_assessment(
+            store, run.run_id, ledger=ledger, provider_code=provider_code, filing_id=filing.id
+        )
+        report, recorded = done.report, done.entry
         if name == "demo":
             summary.assessment = {
                 "run_id": run.run_id,

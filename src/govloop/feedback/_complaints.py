@@ -470,10 +470,9 @@ class Complaints:
         from govloop.assess import (
             Bank,
             RunOptions,
-            build_report,
+            conclude_assessment,
             get_run,
             load_bank,
-            record_report_in_ledger,
             run_assessment,
         )
 
@@ -519,9 +518,15 @@ class Complaints:
         summary = asyncio.run(
             run_assessment(self.store, last.model, Bank(items=items), options, filing_id=filing_id)
         )
-        report = build_report(self.store, summary.run_id)
-        provider = c.provider or self.ledger.settings.provider_code
-        entry = record_report_in_ledger(self.ledger, report, provider_code=provider)
+        done = conclude_assessment(
+            self.store,
+            summary.run_id,
+            ledger=self.ledger,
+            provider_code=c.provider or self.ledger.settings.provider_code,
+            filing_id=filing_id,
+            attach=False,  # evidence for the handler, not the filing's assessment
+        )
+        report, entry = done.report, done.entry
         return {
             "filing_id": filing_id,
             "run_id": summary.run_id,

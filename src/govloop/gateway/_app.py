@@ -165,7 +165,7 @@ def create_app(
     async def _govloop_error(request: Request, exc: GovloopError) -> JSONResponse:
         del request
         err = from_govloop(exc)
-        return JSONResponse(err.body(), status_code=err.status)
+        return JSONResponse(err.body(), status_code=err.status, headers=err.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

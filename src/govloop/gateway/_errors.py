@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from govloop.errors import GovloopError, ModelError
+from govloop.errors import GovloopError, ModelError, RateLimitError
 from govloop.problems import problem_for
 
 DEFAULT_CODES = {
@@ -68,18 +68,30 @@ class ApiError(Exception):
         }
 
 
-_OPENAI_TYPES = {
-    "upstream_failed": "upstream_error",
-}
+_OPENAI_TYPES = {401: "invalid_request_error", 403: "permission_error", 429: "rate_limit_error"}
+"""OpenAI's error ``type`` by status (4xx not listed are ``invalid_request_error``)."""
 
 
 def from_govloop(exc: GovloopError) -> ApiError:
     """Render the shared :func:`govloop.problems.problem_for` decision in OpenAI's error shape."""
     problem = problem_for(exc)
-    kind = _OPENAI_TYPES.get(
-        problem.code, "server_error" if problem.server_side else "invalid_request_error"
+    if problem.code == "upstream_failed":
+        kind = "upstream_error"
+    elif problem.server_side:
+        kind = "server_error"
+    else:
+        kind = _OPENAI_TYPES.get(problem.status, "invalid_request_error")
+    headers: dict[str, str] = {}
+    if isinstance(exc, RateLimitError):
+        headers = {"Retry-After": f"{max(1, round(exc.retry_after))}", **exc.quota}
+    return ApiError(
+        problem.status,
+        problem.detail,
+        type=kind,
+        code=problem.code,
+        param=problem.param,
+        headers=headers,
     )
-    return ApiError(problem.status, problem.detail, type=kind, code=problem.code)
 
 
 log = logging.getLogger("govloop.gateway")

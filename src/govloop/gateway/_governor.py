@@ -17,13 +17,22 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from govloop.config import Settings
-from govloop.errors import GovloopError, ModelError
+from govloop.errors import (
+    AccessError,
+    AuthenticationError,
+    GovloopError,
+    InputError,
+    ModelError,
+    NotFoundError,
+    RateLimitError,
+    StoreError,
+)
 from govloop.gateway._accounts import ApiKeys, Principal
 from govloop.gateway._backends import ImageBackend, TextBackend
 from govloop.gateway._batch import GroupCommit
 from govloop.gateway._cache import TTLCache
 from govloop.gateway._config import GatewayConfig, ServedModel
-from govloop.gateway._errors import ApiError, upstream_failure
+from govloop.gateway._errors import upstream_failure
 from govloop.gateway._logs import Delivery, GatewayLog
 from govloop.gateway._ports import FilterVerdict, GatewayPorts, OutputRecord
 from govloop.gateway._ratelimit import RateLimiter
@@ -137,13 +146,11 @@ class Governor:
         """The caller behind a bearer token; 401 when unknown or revoked, 403 when suspended."""
         principal = await self._key_cache.get(token)
         if principal is None:
-            raise ApiError(401, "invalid or revoked API key", code="invalid_api_key")
+            raise AuthenticationError("invalid or revoked API key", code="invalid_api_key")
         if principal.status == "suspended":
-            raise ApiError(
-                403,
+            raise AccessError(
                 f"requester {principal.requester!r} is suspended ({principal.reason}; "
                 "Interim Measures Art. 14(2))",
-                type="permission_error",
                 code="requester_suspended",
             )
         rate = principal.rate or self.config.default_rate
@@ -151,15 +158,11 @@ class Governor:
             rate = min(rate, self.config.violations.throttle_rate)
         wait = self.limiter.take(principal.key_id, rate)
         if wait > 0:
-            raise ApiError(
-                429,
+            raise RateLimitError(
                 f"rate limit of {rate:g} requests/s for key {principal.key_id} exceeded",
-                type="rate_limit_error",
+                retry_after=wait,
+                quota=self.limiter.headers(principal.key_id),
                 code="rate_limit_exceeded",
-                headers={
-                    "Retry-After": f"{max(1, round(wait))}",
-                    **self.limiter.headers(principal.key_id),
-                },
             )
         return principal
 
@@ -181,15 +184,13 @@ class Governor:
         """The served model ``name`` if its filing is approved now, else an error with why."""
         model = self._models.get(name)
         if model is None:
-            raise ApiError(
-                404, f"model {name!r} is not served here", code="model_not_found", param="model"
+            raise NotFoundError(
+                f"model {name!r} is not served here", code="model_not_found", param="model"
             )
         answer = await self._serving_cache.get(model.filing)
         if not answer.servable:
-            raise ApiError(
-                403,
+            raise AccessError(
                 f"model {name!r} is not served: filing {model.filing!r}: {answer.reason}",
-                type="permission_error",
                 code=f"model_{answer.refusal}",
                 param="model",
             )
@@ -200,11 +201,9 @@ class Governor:
     ) -> RequestContext:
         """A request context; refuses unlabeled delivery the key's agreement does not allow."""
         if unlabeled and not principal.allow_unlabeled:
-            raise ApiError(
-                403,
+            raise AccessError(
                 f"key {principal.key_id}: the agreement does not allow content without "
                 "explicit labels (Labeling Measures Art. 9)",
-                type="permission_error",
                 code="unlabeled_not_allowed",
             )
         return RequestContext(principal, model, unlabeled)
@@ -213,8 +212,8 @@ class Governor:
     async def screen_prompt(self, ctx: RequestContext, text: str) -> None:
         """Input filter; a blocked prompt is recorded and answered with a policy error."""
         if len(text) > self.config.max_prompt_chars:
-            raise ApiError(
-                400, f"prompt has {len(text)} characters, at most {self.config.max_prompt_chars}"
+            raise InputError(
+                f"prompt has {len(text)} characters, at most {self.config.max_prompt_chars}"
             )
         verdict = self.ports.input_filter.check(text)
         if not verdict.blocked:
@@ -231,8 +230,7 @@ class Governor:
             self._key_cache = TTLCache(self.keys.authenticate, ttl=KEY_CACHE_S)
         notice = outcome.notice(self.config.violations)
         risks = ", ".join(verdict.risks) or "policy"
-        raise ApiError(
-            400,
+        raise InputError(
             f"prompt blocked by the input filter (risk {risks})"
             + (f"; {notice}" if notice else ""),
             code="content_policy_violation",
@@ -317,10 +315,8 @@ class Governor:
         try:
             await self.ports.recorder.append(record)
         except Exception as exc:  # any failure: the content must not be delivered
-            raise ApiError(
-                503,
+            raise StoreError(
                 f"the output could not be recorded in the ledger and was not delivered ({exc})",
-                type="server_error",
                 code="ledger_unavailable",
             ) from exc
         # The delivery log is written behind the answer (batched; flushed on shutdown): the
@@ -342,7 +338,10 @@ class Governor:
     def text_backend(self, model: ServedModel) -> TextBackend:
         """The text backend of ``model``."""
         if model.kind != "text":
-            raise ApiError(400, f"model {model.name!r} generates images, not text", param="model")
+            raise InputError(
+                f"model {model.name!r} generates images, not text",
+                param="model",
+            )
         return cast(TextBackend, self.backends[model.name])
 
     async def complete_text(self, ctx: RequestContext, request: GenerationRequest) -> TextOutcome:
@@ -377,8 +376,9 @@ class Governor:
         import io
 
         if ctx.model.kind != "image":
-            raise ApiError(
-                400, f"model {ctx.model.name!r} generates text, not images", param="model"
+            raise InputError(
+                f"model {ctx.model.name!r} generates text, not images",
+                param="model",
             )
         backend = cast(ImageBackend, self.backends[ctx.model.name])
         labeler, wm = self.ports.labeler, self.ports.watermarker

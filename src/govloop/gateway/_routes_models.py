@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from govloop.errors import GovloopError, NotFoundError
 from govloop.gateway._config import ServedModel
 from govloop.gateway._deps import GovernorDep, PrincipalDep
-from govloop.gateway._errors import ApiError
 from govloop.gateway._governor import Governor
 
 router = APIRouter(tags=["models"])
@@ -19,8 +19,8 @@ async def _model_object(gov: Governor, m: ServedModel) -> dict[str, Any]:
     try:
         await gov.served(m.name)
         servable, reason = True, ""
-    except ApiError as exc:
-        servable, reason = False, exc.message
+    except GovloopError as exc:
+        servable, reason = False, str(exc)
     return {
         "id": m.name,
         "object": "model",
@@ -49,8 +49,7 @@ async def retrieve_model(
     for m in gov.config.models:
         if m.name == model_id:
             return await _model_object(gov, m)
-    raise ApiError(
-        404,
+    raise NotFoundError(
         f"the model {model_id!r} does not exist here",
         code="model_not_found",
         param="model",

@@ -21,8 +21,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from govloop.errors import ModelError
-from govloop.gateway._errors import ApiError, upstream_failure
+from govloop.errors import GovloopError, ModelError
+from govloop.gateway._errors import ApiError, from_govloop, upstream_failure
 from govloop.gateway._governor import FILTERED_NOTICE, Governor, RequestContext, TextOutcome
 from govloop.gateway._ports import FilterVerdict
 from govloop.models import Generation, GenerationRequest
@@ -120,9 +120,9 @@ async def stream_text(
             watermark = gov.ports.watermarker.describe_text(payload)
         try:
             aigc = await gov.record_text(ctx, text, watermark=watermark, extra=extra)
-        except ApiError as exc:
+        except (ApiError, GovloopError) as exc:
             recorded = True  # nothing more to try
-            yield StreamFailure(exc)
+            yield StreamFailure(exc if isinstance(exc, ApiError) else from_govloop(exc))
             return
         recorded = True
         if failure is not None:
@@ -153,5 +153,5 @@ async def _record_quietly(
 ) -> None:
     try:
         await gov.record_text(ctx, text, watermark=None, extra=extra)
-    except ApiError:
+    except (ApiError, GovloopError):
         return

@@ -66,8 +66,9 @@ from govloop.ledger._record import content_fingerprint, record_output
 from govloop.ledger._schedule import CheckpointTimer, checkpoint_if_due, checkpoint_loop
 from govloop.ledger._tiles import parse_tile_path
 from govloop.ledger._tiles_client import TileClient, prove_from_tiles
+from govloop.ledger._tiles_dir import DirTiles, TileSource
 from govloop.ledger._tiles_source import TilesSource, is_tiles_location
-from govloop.ledger._tiles_store import DirTiles, LedgerTiles, TileSource, export_tiles
+from govloop.ledger._tiles_store import LedgerTiles, export_tiles
 from govloop.ledger._verify import KeptCheckpoint, VerifyReport, verify_against, verify_ledger
 
 __all__ = [

@@ -21,7 +21,7 @@ from govloop.ledger._note import CheckpointBody, NoteVerifier
 from govloop.ledger._note import _split_note as split_note
 from govloop.ledger._proofs import ConsistencyProof, InclusionProof, open_checkpoint
 from govloop.ledger._tiles import TILE_WIDTH, Tile, TileTree, encode_bundle, parse_bundle
-from govloop.ledger._tiles_store import CHECKPOINT_NAME, MAX_CHECKPOINT_BYTES, DirTiles
+from govloop.ledger._tiles_dir import CHECKPOINT_NAME, MAX_CHECKPOINT_BYTES, DirTiles
 
 DEFAULT_TIMEOUT_S = 10.0
 """Per-request timeout of HTTP fetches."""

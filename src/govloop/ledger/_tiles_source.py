@@ -14,7 +14,7 @@ from pathlib import Path
 from govloop.errors import VerificationError
 from govloop.ledger._tiles import TileTree
 from govloop.ledger._tiles_client import TileClient
-from govloop.ledger._tiles_store import CHECKPOINT_NAME
+from govloop.ledger._tiles_dir import CHECKPOINT_NAME
 
 
 class TilesSource:

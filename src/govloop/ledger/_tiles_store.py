@@ -17,12 +17,11 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-from govloop.errors import InputError, StateError, StoreError, VerificationError
+from govloop.errors import InputError, StateError, StoreError
 from govloop.ledger import _merkle as mk
 from govloop.ledger._ledger import Ledger
 from govloop.ledger._note import CheckpointBody
@@ -36,29 +35,13 @@ from govloop.ledger._tiles import (
     TileTree,
     encode_bundle,
     new_tiles,
-    parse_tile_path,
     split_hashes,
 )
+from govloop.ledger._tiles_dir import CHECKPOINT_NAME, DirTiles
 from govloop.store import db_error_reason
 
-CHECKPOINT_NAME = "checkpoint"
-"""File (and URL path) of the latest signed checkpoint."""
-MAX_CHECKPOINT_BYTES = 1 << 20
-"""Largest checkpoint note read (1 MiB: a checkpoint is a few hundred bytes)."""
 _READ_CHUNK = 16
 """Tiles' worth of rows one database read fetches while exporting."""
-
-
-class TileSource(Protocol):
-    """Read side of a tlog-tiles log: what a tile server serves."""
-
-    def checkpoint_text(self) -> str | None:
-        """The latest signed checkpoint note, or None if there is none."""
-        ...
-
-    def read(self, tile: Tile) -> bytes | None:
-        """The bytes of ``tile``, or None if the log has no such tile."""
-        ...
 
 
 def tile_in_tree(tile: Tile, size: int) -> bool:
@@ -180,48 +163,6 @@ class LedgerTiles:
                 raise StoreError(f"node cache holds a malformed hash in {tile.path}")
             out.append(part)
         return out
-
-
-class DirTiles:
-    """Tiles served from an exported directory (only paths of the layout are reachable)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def checkpoint_text(self) -> str | None:
-        """The ``checkpoint`` file's text."""
-        data = _read_bounded(self.root / CHECKPOINT_NAME, MAX_CHECKPOINT_BYTES)
-        if data is None:
-            return None
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise VerificationError(f"{self.root / CHECKPOINT_NAME}: not UTF-8 text") from exc
-
-    def read(self, tile: Tile) -> bytes | None:
-        """The tile's file, if the export wrote it."""
-        return _read_bounded(self.root / tile.path, tile.max_bytes)
-
-    def read_path(self, path: str) -> bytes | None:
-        """A file by its layout path; anything that is not a tile path is None."""
-        try:
-            tile = parse_tile_path(path)
-        except InputError:
-            return None
-        return self.read(tile)
-
-
-def _read_bounded(path: Path, limit: int) -> bytes | None:
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(limit + 1)
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read: {exc.strerror}") from exc
-    if len(data) > limit:
-        raise VerificationError(f"{path}: larger than the {limit} bytes such a file can have")
-    return data
 
 
 @dataclass
