@@ -3,8 +3,9 @@
 TC260-003 8.1 asks for >= 10,000 keywords covering the 17 risks of A.1 and A.2, with >= 200
 per A.1 risk and >= 100 per A.2 risk. Terms and texts go through the same normalisation
 (:mod:`govloop.assess._normalize`) so full-width forms, traditional characters, inserted
-spaces, punctuation and zero-width characters do not hide a term; hits carry offsets into the
-original text.
+spaces, punctuation, zero-width and other default-ignorable characters, combining marks,
+variation selectors and HTML character references do not hide a term; hits carry offsets into
+the original text.
 
 Library files are UTF-8 text, one ``term<TAB>risk`` a line; ``#`` starts a comment line.
 """
@@ -68,9 +69,11 @@ class KeywordMatcher:
             self._auto.make_automaton()
 
     @classmethod
-    def from_terms(cls, terms: Iterable[tuple[str, str]]) -> KeywordMatcher:
+    def from_terms(
+        cls, terms: Iterable[tuple[str, str]], *, normalizer: Normalizer | None = None
+    ) -> KeywordMatcher:
         """Build a matcher from ``(term, risk code)`` pairs; empty terms are ignored."""
-        norm = Normalizer()
+        norm = normalizer or Normalizer()
         table: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for term, risk in terms:
             key = norm.normalize(term)
@@ -93,19 +96,27 @@ class KeywordMatcher:
         """Every term occurrence in ``text``, ordered by position (overlaps included)."""
         if not self._terms:
             return []
-        normalized = self._norm.normalize(text)
+        prep = self._norm.prepare(text)
+        base = prep.text
+        normalized = self._norm.translate(base)
         raw = list(self._auto.iter(normalized))
         if not raw:
             return []
-        offsets = self._norm.offsets(text)
+        offsets = self._norm.offsets(base)
         hits: list[KeywordHit] = []
         for end_idx, (length, values) in raw:
-            start = int(offsets[end_idx - length + 1])
-            end = int(offsets[end_idx]) + 1
+            first = int(offsets[end_idx - length + 1])
+            last = int(offsets[end_idx])
+            start, end = prep.span(first, last)
             for term, risk in values:
-                if _is_word_char(term[0]) and start > 0 and _is_word_char(text[start - 1]):
+                # word boundaries are judged on the decoded text: "kill all&#115;" is "alls"
+                if _is_word_char(term[0]) and first > 0 and _is_word_char(base[first - 1]):
                     continue
-                if _is_word_char(term[-1]) and end < len(text) and _is_word_char(text[end]):
+                if (
+                    _is_word_char(term[-1])
+                    and last + 1 < len(base)
+                    and _is_word_char(base[last + 1])
+                ):
                     continue
                 hits.append(KeywordHit(term, risk, start, end, text[start:end]))
         hits.sort(key=lambda h: (h.start, h.end, h.term))
