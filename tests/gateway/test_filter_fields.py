@@ -223,3 +223,44 @@ def test_gateway_refuses_obfuscated_terms_in_name_and_content(
             model="fake", messages=[{"role": "user", "content": "恐怖电影 skill all"}]
         )
         assert ok.choices[0].message.content
+
+
+@pytest.fixture
+def output_keyword_gateway(settings: Settings, store: Store) -> Iterator[Running]:
+    fakes = Fakes()
+    flt = KeywordFilter(KeywordMatcher.from_terms([("恐怖主义", "A.1.d"), ("kill all", "A.1.f")]))
+    ports = dataclasses.replace(fakes.ports(), output_filter=flt)
+    backend = FakeTextBackend()
+    _, token = ApiKeys(store).create("alice")
+    config = FAKE_CONFIG.model_copy(update={"stream_buffering": "full"})
+    app = create_app(
+        settings,
+        config=config,
+        ports=ports,
+        backends={"fake": backend, "fake-image": FakeImageBackend()},
+        checkpoints=False,
+    )
+    with serve_in_thread(app) as url:
+        yield Running(url, token, fakes, backend, store)
+
+
+def test_streamed_output_with_a_widely_spread_obfuscated_term_is_stopped(
+    output_keyword_gateway: Running,
+) -> None:
+    # each character double-encoded and a word of its own: wider than the stream's window
+    spread = "&amp;#24656; &amp;#24598; &amp;#20027; &amp;#20041;"
+    echo = "echo:" + "one two three four five six " + spread + " seven eight"
+    with output_keyword_gateway.client() as client:
+        plain = client.chat.completions.create(
+            model="fake", messages=[{"role": "user", "content": echo}]
+        )
+        assert plain.choices[0].finish_reason == "content_filter"
+        chunks = list(
+            client.chat.completions.create(
+                model="fake", messages=[{"role": "user", "content": echo}], stream=True
+            )
+        )
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    finishes = [c.choices[0].finish_reason for c in chunks if c.choices]
+    assert "content_filter" in finishes
+    assert "&amp;#24656;" not in text and "one two" not in text

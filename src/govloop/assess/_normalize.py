@@ -33,7 +33,6 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -154,16 +153,21 @@ class _Table(dict[int, str]):
         return value
 
 
-@dataclass(frozen=True)
 class Prepared:
-    """A text after the pre-pass, with each of its characters' span in the original text."""
+    """A text after the pre-pass, with each of its characters' span in the original text.
 
-    text: str
-    """The text with HTML references decoded and stacked marks removed."""
-    starts: np.ndarray | None
-    """Original start offset of each character of ``text`` (None: ``text`` is the original)."""
-    ends: np.ndarray | None
-    """Original end offset (exclusive) of each character (None: as ``starts``)."""
+    A plain slotted class, not a frozen dataclass: one is made per filtered text.
+    """
+
+    __slots__ = ("ends", "starts", "text")
+
+    def __init__(self, text: str, starts: np.ndarray | None, ends: np.ndarray | None) -> None:
+        self.text = text
+        """The text with HTML references decoded and stacked marks removed."""
+        self.starts = starts
+        """Original start offset of each character of ``text`` (None: ``text`` is the original)."""
+        self.ends = ends
+        """Original end offset (exclusive) of each character (None: as ``starts``)."""
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """The original span of ``text[first : last + 1]``."""
@@ -217,7 +221,7 @@ def _has_mark(text: str) -> bool:
     if text.isascii():
         return False
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return bool(_IS_MARK[cps].any())
+    return bool(_IS_MARK.take(cps).any())  # take: about twice as fast as fancy indexing
 
 
 def prepare(text: str) -> Prepared:
