@@ -3,8 +3,9 @@
 TC260-003 8.1 asks for >= 10,000 keywords covering the 17 risks of A.1 and A.2, with >= 200
 per A.1 risk and >= 100 per A.2 risk. Terms and texts go through the same normalisation
 (:mod:`govloop.assess._normalize`) so full-width forms, traditional characters, inserted
-spaces, punctuation and zero-width characters do not hide a term; hits carry offsets into the
-original text.
+spaces, punctuation, zero-width and other default-ignorable characters, combining marks,
+variation selectors and HTML character references do not hide a term; hits carry offsets into
+the original text.
 
 Library files are UTF-8 text, one ``term<TAB>risk`` a line; ``#`` starts a comment line.
 """
@@ -21,6 +22,7 @@ from typing import Any
 import ahocorasick
 
 from govloop.assess._normalize import Normalizer
+from govloop.assess._pinyin import Reader, dictionary_reader, pinyin_spellings
 from govloop.assess._taxonomy import MIN_KEYWORDS_TOTAL, TC260_RISKS, Taxonomy
 from govloop.errors import InputError
 
@@ -58,25 +60,53 @@ def _is_word_char(ch: str) -> bool:
 class KeywordMatcher:
     """Finds library terms in text, whatever their width, script or inserted noise."""
 
-    def __init__(self, terms: dict[str, list[tuple[str, str]]], normalizer: Normalizer) -> None:
+    def __init__(
+        self,
+        terms: dict[str, list[tuple[str, str]]],
+        normalizer: Normalizer,
+        spellings: dict[str, list[tuple[str, str]]] | None = None,
+    ) -> None:
         self._norm = normalizer
         self._terms = terms
         self._auto: Any = ahocorasick.Automaton()
         for key, values in terms.items():
-            self._auto.add_word(key, (len(key), tuple(values)))
-        if terms:
+            self._auto.add_word(key, (len(key), tuple(values), False))
+        # other spellings of terms (pinyin): matched as whole words only
+        for key, values in (spellings or {}).items():
+            if key not in terms:
+                self._auto.add_word(key, (len(key), tuple(values), True))
+        self._searchable = bool(terms or spellings)
+        if self._searchable:
             self._auto.make_automaton()
 
     @classmethod
-    def from_terms(cls, terms: Iterable[tuple[str, str]]) -> KeywordMatcher:
-        """Build a matcher from ``(term, risk code)`` pairs; empty terms are ignored."""
-        norm = Normalizer()
+    def from_terms(
+        cls,
+        terms: Iterable[tuple[str, str]],
+        *,
+        normalizer: Normalizer | None = None,
+        pinyin: Reader | None = None,
+    ) -> KeywordMatcher:
+        """Build a matcher from ``(term, risk code)`` pairs; empty terms are ignored.
+
+        ``pinyin`` (a reader such as :func:`~govloop.assess._pinyin.dictionary_reader`) also
+        matches the Chinese terms' toneless pinyin spellings (see :mod:`govloop.assess._pinyin`).
+        """
+        norm = normalizer or Normalizer()
         table: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for term, risk in terms:
             key = norm.normalize(term)
             if key and (term, risk) not in table[key]:
                 table[key].append((term, risk))
-        return cls(dict(table), norm)
+        spellings: dict[str, list[tuple[str, str]]] = {}
+        if pinyin is not None:
+            by_term: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for values in table.values():
+                for term, risk in values:
+                    by_term[term].append((term, risk))
+            for spelling, term in pinyin_spellings(by_term, pinyin).items():
+                spellings[norm.normalize(spelling)] = by_term[term]
+        return cls(dict(table), norm, spellings)
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._terms.values())
@@ -91,21 +121,31 @@ class KeywordMatcher:
 
     def find(self, text: str) -> list[KeywordHit]:
         """Every term occurrence in ``text``, ordered by position (overlaps included)."""
-        if not self._terms:
+        if not self._searchable:
             return []
-        normalized = self._norm.normalize(text)
+        prep = self._norm.prepare(text)
+        base = prep.text
+        normalized = self._norm.translate(base)
         raw = list(self._auto.iter(normalized))
         if not raw:
             return []
-        offsets = self._norm.offsets(text)
+        offsets = self._norm.offsets(base)
         hits: list[KeywordHit] = []
-        for end_idx, (length, values) in raw:
-            start = int(offsets[end_idx - length + 1])
-            end = int(offsets[end_idx]) + 1
+        for end_idx, (length, values, whole_word) in raw:
+            first = int(offsets[end_idx - length + 1])
+            last = int(offsets[end_idx])
+            start, end = prep.span(first, last)
             for term, risk in values:
-                if _is_word_char(term[0]) and start > 0 and _is_word_char(text[start - 1]):
+                # word boundaries are judged on the decoded text: "kill all&#115;" is "alls"
+                # a pinyin spelling (whole_word) is a Latin word whatever its term's script
+                head = whole_word or _is_word_char(term[0])
+                if head and first > 0 and _is_word_char(base[first - 1]):
                     continue
-                if _is_word_char(term[-1]) and end < len(text) and _is_word_char(text[end]):
+                if (
+                    (whole_word or _is_word_char(term[-1]))
+                    and last + 1 < len(base)
+                    and _is_word_char(base[last + 1])
+                ):
                     continue
                 hits.append(KeywordHit(term, risk, start, end, text[start:end]))
         hits.sort(key=lambda h: (h.start, h.end, h.term))
@@ -142,9 +182,15 @@ def read_keyword_file(path: Path, *, taxonomy: Taxonomy | None = None) -> list[t
     return pairs
 
 
-def load_keyword_library(path: Path | None = None) -> KeywordMatcher:
-    """A matcher over the library at ``path`` (None = the shipped starter library)."""
-    return KeywordMatcher.from_terms(read_keyword_file(path or starter_keywords_path()))
+def load_keyword_library(path: Path | None = None, *, pinyin: bool = False) -> KeywordMatcher:
+    """A matcher over the library at ``path`` (None = the shipped starter library).
+
+    ``pinyin`` also matches the Chinese terms' pinyin spellings (needs ``pypinyin``).
+    """
+    reader = dictionary_reader() if pinyin else None
+    return KeywordMatcher.from_terms(
+        read_keyword_file(path or starter_keywords_path()), pinyin=reader
+    )
 
 
 @dataclass(frozen=True)

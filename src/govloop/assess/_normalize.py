@@ -1,20 +1,38 @@
 """Chinese-aware text normalisation for keyword matching, with a map back to the original.
 
-Every character is normalised on its own, so a term and a text always normalise the same way
-and each normalised character knows which original character it came from:
+Evasions undone (the scope is stated in ``docs/gateway.md``, "What the filters normalise"):
 
-1. NFKC (full-width forms become half-width, compatibility forms fold);
-2. lower case;
-3. inserted spaces, punctuation, symbols and zero-width / control characters are dropped;
-4. traditional Chinese becomes simplified (OpenCC ``t2s``, character by character).
+0. a pre-pass over the whole text, only when the text can need it:
 
-The per-character table is filled lazily and used through ``str.translate`` (C speed).
+   * HTML character references (``&#27861;``, ``&#x6cd5;``, ``&amp;``...) are decoded,
+     repeatedly (``&amp;#27861;``), at most :data:`MAX_UNESCAPE_ROUNDS` times;
+   * a run of combining marks stacked on a Latin, digit or CJK base character is removed
+     whatever the marks' script (``法\u094d`` is ``法``); marks on the letters of other scripts
+     (Devanagari, Arabic, Thai, kana voicing marks...) are kept, since there they spell;
+
+1. then every character is normalised on its own, so a term and a text always normalise the
+   same way and each normalised character knows which character it came from:
+
+   a. default-ignorable code points (zero-width and bidi controls, soft hyphen, variation
+      selectors, tag characters, Hangul fillers...) vanish;
+   b. NFKC (full-width forms become half-width, compatibility forms fold) and lower case;
+   c. generic diacritics (the Combining Diacritical Marks blocks, enclosing marks) are taken
+      off, also from precomposed letters (``ï`` is ``i``);
+   d. inserted spaces, punctuation, symbols and control characters are dropped;
+   e. traditional Chinese becomes simplified (OpenCC ``t2s``, character by character).
+
+The per-character table is filled lazily and used through ``str.translate`` (C speed); the
+pre-pass costs a substring test and a vectorised table look-up on text that holds neither
+``&`` nor a mark.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -22,6 +40,74 @@ import numpy as np
 _DROP_CATEGORIES = ("P", "S", "Z", "C")
 _lock = threading.Lock()
 _converter: Any = None
+
+MAX_UNESCAPE_ROUNDS = 4
+"""HTML references are decoded at most this many times over (``&amp;amp;#27861;`` is 3)."""
+
+_IGNORABLE_RANGES = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x061C, 0x061C),  # Arabic letter mark
+    (0x115F, 0x1160),  # Hangul fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian free variation selectors, vowel separator
+    (0x200B, 0x200F),  # zero-width space, ZWNJ, ZWJ, LRM, RLM
+    (0x202A, 0x202E),  # bidi embeddings and overrides
+    (0x2060, 0x206F),  # word joiner, invisible operators, bidi isolates
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFEFF, 0xFEFF),  # zero-width no-break space (BOM)
+    (0xFFA0, 0xFFA0),  # half-width Hangul filler
+    (0x1BCA0, 0x1BCA3),  # shorthand format controls
+    (0x1D173, 0x1D17A),  # musical format controls
+    (0xE0000, 0xE0FFF),  # tag characters, variation selectors supplement, reserved
+)
+"""Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt)."""
+
+_GENERIC_MARK_RANGES = (
+    (0x0300, 0x036F),  # Combining Diacritical Marks
+    (0x1AB0, 0x1AFF),  # ... Extended
+    (0x1DC0, 0x1DFF),  # ... Supplement
+    (0x20D0, 0x20FF),  # ... for Symbols
+    (0xFE20, 0xFE2F),  # Combining Half Marks
+)
+"""Diacritics that belong to no one script: stripped wherever they stand."""
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,7};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
+
+# Bases on which any mark is noise: ASCII, CJK punctuation, ideographs (BMP and supplementary
+# planes), compatibility ideographs, half- and full-width forms.
+_BASES = "\x00-\x7f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_BASES += "\U00020000-\U0003134f"
+
+
+def _in(ranges: tuple[tuple[int, int], ...], cp: int) -> bool:
+    return any(lo <= cp <= hi for lo, hi in ranges)
+
+
+def _marks() -> tuple[frozenset[str], str]:
+    """Every combining mark (categories Mn, Mc, Me) of planes 0, 1 and 14: a set, a regex class."""
+    cps = [
+        cp
+        for cp in (*range(0x0300, 0x20000), *range(0xE0100, 0xE01F0))
+        if unicodedata.category(chr(cp))[0] == "M"
+    ]
+    parts: list[str] = []
+    start = prev = -2
+    for cp in [*cps, -10]:
+        if cp != prev + 1:
+            if start >= 0:
+                last = "-" + re.escape(chr(prev)) if prev > start else ""
+                parts.append(re.escape(chr(start)) + last)
+            start = cp
+        prev = cp
+    return frozenset(map(chr, cps)), "".join(parts)
+
+
+_MARK_SET, _MARKS_CLASS = _marks()
+_IS_MARK = np.zeros(0x110000, dtype=np.bool_)
+_IS_MARK[[ord(c) for c in _MARK_SET]] = True
+_STACKED = re.compile(f"(?<=[{_BASES}])[{_MARKS_CLASS}]+")
 
 
 def _t2s(ch: str) -> str:
@@ -38,14 +124,24 @@ def _t2s(ch: str) -> str:
     return out
 
 
+def _keep(c: str) -> bool:
+    cp = ord(c)
+    if _in(_IGNORABLE_RANGES, cp) or _in(_GENERIC_MARK_RANGES, cp):
+        return False
+    cat = unicodedata.category(c)
+    return cat != "Me" and cat[0] not in _DROP_CATEGORIES
+
+
 def normalize_char(ch: str) -> str:
     """The normal form of one character (possibly empty, possibly several characters)."""
-    out = []
-    for c in unicodedata.normalize("NFKC", ch).lower():
-        if unicodedata.category(c)[0] in _DROP_CATEGORIES:
-            continue
-        out.append(c)
-    return _t2s("".join(out)) if out else ""
+    if _in(_IGNORABLE_RANGES, ord(ch)):
+        return ""
+    folded = unicodedata.normalize("NFKC", ch).lower()
+    if folded.isascii():
+        out = "".join(c for c in folded if c.isalnum())
+        return out
+    kept = "".join(c for c in unicodedata.normalize("NFD", folded) if _keep(c))
+    return _t2s(unicodedata.normalize("NFC", kept)) if kept else ""
 
 
 class _Table(dict[int, str]):
@@ -57,18 +153,111 @@ class _Table(dict[int, str]):
         return value
 
 
+class Prepared:
+    """A text after the pre-pass, with each of its characters' span in the original text.
+
+    A plain slotted class, not a frozen dataclass: one is made per filtered text.
+    """
+
+    __slots__ = ("ends", "starts", "text")
+
+    def __init__(self, text: str, starts: np.ndarray | None, ends: np.ndarray | None) -> None:
+        self.text = text
+        """The text with HTML references decoded and stacked marks removed."""
+        self.starts = starts
+        """Original start offset of each character of ``text`` (None: ``text`` is the original)."""
+        self.ends = ends
+        """Original end offset (exclusive) of each character (None: as ``starts``)."""
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """The original span of ``text[first : last + 1]``."""
+        if self.starts is None or self.ends is None:
+            return first, last + 1
+        return int(self.starts[first]), int(self.ends[last])
+
+
+def _rewrite(
+    prep: Prepared, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]
+) -> Prepared:
+    """``pattern.sub(repl, prep.text)`` keeping every output character's original span."""
+    text = prep.text
+    pieces: list[str] = []
+    idx_s: list[np.ndarray] = []
+    idx_e: list[np.ndarray] = []
+    pos = 0
+    changed = False
+    for m in pattern.finditer(text):
+        new = repl(m)
+        if new == m.group(0):
+            continue
+        changed = True
+        a, b = m.span()
+        pieces.append(text[pos:a])
+        idx_s.append(np.arange(pos, a, dtype=np.int64))
+        idx_e.append(np.arange(pos + 1, a + 1, dtype=np.int64))
+        pieces.append(new)
+        idx_s.append(np.full(len(new), a, dtype=np.int64))
+        idx_e.append(np.full(len(new), b, dtype=np.int64))
+        pos = b
+    if not changed:
+        return prep
+    pieces.append(text[pos:])
+    idx_s.append(np.arange(pos, len(text), dtype=np.int64))
+    idx_e.append(np.arange(pos + 1, len(text) + 1, dtype=np.int64))
+    s = np.concatenate(idx_s)
+    e = np.concatenate(idx_e)
+    if prep.starts is not None and prep.ends is not None:
+        # compose with the earlier pass: a span [s, e) of prep.text covers its characters s..e-1
+        s, e = prep.starts[s], prep.ends[e - 1]
+    return Prepared("".join(pieces), s, e)
+
+
+def _unescape(m: re.Match[str]) -> str:
+    return html.unescape(m.group(0))
+
+
+def _has_mark(text: str) -> bool:
+    """Whether ``text`` holds a combining mark (a table look-up per code point, vectorised)."""
+    if text.isascii():
+        return False
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return bool(_IS_MARK.take(cps).any())  # take: about twice as fast as fancy indexing
+
+
+def prepare(text: str) -> Prepared:
+    """The pre-pass (HTML references, stacked marks); cheap when the text needs neither."""
+    prep = Prepared(text, None, None)
+    if "&" in text:
+        for _ in range(MAX_UNESCAPE_ROUNDS):
+            nxt = _rewrite(prep, _ENTITY, _unescape)
+            if nxt is prep:
+                break
+            prep = nxt
+    if _has_mark(prep.text):
+        prep = _rewrite(prep, _STACKED, lambda _m: "")
+    return prep
+
+
 class Normalizer:
     """Normalises text and maps normalised offsets back to the original text."""
 
     def __init__(self) -> None:
         self._table = _Table()
 
+    def prepare(self, text: str) -> Prepared:
+        """The whole-text pre-pass (see module docstring, step 0)."""
+        return prepare(text)
+
     def normalize(self, text: str) -> str:
         """The normalised form of ``text``."""
-        return text.translate(self._table)
+        return self.prepare(text).text.translate(self._table)
+
+    def translate(self, prepared: str) -> str:
+        """Per-character normalisation of an already prepared text (steps a to e)."""
+        return prepared.translate(self._table)
 
     def offsets(self, text: str) -> np.ndarray:
-        """For each normalised character, the index of the original character it came from."""
+        """For each normalised character of a *prepared* text, the index it came from."""
         table = self._table
         lens = np.fromiter((len(table[o]) for o in map(ord, text)), dtype=np.int64, count=len(text))
         return np.repeat(np.arange(len(text), dtype=np.int64), lens)

@@ -16,6 +16,7 @@ image models, each served under a filing of the same name)::
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tomllib
 from pathlib import Path
@@ -156,10 +157,22 @@ class GatewayConfig(_Strict):
     """Longest prompt accepted."""
     keyword_library: Path | None = None
     """Keyword library file for the filters (None = the shipped library)."""
+    keyword_pinyin: bool = False
+    """Also match the Chinese terms' toneless pinyin spellings (needs the optional ``pypinyin``
+    package; off by default: it costs precision, see docs/gateway.md)."""
 
     def model(self, name: str) -> ServedModel | None:
         """The served model called ``name``, if any."""
         return next((m for m in self.models if m.name == name), None)
+
+    @model_validator(mode="after")
+    def _pinyin_reader_installed(self) -> GatewayConfig:
+        if self.keyword_pinyin and importlib.util.find_spec("pypinyin") is None:
+            raise ValueError(
+                "keyword_pinyin needs the optional package 'pypinyin', which is not installed "
+                "(install it, or set keyword_pinyin: false)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _unique_names(self) -> GatewayConfig:

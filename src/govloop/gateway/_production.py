@@ -271,7 +271,7 @@ def production_ports(settings: Settings, config: GatewayConfig, store: Store) ->
     from govloop.watermark import watermark_key
 
     keys = KeyStore.open(settings.keys_dir)
-    matcher = load_keyword_library(config.keyword_library)
+    matcher = load_keyword_library(config.keyword_library, pinyin=config.keyword_pinyin)
     flt = KeywordFilter(matcher)
     return GatewayPorts(
         serving=RegistryServing(Registry(store)),

@@ -16,7 +16,7 @@ stored conversations (``previous_response_id``) are not supported and are refuse
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import orjson
@@ -29,6 +29,7 @@ from govloop.gateway._errors import ApiError
 from govloop.gateway._governor import Governor, RequestContext, TextOutcome
 from govloop.gateway._requestid import request_id_of
 from govloop.gateway._streaming import StreamDelta, StreamEnd, stream_text
+from govloop.gateway._textfields import part_fields, screened_text
 from govloop.models import ChatMessage, GenerationRequest
 
 router = APIRouter(tags=["responses"])
@@ -48,6 +49,13 @@ class InputMessage(BaseModel):
     """Text, or parts of type ``input_text``/``output_text``."""
     type: str = "message"
     """Only ``message`` items are supported."""
+
+    def text_fields(self, path: str) -> Iterator[tuple[str, str]]:
+        """The message's text (each part's)."""
+        if isinstance(self.content, str):
+            yield f"{path}.content", self.content
+        else:
+            yield from part_fields(self.content, f"{path}.content")
 
     def as_chat(self, index: int) -> ChatMessage:
         """The message as the models take it; refuses what has no meaning here."""
@@ -104,6 +112,16 @@ class ResponsesRequest(BaseModel):
     """Echoed back."""
     govloop_unlabeled: bool = False
     """Delivery without explicit labels (keys whose agreement allows it)."""
+
+    def text_fields(self) -> Iterator[tuple[str, str]]:
+        """``instructions``, then ``input`` (a string, or each message's text)."""
+        if self.instructions:
+            yield "instructions", self.instructions
+        if isinstance(self.input, str):
+            yield "input", self.input
+        else:
+            for i, m in enumerate(self.input):
+                yield from m.text_fields(f"input[{i}]")
 
     def generation(self) -> GenerationRequest:
         """The model-level request."""
@@ -211,7 +229,7 @@ async def _prepare(
     ctx.request_id = request_id_of(request.scope)
     req = body.generation()
     gov.text_backend(model)
-    await gov.screen_prompt(ctx, "\n".join(m.content for m in req.messages))
+    await gov.screen_prompt(ctx, screened_text(body))
     return ctx, req
 
 

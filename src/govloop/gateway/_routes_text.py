@@ -25,6 +25,7 @@ from govloop.gateway._schemas import (
     usage_of,
 )
 from govloop.gateway._streaming import StreamDelta, StreamEnd, stream_text
+from govloop.gateway._textfields import screened_text
 from govloop.models import GenerationRequest
 
 router = APIRouter(tags=["text"])
@@ -149,7 +150,7 @@ async def _prepare(
     ctx.request_id = request_id
     req = body.generation()
     gov.text_backend(model)
-    await gov.screen_prompt(ctx, "\n".join(m.content for m in req.messages))
+    await gov.screen_prompt(ctx, screened_text(body))
     return ctx, req
 
 

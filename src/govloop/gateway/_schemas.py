@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from govloop.gateway._config import ServedModel
 from govloop.gateway._governor import ImageOutcome, TextOutcome
+from govloop.gateway._textfields import part_fields, strings_in, tool_call_fields
 from govloop.models import ChatMessage, GenerationRequest
 
 
@@ -38,6 +40,29 @@ class MessageIn(BaseModel):
     """Message role."""
     content: str | list[dict[str, Any]] | None = None
     """Text, or parts of which the ``text`` ones are used."""
+    name: str | None = None
+    """Participant name (screened, not given to the model)."""
+    refusal: str | None = None
+    """An earlier assistant refusal (screened)."""
+    tool_calls: list[dict[str, Any]] | None = None
+    """Earlier assistant tool calls (their names and arguments are screened)."""
+    function_call: dict[str, Any] | None = None
+    """The legacy single function call (screened like ``tool_calls``)."""
+
+    def text_fields(self, path: str) -> Iterator[tuple[str, str]]:
+        """Every text-bearing field of the message (see :mod:`govloop.gateway._textfields`)."""
+        if self.name:
+            yield f"{path}.name", self.name
+        if isinstance(self.content, list):
+            yield from part_fields(self.content, f"{path}.content")
+        elif self.content:
+            yield f"{path}.content", self.content
+        if self.refusal:
+            yield f"{path}.refusal", self.refusal
+        if self.tool_calls:
+            yield from tool_call_fields(self.tool_calls, f"{path}.tool_calls")
+        if self.function_call:
+            yield from tool_call_fields(self.function_call, f"{path}.function_call")
 
     def text(self) -> str:
         """The message's text."""
@@ -82,6 +107,21 @@ class ChatRequest(_Body):
     """``include_usage`` for a usage chunk at the end of a stream."""
     n: int = Field(default=1, ge=1, le=1)
     """Only one choice is generated."""
+    tools: list[dict[str, Any]] | None = None
+    """Tool definitions: not used by the models here, but screened (names, descriptions)."""
+    functions: list[dict[str, Any]] | None = None
+    """Legacy function definitions: screened like ``tools``."""
+    response_format: dict[str, Any] | None = None
+    """Accepted; a JSON schema's names and descriptions are screened."""
+
+    def text_fields(self) -> Iterator[tuple[str, str]]:
+        """Every text-bearing field: messages, then tool and function definitions."""
+        for i, m in enumerate(self.messages):
+            yield from m.text_fields(f"messages[{i}]")
+        for name in ("tools", "functions", "response_format"):
+            value = getattr(self, name)
+            if value:
+                yield from strings_in(value, name)
 
     def generation(self) -> GenerationRequest:
         """The model-level request."""
@@ -98,7 +138,9 @@ class CompletionRequest(_Body):
     """``POST /v1/completions``."""
 
     prompt: str | list[str]
-    """The prompt (a list must hold exactly one)."""
+    """The prompt (a list is joined)."""
+    suffix: str | None = None
+    """Accepted, not used by the models here; screened."""
     max_tokens: int = Field(default=256, ge=1, le=8192)
     """Token limit."""
     temperature: float = Field(default=1.0, ge=0, le=2)
@@ -111,6 +153,15 @@ class CompletionRequest(_Body):
     """Server-sent events."""
     stream_options: StreamOptions | None = None
     """``include_usage`` for a usage chunk at the end of a stream."""
+
+    def text_fields(self) -> Iterator[tuple[str, str]]:
+        """The prompt (each item of a list) and the suffix."""
+        if isinstance(self.prompt, str):
+            yield "prompt", self.prompt
+        else:
+            yield from ((f"prompt[{i}]", p) for i, p in enumerate(self.prompt))
+        if self.suffix:
+            yield "suffix", self.suffix
 
     def generation(self) -> GenerationRequest:
         """The model-level request."""
@@ -139,6 +190,10 @@ class ImageRequest(_Body):
     """Only ``b64_json`` (no URLs are hosted)."""
     seed: int | None = None
     """Generation seed."""
+
+    def text_fields(self) -> Iterator[tuple[str, str]]:
+        """The prompt."""
+        yield "prompt", self.prompt
 
     def dimensions(self) -> tuple[int, int]:
         """(width, height), each 256 to 2048 (the image watermark needs 256 pixels a side)."""

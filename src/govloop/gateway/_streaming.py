@@ -91,6 +91,14 @@ async def stream_text(
                         yield StreamDelta(piece)
         except ModelError as exc:
             failure = upstream_failure(exc, ctx.produce_id)
+        if failure is None and blocked is None and acc:
+            # The windows above see ``hold`` characters back; an obfuscated term (HTML
+            # references, stacked marks) can spread wider. One check of the whole answer.
+            whole = flt.check(acc)
+            if whole.blocked:
+                blocked = whole
+                if not live:  # nothing was sent: the notice replaces all of it
+                    delivered, first = [], True
         # The same finish reason as the non-streamed answer: the model's (``length`` when
         # max_tokens cut it, ``stop`` at a stop string or a natural end), unless filtered.
         finish = end.finish_reason if end is not None else "stop"
