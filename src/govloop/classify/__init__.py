@@ -13,6 +13,7 @@ from govloop.classify._expr import ExprError, evaluate, parse_condition, parse_e
 from govloop.classify._profile import (
     CrosswalkObligation,
     Designation,
+    Finding,
     FiredRule,
     ObligationSource,
     RegimeResult,
@@ -38,6 +39,7 @@ __all__ = [
     "CrosswalkObligation",
     "Designation",
     "ExprError",
+    "Finding",
     "FiredRule",
     "ObligationSource",
     "Regime",
