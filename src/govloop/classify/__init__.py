@@ -9,6 +9,14 @@ Typical use::
 """
 
 from govloop.classify._attributes import Attribute, attribute_catalog, filing_context
+from govloop.classify._explain import (
+    CheckedFact,
+    Explanation,
+    NearMiss,
+    RegimeExplanation,
+    display_field,
+    explain,
+)
 from govloop.classify._expr import ExprError, evaluate, parse_condition, parse_expression
 from govloop.classify._profile import (
     CrosswalkObligation,
@@ -36,13 +44,17 @@ from govloop.classify._regime import (
 
 __all__ = [
     "Attribute",
+    "CheckedFact",
     "CrosswalkObligation",
     "Designation",
+    "Explanation",
     "ExprError",
     "Finding",
     "FiredRule",
+    "NearMiss",
     "ObligationSource",
     "Regime",
+    "RegimeExplanation",
     "RegimeResult",
     "RegimeSpec",
     "RiskProfile",
@@ -51,7 +63,9 @@ __all__ = [
     "attribute_catalog",
     "classify",
     "crosswalk_vocabulary",
+    "display_field",
     "evaluate",
+    "explain",
     "filing_classifier",
     "filing_context",
     "load_regime",
