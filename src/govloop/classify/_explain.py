@@ -121,6 +121,13 @@ class Explanation(_Out):
     regimes: list[RegimeExplanation]
     """Per regime, in the order classified."""
 
+    def result(self, regime: str) -> RegimeExplanation:
+        """The reasoning under ``regime`` (KeyError if it was not evaluated)."""
+        for r in self.regimes:
+            if r.regime == regime:
+                return r
+        raise KeyError(regime)
+
 
 def display_field(path: str) -> str:
     """The field as a filing author writes it (``latest_version.x`` is ``versions[-1].x``)."""
