@@ -56,7 +56,7 @@ def test_explain_in_english(cli: CliRunner, exam: Path) -> None:
         "(AI Act Art. 5(1)(f))"
     ) in out
     assert "Findings (contradictions, not resolved):" in out
-    assert "! eu-contra-undeclared-practice" in out
+    assert "! eu-contra-undeclared-5-1-f" in out
     # CN fires nothing: the default tier, with every fact it checked.
     cn = out.split("\ncn — ", 1)[1].split("\neu — ", 1)[0]
     assert "No rule gave a tier: the default tier out-of-scope applies. Facts checked:" in cn
@@ -94,7 +94,7 @@ def test_explain_json(cli: CliRunner, exam: Path) -> None:
     assert eu["tier"] == "prohibited" and eu["default_tier"] is False
     f = next(r for r in eu["fired"] if r["rule_id"] == "eu-art5-1-f")
     assert f["source"] == "AI Act Art. 5(1)(f)" and f["title_zh"]
-    assert [g["rule_id"] for g in eu["findings"]] == ["eu-contra-undeclared-practice"]
+    assert [g["rule_id"] for g in eu["findings"]] == ["eu-contra-undeclared-5-1-f"]
     miss = next(m for m in eu["near_misses"] if m["rule_id"] == "eu-art5-1-c")
     assert miss == {
         "rule_id": "eu-art5-1-c",
@@ -116,7 +116,7 @@ def test_plain_classify_shows_findings(cli: CliRunner, exam: Path) -> None:
     result = cli.invoke(APP, ["classify", str(exam)])
     assert result.exit_code == 0, result.output
     assert "Findings (contradictions)" in result.output
-    assert "eu-contra-undeclared-practice" in result.output
+    assert "eu-contra-undeclared-5-1-f" in result.output
     data = json.loads(cli.invoke(APP, ["classify", str(exam), "--json"]).output)
     eu = next(r for r in data["regimes"] if r["regime"] == "eu")
     assert eu["tier"] == "prohibited" and eu["tier_rules"] == ["eu-art5-1-f"]

@@ -50,7 +50,9 @@ def test_the_issue_case_is_prohibited_under_art_5_1_f() -> None:
     assert fired["eu-art5-1-f"].source == "AI Act Art. 5(1)(f)"
     assert "eu.emotion_recognition" in fired["eu-art5-1-f"].fields
     # The provider listed no prohibited practice: that is reported, not silently resolved.
-    assert [g.rule_id for g in eu.findings] == ["eu-contra-undeclared-practice"]
+    (finding,) = eu.findings
+    assert finding.rule_id == "eu-contra-undeclared-5-1-f"
+    assert finding.source == "AI Act Art. 5(1)(f)" and "eu.prohibited_practices" in finding.fields
     assert profile.obligation("prohibited-practice-cessation") is not None
 
 
@@ -83,7 +85,8 @@ def test_each_art5_practice_follows_from_the_facts(rule_id: str) -> None:
     assert eu.tier == "prohibited"
     assert rule_id in eu.tier_rules
     assert next(f for f in eu.fired if f.rule_id == rule_id).source == article
-    assert "eu-contra-undeclared-practice" in {g.rule_id for g in eu.findings}
+    undeclared = {g.rule_id: g.source for g in eu.findings}
+    assert undeclared == {"eu-contra-undeclared-" + rule_id.removeprefix("eu-art"): article}
 
 
 @pytest.mark.parametrize("rule_id", sorted(ART5))

@@ -244,4 +244,4 @@ async def test_filing_page_shows_contradiction_findings_in_both_languages(
     zh = await client.get(f"/my/filings/{fid}?lang=zh", headers=HTML)
     assert "发现（答案相互矛盾，未作处理）" in zh.text
     assert "工作场所或教育机构中的情绪识别" in zh.text
-    assert "所述事实构成备案未申报的第5条禁止性实践" in zh.text
+    assert "工作或教育场所情绪识别：所述事实已构成，但 prohibited_practices 未列出" in zh.text
