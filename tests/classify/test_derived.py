@@ -227,6 +227,14 @@ CONTRADICTIONS = {
 }
 
 
+def test_deep_fakes_need_image_audio_or_video() -> None:
+    text_only = classify(filing({"deep_fakes": True}, functions=["text"])).result("eu")
+    assert [g.rule_id for g in text_only.findings] == ["eu-contra-deep-fakes-without-media"]
+    assert text_only.findings[0].source == "AI Act Art. 3(60), Art. 50(4)"
+    assert text_only.findings[0].fields == ["eu.deep_fakes", "functions"]  # not derived.*
+    assert classify(filing({"deep_fakes": True})).result("eu").findings == []
+
+
 @pytest.mark.parametrize("rule_id", sorted(CONTRADICTIONS))
 def test_contradictions_are_findings_with_the_article(rule_id: str) -> None:
     facts, article = CONTRADICTIONS[rule_id]
@@ -312,3 +320,18 @@ def test_declared_tier_must_name_an_attribute() -> None:
     }
     with pytest.raises(RegimeError, match="declared_tier: unknown attribute 'eu.declared_tiers'"):
         parse_regime(SourceDocument("sandbox.yaml", data, {}))
+
+
+def test_explain_agrees_with_classify_on_every_shipped_and_realistic_filing() -> None:
+    for path in sorted(REALISTIC.iterdir()) + example_filings():
+        doc = load_filing(path)
+        profile, why = classify(doc), explain(doc)
+        for result, reasons in zip(profile.regimes, why.regimes, strict=True):
+            assert reasons.tier == result.tier, path.name
+            assert [f.rule_id for f in reasons.fired] == [f.rule_id for f in result.fired]
+            fired = {f.rule_id for f in reasons.fired}
+            for miss in reasons.near_misses:
+                assert miss.rule_id not in fired, (path.name, miss.rule_id)
+                assert not miss.rule_id.startswith("eu-contra-"), miss.rule_id
+                assert miss.values and not miss.field.startswith("derived."), miss
+            assert reasons.checked, path.name

@@ -8,13 +8,17 @@ Typical use::
     profile.tier("eu"), profile.obligation("machine-readable-marking")
 """
 
-from govloop.classify._attributes import Attribute, attribute_catalog, filing_context
+from govloop.classify._attributes import (
+    Attribute,
+    attribute_catalog,
+    display_field,
+    filing_context,
+)
 from govloop.classify._explain import (
     CheckedFact,
     Explanation,
     NearMiss,
     RegimeExplanation,
-    display_field,
     explain,
 )
 from govloop.classify._expr import ExprError, evaluate, parse_condition, parse_expression

@@ -16,21 +16,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from govloop.classify._attributes import attribute_catalog, filing_context
+from govloop.classify._attributes import (
+    DERIVED_FROM,
+    attribute_catalog,
+    display_field,
+    filing_context,
+)
 from govloop.classify._expr import Compare, Path, evaluate, resolve, walk
 from govloop.classify._expr import Literal as ExprLiteral
 from govloop.classify._profile import Finding, FiredRule, classify
 from govloop.classify._regime import Regime, Rule, shipped_regimes
 from govloop.registry import Filing, FilingCreate
-
-#: Derived facts and the filing fields they are computed from.
-_DERIVED_FROM = {
-    "derived.outputs": ("functions",),
-    "derived.uses_filed_model_unmodified": (
-        "latest_version.base_model_filed",
-        "latest_version.base_model_modified",
-    ),
-}
 
 
 class _Out(BaseModel):
@@ -129,13 +125,6 @@ class Explanation(_Out):
         raise KeyError(regime)
 
 
-def display_field(path: str) -> str:
-    """The field as a filing author writes it (``latest_version.x`` is ``versions[-1].x``)."""
-    if path.startswith("latest_version."):
-        return "versions[-1]." + path.removeprefix("latest_version.")
-    return path
-
-
 def _location(path: str) -> list[str | int] | None:
     if path.startswith("derived.") or path == "latest_version":
         return None
@@ -213,7 +202,7 @@ def _changed(data: dict[str, Any], where: list[str | int], change: str, value: A
 def _reads(rule: Rule) -> set[str]:
     out = set(rule.fields)
     for field in rule.fields:
-        out.update(_DERIVED_FROM.get(field, ()))
+        out.update(DERIVED_FROM.get(field, ()))
     return out
 
 
@@ -225,7 +214,7 @@ def _near_misses(
 ) -> list[NearMiss]:
     pending = [r for r in regime.rules if r.kind == "rule" and not evaluate(r.condition, context)]
     paths = list(dict.fromkeys(p for r in pending for p in r.fields))
-    paths += [p for r in pending for f in r.fields for p in _DERIVED_FROM.get(f, ())]
+    paths += [p for r in pending for f in r.fields for p in DERIVED_FROM.get(f, ())]
     data = doc.model_dump(mode="json")
     hits: dict[tuple[str, str], tuple[str, list[Any]]] = {}
     for path in dict.fromkeys(paths):

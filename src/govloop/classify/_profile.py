@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from govloop.classify._attributes import filing_context
+from govloop.classify._attributes import filing_context, filing_fields
 from govloop.classify._expr import Path, evaluate, resolve
 from govloop.classify._regime import Regime, Rule, crosswalk_vocabulary, shipped_regimes
 from govloop.registry import Classifier, Filing, FilingCreate
@@ -216,7 +216,7 @@ def fired_rule(rule: Rule) -> FiredRule:
 
 def _declared_finding(regime: Regime, declared: str, tier: str, tier_rules: list[Rule]) -> Finding:
     reasons = "; ".join(f"{r.id} ({r.source})" for r in tier_rules) or "no rule gives a tier"
-    fields = list(dict.fromkeys(f for r in tier_rules for f in r.fields))
+    fields = filing_fields([f for r in tier_rules for f in r.fields])
     return Finding(
         kind="declared-tier",
         rule_id=",".join(r.id for r in tier_rules),
@@ -243,7 +243,7 @@ def _classify_one(
             text=r.text,
             text_zh=r.text_zh,
             source=r.source,
-            fields=list(r.fields),
+            fields=filing_fields(r.fields),
         )
         for r in held
         if r.kind == "contradiction"
