@@ -7,6 +7,8 @@ import re
 import httpx
 import pytest
 
+from govloop.store import Store
+
 from .conftest import PASSWORDS, DemoData
 
 pytestmark = pytest.mark.db
@@ -219,3 +221,27 @@ async def test_complaint_is_filed_handled_and_its_result_shown(
     assert 'id="complaint-result"' in status.text
     assert "answer corrected" in status.text
     assert "resolved" in status.text
+
+
+async def test_filing_page_shows_contradiction_findings_in_both_languages(
+    client: httpx.AsyncClient, demo_data: DemoData, web_store: Store
+) -> None:
+    from govloop.classify import classify
+    from govloop.registry import FilingCreate, Registry
+
+    registry = Registry(web_store)
+    fid = demo_data.filings["demo"]
+    data = registry.get(fid).document.model_dump(mode="json")
+    data["deployment_regions"] = ["EU"]
+    data["eu"] = {"emotion_recognition": True, "annex_iii_area": "education"}
+    profile = classify(FilingCreate.model_validate(data)).model_dump(mode="json")
+    registry.set_risk_profile(fid, profile, actor="test")
+    await sign_in(client, "provider")
+    en = await client.get(f"/my/filings/{fid}?lang=en", headers=HTML)
+    assert "Findings (contradictions, not resolved)" in en.text
+    assert "Emotion recognition in the workplace or education" in en.text
+    assert "AI Act Art. 5(1)(f)" in en.text
+    zh = await client.get(f"/my/filings/{fid}?lang=zh", headers=HTML)
+    assert "发现（答案相互矛盾，未作处理）" in zh.text
+    assert "工作场所或教育机构中的情绪识别" in zh.text
+    assert "工作或教育场所情绪识别：所述事实已构成，但 prohibited_practices 未列出" in zh.text

@@ -8,11 +8,24 @@ Typical use::
     profile.tier("eu"), profile.obligation("machine-readable-marking")
 """
 
-from govloop.classify._attributes import Attribute, attribute_catalog, filing_context
+from govloop.classify._attributes import (
+    Attribute,
+    attribute_catalog,
+    display_field,
+    filing_context,
+)
+from govloop.classify._explain import (
+    CheckedFact,
+    Explanation,
+    NearMiss,
+    RegimeExplanation,
+    explain,
+)
 from govloop.classify._expr import ExprError, evaluate, parse_condition, parse_expression
 from govloop.classify._profile import (
     CrosswalkObligation,
     Designation,
+    Finding,
     FiredRule,
     ObligationSource,
     RegimeResult,
@@ -35,12 +48,17 @@ from govloop.classify._regime import (
 
 __all__ = [
     "Attribute",
+    "CheckedFact",
     "CrosswalkObligation",
     "Designation",
+    "Explanation",
     "ExprError",
+    "Finding",
     "FiredRule",
+    "NearMiss",
     "ObligationSource",
     "Regime",
+    "RegimeExplanation",
     "RegimeResult",
     "RegimeSpec",
     "RiskProfile",
@@ -49,7 +67,9 @@ __all__ = [
     "attribute_catalog",
     "classify",
     "crosswalk_vocabulary",
+    "display_field",
     "evaluate",
+    "explain",
     "filing_classifier",
     "filing_context",
     "load_regime",

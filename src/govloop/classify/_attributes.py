@@ -34,6 +34,34 @@ _OUTPUTS = {
 }
 
 
+#: Derived facts and the filing fields they are computed from.
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "derived.outputs": ("functions",),
+    "derived.source_types": ("training_data.sources",),
+    "derived.uses_filed_model_unmodified": (
+        "latest_version.base_model_filed",
+        "latest_version.base_model_modified",
+    ),
+    "derived.version_count": ("versions",),
+}
+
+
+def display_field(path: str) -> str:
+    """The field as a filing author writes it (``latest_version.x`` is ``versions[-1].x``)."""
+    if path.startswith("latest_version."):
+        return "versions[-1]." + path.removeprefix("latest_version.")
+    return path
+
+
+def filing_fields(paths: tuple[str, ...] | list[str]) -> list[str]:
+    """The filing fields behind attribute paths: derived facts become the fields they come from."""
+    out: dict[str, None] = {}
+    for path in paths:
+        for field in DERIVED_FROM.get(path, (path,)):
+            out[display_field(field)] = None
+    return list(out)
+
+
 @dataclass(frozen=True)
 class Attribute:
     """One attribute a condition may name."""

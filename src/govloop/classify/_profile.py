@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from govloop.classify._attributes import filing_context
-from govloop.classify._expr import evaluate
-from govloop.classify._regime import Regime, crosswalk_vocabulary, shipped_regimes
+from govloop.classify._attributes import filing_context, filing_fields
+from govloop.classify._expr import Path, evaluate, resolve
+from govloop.classify._regime import Regime, Rule, crosswalk_vocabulary, shipped_regimes
 from govloop.registry import Classifier, Filing, FilingCreate
 
 
@@ -38,6 +38,43 @@ class FiredRule(_Out):
 
     when: str
     """The condition that held."""
+
+    title_zh: str | None = None
+    """Title in Chinese, when the regime file gives one."""
+
+    text_zh: str | None = None
+    """Text in Chinese, when the regime file gives one."""
+
+    fields: list[str] = []
+    """The filing attributes the condition reads (the facts behind the reason)."""
+
+
+class Finding(_Out):
+    """Answers of a filing that cannot all be true: reported with the article, never resolved."""
+
+    kind: Literal["contradiction", "declared-tier"]
+    """A contradiction rule of the regime held, or the declared tier differs from the derived."""
+
+    rule_id: str
+    """The contradiction rule, or the rules that set the derived tier (comma-separated)."""
+
+    title: str
+    """What is contradictory."""
+
+    text: str
+    """Why, in the regime's terms."""
+
+    source: str
+    """The article concerned."""
+
+    fields: list[str]
+    """The filing fields involved."""
+
+    title_zh: str | None = None
+    """Title in Chinese, when known."""
+
+    text_zh: str | None = None
+    """Text in Chinese, when known."""
 
 
 class Designation(_Out):
@@ -81,7 +118,13 @@ class RegimeResult(_Out):
     """Framework functions concerned (e.g. AI RMF GOVERN/MAP/MEASURE/MANAGE)."""
 
     fired: list[FiredRule]
-    """Every rule that fired, in file order."""
+    """Every rule that fired, in file order (contradiction rules are under ``findings``)."""
+
+    findings: list[Finding] = []
+    """Contradictions between the filing's answers, and a declared tier the facts contradict."""
+
+    declared_tier: str | None = None
+    """The tier the provider declared, when the regime reads one."""
 
 
 class ObligationSource(_Out):
@@ -156,10 +199,55 @@ class RiskProfile(_Out):
         return next((o for o in self.obligations if o.id == obligation_id), None)
 
 
+def fired_rule(rule: Rule) -> FiredRule:
+    """The record of ``rule`` having fired."""
+    return FiredRule(
+        rule_id=rule.id,
+        title=rule.title,
+        tier=rule.tier,
+        text=rule.text,
+        source=rule.source,
+        when=rule.when,
+        title_zh=rule.title_zh,
+        text_zh=rule.text_zh,
+        fields=list(rule.fields),
+    )
+
+
+def _declared_finding(regime: Regime, declared: str, tier: str, tier_rules: list[Rule]) -> Finding:
+    reasons = "; ".join(f"{r.id} ({r.source})" for r in tier_rules) or "no rule gives a tier"
+    fields = filing_fields([f for r in tier_rules for f in r.fields])
+    return Finding(
+        kind="declared-tier",
+        rule_id=",".join(r.id for r in tier_rules),
+        title=f"Declared tier {declared!r}, but the stated facts give {tier!r}",
+        title_zh=f"自报等级为 {declared!r}，但所述事实得出 {tier!r}",
+        text=f"The tier follows the facts: {reasons}.",
+        text_zh=f"等级以事实为准：{reasons}。",
+        source="; ".join(dict.fromkeys(r.source for r in tier_rules)) or regime.name,
+        fields=[str(regime.declared_tier), *fields],
+    )
+
+
 def _classify_one(
     regime: Regime, context: dict[str, object]
 ) -> tuple[RegimeResult, list[tuple[str, str, str, str]]]:
-    fired = [rule for rule in regime.rules if evaluate(rule.condition, context)]
+    held = [rule for rule in regime.rules if evaluate(rule.condition, context)]
+    fired = [r for r in held if r.kind == "rule"]
+    findings = [
+        Finding(
+            kind="contradiction",
+            rule_id=r.id,
+            title=r.title,
+            title_zh=r.title_zh,
+            text=r.text,
+            text_zh=r.text_zh,
+            source=r.source,
+            fields=filing_fields(r.fields),
+        )
+        for r in held
+        if r.kind == "contradiction"
+    ]
     tiered = [r for r in fired if r.tier is not None]
     tier = max((r.tier for r in tiered if r.tier), key=regime.rank, default=regime.default_tier)
     designations: dict[str, Designation] = {}
@@ -172,6 +260,14 @@ def _classify_one(
             )
         functions += [f for f in rule.functions if f not in functions]
         duties += [(o.id, rule.id, o.text, o.source) for o in rule.obligations]
+    declared: str | None = None
+    if regime.declared_tier is not None:
+        value = resolve(context, Path(tuple(regime.declared_tier.split("."))))
+        declared = str(value) if value is not None else None
+    if declared is not None and declared != tier:
+        findings.append(
+            _declared_finding(regime, declared, tier, [r for r in tiered if r.tier == tier])
+        )
     result = RegimeResult(
         regime=regime.id,
         name=regime.name,
@@ -181,12 +277,9 @@ def _classify_one(
         tier_rules=[r.id for r in tiered if r.tier == tier],
         designations=list(designations.values()),
         functions=functions,
-        fired=[
-            FiredRule(
-                rule_id=r.id, title=r.title, tier=r.tier, text=r.text, source=r.source, when=r.when
-            )
-            for r in fired
-        ],
+        fired=[fired_rule(r) for r in fired],
+        findings=findings,
+        declared_tier=declared,
     )
     return result, duties
 

@@ -25,6 +25,7 @@ compared against closed fields are checked when the file is loaded.
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -107,6 +108,13 @@ class RuleSpec(_Spec):
     title: str = Field(min_length=1)
     """Short title."""
 
+    title_zh: str | None = None
+    """The title in Chinese (the English one is shown when absent)."""
+
+    kind: typing.Literal["rule", "contradiction"] = "rule"
+    """``rule`` gives tiers, designations and obligations; ``contradiction`` flags answers of
+    the filing that cannot all be true, reported as a finding and never resolved."""
+
     when: str | bool | dict[str, Any]
     """Condition over filing attributes (string expression or all/any/not mapping)."""
 
@@ -115,6 +123,9 @@ class RuleSpec(_Spec):
 
     text: str = Field(min_length=1)
     """The rule text or its summary, shown to reviewers as the reason."""
+
+    text_zh: str | None = None
+    """The text in Chinese (the English one is shown when absent)."""
 
     source: str = Field(min_length=1)
     """Where the rule comes from (e.g. 'Interim Measures Art. 17')."""
@@ -149,6 +160,10 @@ class RegimeSpec(_Spec):
 
     default_tier: str
     """Tier when no rule with a tier fires."""
+
+    declared_tier: str | None = None
+    """Attribute path holding the provider's own tier (e.g. ``eu.declared_tier``); when it
+    differs from the tier the rules give, the classification reports a finding."""
 
     designations: list[NamedItem] = Field(default_factory=list)
     """Designations rules may give; when empty any id is accepted."""
@@ -186,6 +201,11 @@ class Rule:
     designations: tuple[str, ...]
     functions: tuple[str, ...]
     obligations: tuple[Obligation, ...]
+    kind: str = "rule"
+    title_zh: str | None = None
+    text_zh: str | None = None
+    fields: tuple[str, ...] = ()
+    """The attribute paths the condition reads, in order of first use."""
 
 
 @dataclass(frozen=True)
@@ -202,6 +222,7 @@ class Regime:
     rules: tuple[Rule, ...]
     vocabulary: Mapping[str, VocabularyEntry]
     source: str
+    declared_tier: str | None = None
 
     def rank(self, tier: str) -> int:
         """Position of ``tier`` (0 = lowest)."""
@@ -240,6 +261,21 @@ def shipped_regime_paths() -> list[Path]:
 def _suggest(name: str, options: list[str]) -> str:
     close = difflib.get_close_matches(name, options, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def condition_paths(node: Node) -> tuple[str, ...]:
+    """The attribute paths a condition reads, in order of first use (the facts it checks)."""
+    out: dict[str, None] = {}
+    for item in walk(node):
+        if isinstance(item, Exists):
+            out[str(item.path)] = None
+        elif isinstance(item, Truthy) and isinstance(item.operand, ExprPath):
+            out[str(item.operand)] = None
+        elif isinstance(item, Compare):
+            for side in (item.left, item.right):
+                if isinstance(side, ExprPath):
+                    out[str(side)] = None
+    return tuple(out)
 
 
 def _check_condition(node: Node, raw: object) -> None:
@@ -297,6 +333,13 @@ def compile_regime(spec: RegimeSpec, doc: SourceDocument) -> Regime:
                 f"{entry.id!r} is already in the shared vocabulary; use it",
             )
         vocabulary[entry.id] = entry
+    if spec.declared_tier is not None and spec.declared_tier not in attribute_catalog():
+        raise fail(
+            ("declared_tier",),
+            "declared_tier",
+            f"unknown attribute {spec.declared_tier!r}"
+            f"{_suggest(spec.declared_tier, list(attribute_catalog()))}",
+        )
     designations = {d.id: d.name for d in spec.designations}
     rules: list[Rule] = []
     seen: set[str] = set()
@@ -305,6 +348,13 @@ def compile_regime(spec: RegimeSpec, doc: SourceDocument) -> Regime:
         if r.id in seen:
             raise fail(("rules", i, "id"), f"{where}.id", f"rule id {r.id!r} is used twice")
         seen.add(r.id)
+        if r.kind == "contradiction" and (r.tier or r.designations or r.obligations):
+            raise fail(
+                ("rules", i, "kind"),
+                f"{where}.kind",
+                "a contradiction rule reports a finding; it cannot give a tier, designations "
+                "or obligations",
+            )
         if r.tier is not None and r.tier not in spec.tiers:
             raise fail(
                 ("rules", i, "tier"),
@@ -353,6 +403,10 @@ def compile_regime(spec: RegimeSpec, doc: SourceDocument) -> Regime:
                 obligations=tuple(
                     Obligation(o.id, o.text.strip(), o.source or r.source) for o in r.obligations
                 ),
+                kind=r.kind,
+                title_zh=r.title_zh,
+                text_zh=r.text_zh.strip() if r.text_zh else None,
+                fields=condition_paths(condition),
             )
         )
     return Regime(
@@ -366,6 +420,7 @@ def compile_regime(spec: RegimeSpec, doc: SourceDocument) -> Regime:
         rules=tuple(rules),
         vocabulary=vocabulary,
         source=doc.path,
+        declared_tier=spec.declared_tier,
     )
 
 

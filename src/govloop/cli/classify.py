@@ -43,6 +43,14 @@ def print_profile(ctx: typer.Context, profile: RiskProfile) -> None:
         detail = "\n".join(f"[{s.regime}] {s.text} ({s.source})" for s in ob.sources)
         duties.add_row(f"{ob.title}\n[dim]{ob.id}[/]", ", ".join(ob.regimes), detail)
     console.print(duties)
+    findings = [(r.regime, g) for r in profile.regimes for g in r.findings]
+    if findings:
+        table = Table("regime", "finding", "source", "fields", title="Findings (contradictions)")
+        for regime_id, g in findings:
+            table.add_row(
+                regime_id, f"{g.title}\n[dim]{g.rule_id}[/]", g.source, ", ".join(g.fields)
+            )
+        console.print(table)
 
 
 def _regime_row(regime: Regime) -> dict[str, Any]:
@@ -73,27 +81,53 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--store/--no-store", help="Keep the profile with the filing.")
         ] = True,
         as_json: JsonOpt = False,
+        explain: Annotated[
+            bool,
+            typer.Option(
+                "--explain",
+                help="Per regime: rules fired, contradictions, near-misses, facts checked.",
+            ),
+        ] = False,
+        lang: Annotated[
+            str | None,
+            typer.Option(
+                "--lang", help="Language of --explain: zh, en or zh-en (default: setting)."
+            ),
+        ] = None,
     ) -> None:
         """Classify a filing under every regime (shipped, $GOVLOOP_HOME/regimes and --regime)."""
         from govloop.classify import classify, load_regimes
-        from govloop.registry import load_filing
+        from govloop.cli.classify_explain import check_lang, print_explanation
+        from govloop.registry import Filing, FilingCreate, load_filing
 
         st = _common.state(ctx)
+        language = check_lang(lang or st.settings.language)
         regimes = load_regimes(home=st.settings.home, extra=list(regime or []))
         path = Path(target)
+        subject: Filing | FilingCreate
         if path.suffix.lower() in (".yaml", ".yml", ".json", ".md") and path.is_file():
-            profile = classify(load_filing(path), regimes)
+            subject = load_filing(path)
+            profile = classify(subject, regimes)
         else:
             from govloop.cli.registry import default_actor, open_registry
 
             registry = open_registry(ctx, list(regime or []))
             filing = registry.get(target)
+            subject = filing
             profile = classify(filing, regimes)
             if store:
                 registry.set_risk_profile(
                     filing.id, profile.model_dump(mode="json"), actor=default_actor(None)
                 )
-        if as_json:
+        if explain:
+            from govloop.classify import explain as explain_filing
+
+            explanation = explain_filing(subject, regimes)
+            if as_json:
+                _common.print_json(ctx, explanation.model_dump(mode="json"))
+            else:
+                print_explanation(st.console, explanation, language)
+        elif as_json:
             _common.print_json(ctx, profile.model_dump(mode="json"))
         else:
             print_profile(ctx, profile)

@@ -64,6 +64,22 @@ ProhibitedPractice = Literal[
     "realtime-remote-biometric-identification",
 ]
 
+UseContext = Literal["workplace", "education", "publicly-accessible-spaces", "law-enforcement"]
+SensitiveTrait = Literal[
+    "race",
+    "political-opinions",
+    "trade-union-membership",
+    "religious-beliefs",
+    "philosophical-beliefs",
+    "sex-life",
+    "sexual-orientation",
+]
+EmotionException = Literal["none", "medical", "safety"]
+CrimePrediction = Literal["none", "profiling-only", "supports-human-assessment"]
+RemoteBiometricId = Literal["none", "post", "real-time"]
+RbiException = Literal["none", "victim-search", "imminent-threat", "suspect-localisation"]
+EUTier = Literal["out-of-scope", "minimal", "limited", "high", "prohibited"]
+
 _MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$")
 _VERSION = re.compile(r"^\S{1,64}$")
 
@@ -230,6 +246,45 @@ class EUAnswers(_Doc):
     biometric_categorisation: bool = False
     """Whether it categorises people by biometric data (Art. 50(3))."""
 
+    use_contexts: list[UseContext] = Field(default_factory=list)
+    """Where or for whom it is used: the workplace, education, publicly accessible spaces, law
+    enforcement (the settings Art. 5(1)(f) and (h) name)."""
+
+    emotion_recognition_exception: EmotionException = "none"
+    """The medical or safety reason for emotion recognition at work or in education, if any
+    (the Art. 5(1)(f) exception)."""
+
+    biometric_inferred_traits: list[SensitiveTrait] = Field(default_factory=list)
+    """Sensitive traits it infers from biometric data (race, political opinions, trade-union
+    membership, religious or philosophical beliefs, sex life or sexual orientation; Art.
+    5(1)(g))."""
+
+    social_scoring: bool = False
+    """Whether it evaluates or classifies people over time by their social behaviour or personal
+    characteristics, the score leading to detrimental treatment in unrelated contexts or out of
+    proportion (Art. 5(1)(c))."""
+
+    crime_risk_prediction: CrimePrediction = "none"
+    """Whether it predicts the risk that a person commits a crime: based solely on profiling or
+    personality traits, or supporting a human assessment based on objective, verifiable facts
+    (Art. 5(1)(d) and its exception)."""
+
+    untargeted_facial_scraping: bool = False
+    """Whether it creates or expands facial-recognition databases by untargeted scraping of
+    facial images from the internet or CCTV footage (Art. 5(1)(e))."""
+
+    remote_biometric_identification: RemoteBiometricId = "none"
+    """Remote biometric identification it performs: none, post (after the fact) or real-time
+    (Art. 5(1)(h), Annex III point 1(a))."""
+
+    rbi_exception: RbiException = "none"
+    """The Art. 5(1)(h)(i)-(iii) objective that real-time identification for law enforcement is
+    strictly necessary for: targeted search for victims or missing persons, an imminent threat to
+    life or of a terrorist attack, or locating a suspect of an Annex II offence."""
+
+    declared_tier: EUTier | None = None
+    """The provider's own conclusion about its tier; govloop reports it when the facts differ."""
+
     is_gpai: bool = False
     """Whether the model is a general-purpose AI model (Art. 3(63))."""
 
@@ -243,6 +298,11 @@ class EUAnswers(_Doc):
     @classmethod
     def _unique_practices(cls, value: list[str]) -> list[str]:
         return _unique(value, "prohibited practice")
+
+    @field_validator("use_contexts", "biometric_inferred_traits")
+    @classmethod
+    def _unique_items(cls, value: list[str]) -> list[str]:
+        return _unique(value, "value")
 
 
 class FilingCreate(_Doc):
