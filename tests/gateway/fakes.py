@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from govloop.gateway import FilterVerdict, GatewayPorts, OutputRecord
@@ -56,6 +57,9 @@ class FakeLabeler:
         out.putpixel((0, 0), (255, 0, 0))
         return out
 
+    def explicit_audio(self, samples: np.ndarray, rate: int) -> np.ndarray:
+        return np.concatenate([np.full(rate // 10, 0.5, dtype=np.float32), samples])
+
     def implicit(self, content: bytes, *, produce_id: str, filename: str) -> dict[str, str]:
         del filename
         return {
@@ -79,6 +83,14 @@ class FakeWatermarker:
 
     def image_payload(self, produce_id: str) -> int:
         return self.text_payload(produce_id)
+
+    def audio_payload(self, produce_id: str) -> int:
+        return self.text_payload(produce_id)
+
+    def embed_audio(
+        self, samples: np.ndarray, rate: int, *, payload: int
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        return samples, {"scheme": "fake-audio", "payload": f"{payload:08x}", "bits": 32}
 
     def describe_text(self, payload: int) -> dict[str, Any]:
         return {"scheme": "fake", "payload": f"{payload:08x}", "bits": 32, "key_id": 1}
