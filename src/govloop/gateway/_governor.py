@@ -175,7 +175,25 @@ class Governor:
                     **self.limiter.headers(principal.key_id),
                 },
             )
+        per_minute = self.config.default_tokens_per_minute
+        wait = self.limiter.token_wait(principal.key_id, per_minute)
+        if wait > 0:
+            raise ApiError(
+                429,
+                f"rate limit of {per_minute} tokens per minute for key {principal.key_id} "
+                f"exceeded; tokens are available again in {wait:.1f} s",
+                type="rate_limit_error",
+                code="rate_limit_exceeded",
+                headers={
+                    "Retry-After": f"{max(1, round(wait))}",
+                    **self.limiter.headers(principal.key_id),
+                },
+            )
         return principal
+
+    def charge(self, ctx: RequestContext, prompt_tokens: int, completion_tokens: int) -> None:
+        """Spend an answer's usage from its key's token bucket (``x-ratelimit-*-tokens``)."""
+        self.limiter.spend_tokens(ctx.principal.key_id, prompt_tokens + completion_tokens)
 
     async def known_key(self, token: str) -> bool:
         """Whether a bearer token is a live key (cached; no rate limit is taken)."""
@@ -376,6 +394,7 @@ class Governor:
             gen = await backend.complete(request, payload=payload)
         except ModelError as exc:
             raise upstream_failure(exc, ctx.produce_id) from exc
+        self.charge(ctx, gen.prompt_tokens, gen.completion_tokens)
         raw, finish = gen.text, gen.finish_reason
         watermark = None
         if backend.watermarked:

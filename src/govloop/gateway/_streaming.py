@@ -91,6 +91,8 @@ async def stream_text(
                         yield StreamDelta(piece)
         except ModelError as exc:
             failure = upstream_failure(exc, ctx.produce_id)
+        if end is not None:
+            gov.charge(ctx, end.prompt_tokens, end.completion_tokens)
         # The same finish reason as the non-streamed answer: the model's (``length`` when
         # max_tokens cut it, ``stop`` at a stop string or a natural end), unless filtered.
         finish = end.finish_reason if end is not None else "stop"
