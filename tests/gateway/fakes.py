@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from govloop.gateway import FilterVerdict, GatewayPorts, OutputRecord
-from govloop.models import Generation, GenerationRequest, LogitsModel
+from govloop.models import Generation, GenerationRequest, LogitsModel, Speech
 from govloop.registry import FilingState, Servability
 
 LABEL_PREFIX = ""
@@ -177,6 +177,20 @@ class FakeImageBackend:
     ) -> Image.Image:
         del prompt, seed
         return Image.new("RGB", size, (10, 120, 200))
+
+
+@dataclass
+class FakeSpeechBackend:
+    """One second of a 220 Hz tone per request, whatever the text."""
+
+    voices: tuple[str, ...] = ("alloy", "nova")
+    calls: list[str] = field(default_factory=list)
+
+    async def synthesize(self, text: str, *, voice: str, speed: float) -> Speech:
+        del voice, speed
+        self.calls.append(text)
+        t = np.arange(16000) / 16000
+        return Speech((0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), 16000)
 
 
 @dataclass

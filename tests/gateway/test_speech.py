@@ -23,7 +23,14 @@ from typer.testing import CliRunner
 
 from govloop.cli.main import build_app
 from govloop.config import Settings
-from govloop.gateway import ApiKeys, create_app, serve_in_thread
+from govloop.gateway import (
+    ApiKeys,
+    GatewayConfig,
+    ServedModel,
+    create_app,
+    mock_upstream_app,
+    serve_in_thread,
+)
 from govloop.ids import produce_tag
 from govloop.keys import KeyStore
 from govloop.label import read_implicit_label, verify_label
@@ -148,3 +155,39 @@ def test_refusals_change_nothing_in_the_ledger(live: Live) -> None:
     with live.client() as client, pytest.raises(openai.PermissionDeniedError, match="suspended"):
         client.audio.speech.create(model="demo-speech", voice="alloy", input="hi")
     assert live.ledger().size() == before
+
+
+def test_upstream_speech_is_governed_like_local(
+    settings: Settings, store: Store, keys: KeyStore
+) -> None:
+    with serve_in_thread(mock_upstream_app()) as upstream:
+        config = GatewayConfig(
+            models=(
+                ServedModel(
+                    name="tts-1",
+                    filing="tts-1",
+                    backend=f"openai:{upstream}/v1#mock-tts",
+                    kind="speech",
+                ),
+            )
+        )
+        approved_filing(store, "tts-1")
+        _, token = ApiKeys(store).create("carol")
+        with serve_in_thread(create_app(settings, config=config, checkpoints=False)) as url:
+            client = openai.OpenAI(base_url=f"{url}/v1", api_key=token, max_retries=0)
+            with client:
+                raw = client.audio.speech.with_raw_response.create(
+                    model="tts-1", voice="nova", input="ok", response_format="wav"
+                )
+                with pytest.raises(openai.BadRequestError) as voice:
+                    client.audio.speech.create(model="tts-1", voice="robot", input="hi")
+    assert voice.value.param == "voice"
+    data = raw.content
+    samples, rate = read_audio(data, filename="speech.wav")
+    assert rate == 24000 and samples.shape[0] / rate > 3.0  # prompt + the upstream's 0.24 s
+    label = read_implicit_label(data, filename="speech.wav")
+    assert label is not None and label.ProduceID == raw.headers["x-produce-id"]
+    found = detect_audio(samples, rate, key=watermark_key(keys))
+    assert found.detected and found.payload == produce_tag(label.ProduceID, 32)
+    record = Ledger.open(store, keys, settings).find_by_produce_id(label.ProduceID)
+    assert record is not None and record.entry.extra["backend"].startswith("openai:")
