@@ -43,15 +43,22 @@ def test_demo_roundtrip_returns_recorded_produce_ids(
 ) -> None:
     text_filing = approved_filing(store, "demo")
     image_filing = approved_filing(store, "demo-image")
+    speech_filing = approved_filing(store, "demo-speech")
     result = demo_roundtrip(
-        settings, filing=text_filing, image_filing=image_filing, prompts=("你好", "hello", "more")
+        settings,
+        filing=text_filing,
+        image_filing=image_filing,
+        speech_filing=speech_filing,
+        prompts=("你好", "hello", "more"),
     )
-    assert len(result.produce_ids) == 4 and len(set(result.produce_ids)) == 4
+    assert len(result.produce_ids) == 5 and len(set(result.produce_ids)) == 5
     assert result.image_png is not None and result.image_png.startswith(b"\x89PNG")
+    assert result.speech_wav is not None and result.speech_wav[8:12] == b"WAVE"
     ledger = Ledger.open(store, keys, settings)
+    filings = (text_filing, image_filing, speech_filing)
     for pid in result.produce_ids:
         record = ledger.find_by_produce_id(pid)
-        assert record is not None and record.entry.filing_id in (text_filing, image_filing)
+        assert record is not None and record.entry.filing_id in filings
 
 
 @DB
