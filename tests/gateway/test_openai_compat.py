@@ -250,6 +250,30 @@ def test_usage_counts_only_the_tokens_returned(gw: Running, stream: bool) -> Non
 # -- 5. error codes, request ids, rate limit headers, seed --------------------------------------
 
 
+def test_every_route_refuses_a_missing_or_wrong_key_and_records_nothing(
+    gw: Running, settings: Settings
+) -> None:
+    """Routes are read from the app, so a new one (``/v1/audio/speech``, ...) is covered too."""
+    from fastapi.routing import iter_route_contexts
+
+    app = create_app(settings, config=CONFIG, ports=Fakes().ports(), checkpoints=False)
+    routes = [
+        (method, r.path.replace("{model_id:path}", "fake"))
+        for r in iter_route_contexts(app.routes)
+        if r.path.startswith("/v1/") and getattr(r, "methods", None)
+        for method in sorted(r.methods - {"HEAD"})
+    ]
+    assert ("POST", "/v1/audio/speech") in routes and ("POST", "/v1/responses") in routes
+    body = {"model": "fake-speech", "voice": "nova", "input": "hi", "prompt": "hi"}
+    for method, path in routes:
+        for headers in ({}, {"Authorization": "Bearer glk_wrong"}):
+            r = httpx.request(method, f"{gw.url}{path}", json=body, headers=headers)
+            assert r.status_code == 401, (method, path, r.text)
+            assert r.json()["error"]["code"] == "invalid_api_key"
+            assert r.headers["x-request-id"].startswith("req_")
+    assert gw.fakes.recorder.records == []
+
+
 def test_every_4xx_has_a_code(gw: Running, settings: Settings) -> None:
     bad = openai.OpenAI(base_url=f"{gw.url}/v1", api_key="glk_nope", max_retries=0)
     with pytest.raises(openai.AuthenticationError) as e401:
