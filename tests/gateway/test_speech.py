@@ -107,7 +107,7 @@ def test_speech_is_labeled_watermarked_recorded_and_traceable(
 
 @pytest.mark.parametrize(("fmt", "ctype"), [("mp3", "audio/mpeg"), ("opus", "audio/opus")])
 def test_mp3_and_opus_decode_and_carry_label_and_watermark(
-    live: Live, fmt: str, ctype: str
+    live: Live, fmt: str, ctype: str, tmp_path: Path, cli: CliRunner
 ) -> None:
     with live.client() as client:
         raw = client.audio.speech.with_raw_response.create(
@@ -124,6 +124,13 @@ def test_mp3_and_opus_decode_and_carry_label_and_watermark(
     assert found.detected and found.payload == produce_tag(label.ProduceID, 32)
     record = live.ledger().find_by_produce_id(label.ProduceID)
     assert record is not None and record.entry.extra["response_format"] == fmt
+    path = tmp_path / name
+    path.write_bytes(data)
+    res = cli.invoke(build_app(), ["trace", str(path), "--json"])
+    assert res.exit_code == 0, res.output
+    best = json.loads(res.output)["candidates"][0]
+    assert best["entry"]["produce_id"] == label.ProduceID
+    assert {e["source"] for e in best["evidence"]} >= {"digest", "metadata", "watermark"}
 
 
 def test_refusals_change_nothing_in_the_ledger(live: Live) -> None:
