@@ -14,7 +14,7 @@ from govloop.config import Settings
 from govloop.gateway import ApiKeys, GatewayConfig, ServedModel, create_app, serve_in_thread
 from govloop.store import Store
 
-from .fakes import FakeImageBackend, Fakes, FakeTextBackend
+from .fakes import FakeImageBackend, Fakes, FakeSpeechBackend, FakeTextBackend
 
 
 @dataclass
@@ -36,6 +36,7 @@ FAKE_CONFIG = GatewayConfig(
     models=(
         ServedModel(name="fake", filing="F-1", backend="demo"),
         ServedModel(name="fake-image", filing="F-2", backend="demo-image", kind="image"),
+        ServedModel(name="fake-speech", filing="F-3", backend="espeak", kind="speech"),
     ),
     default_rate=1000.0,
 )
@@ -53,7 +54,11 @@ def start(
         settings,
         config=config,
         ports=fakes.ports(),
-        backends={"fake": backend, "fake-image": FakeImageBackend()},
+        backends={
+            "fake": backend,
+            "fake-image": FakeImageBackend(),
+            "fake-speech": FakeSpeechBackend(),
+        },
         checkpoints=False,
     )
     with serve_in_thread(app) as url:

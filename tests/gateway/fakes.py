@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from govloop.gateway import FilterVerdict, GatewayPorts, OutputRecord
-from govloop.models import Generation, GenerationRequest, LogitsModel
+from govloop.models import Generation, GenerationRequest, LogitsModel, Speech
 from govloop.registry import FilingState, Servability
 
 LABEL_PREFIX = ""
@@ -56,6 +57,9 @@ class FakeLabeler:
         out.putpixel((0, 0), (255, 0, 0))
         return out
 
+    def explicit_audio(self, samples: np.ndarray, rate: int) -> np.ndarray:
+        return np.concatenate([np.full(rate // 10, 0.5, dtype=np.float32), samples])
+
     def implicit(self, content: bytes, *, produce_id: str, filename: str) -> dict[str, str]:
         del filename
         return {
@@ -79,6 +83,14 @@ class FakeWatermarker:
 
     def image_payload(self, produce_id: str) -> int:
         return self.text_payload(produce_id)
+
+    def audio_payload(self, produce_id: str) -> int:
+        return self.text_payload(produce_id)
+
+    def embed_audio(
+        self, samples: np.ndarray, rate: int, *, payload: int
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        return samples, {"scheme": "fake-audio", "payload": f"{payload:08x}", "bits": 32}
 
     def describe_text(self, payload: int) -> dict[str, Any]:
         return {"scheme": "fake", "payload": f"{payload:08x}", "bits": 32, "key_id": 1}
@@ -165,6 +177,20 @@ class FakeImageBackend:
     ) -> Image.Image:
         del prompt, seed
         return Image.new("RGB", size, (10, 120, 200))
+
+
+@dataclass
+class FakeSpeechBackend:
+    """One second of a 220 Hz tone per request, whatever the text."""
+
+    voices: tuple[str, ...] = ("alloy", "nova")
+    calls: list[str] = field(default_factory=list)
+
+    async def synthesize(self, text: str, *, voice: str, speed: float) -> Speech:
+        del voice, speed
+        self.calls.append(text)
+        t = np.arange(16000) / 16000
+        return Speech((0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), 16000)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from govloop.gateway import (
 )
 from govloop.gateway._accounts import ApiKeys
 from govloop.gateway._logs import Delivery
-from govloop.gateway._ratelimit import TokenBucket
+from govloop.gateway._ratelimit import RateLimiter, TokenBucket
 from govloop.keys import KeyStore
 from govloop.ledger import Ledger
 from govloop.store import Store
@@ -43,15 +43,22 @@ def test_demo_roundtrip_returns_recorded_produce_ids(
 ) -> None:
     text_filing = approved_filing(store, "demo")
     image_filing = approved_filing(store, "demo-image")
+    speech_filing = approved_filing(store, "demo-speech")
     result = demo_roundtrip(
-        settings, filing=text_filing, image_filing=image_filing, prompts=("你好", "hello", "more")
+        settings,
+        filing=text_filing,
+        image_filing=image_filing,
+        speech_filing=speech_filing,
+        prompts=("你好", "hello", "more"),
     )
-    assert len(result.produce_ids) == 4 and len(set(result.produce_ids)) == 4
+    assert len(result.produce_ids) == 5 and len(set(result.produce_ids)) == 5
     assert result.image_png is not None and result.image_png.startswith(b"\x89PNG")
+    assert result.speech_wav is not None and result.speech_wav[8:12] == b"WAVE"
     ledger = Ledger.open(store, keys, settings)
+    filings = (text_filing, image_filing, speech_filing)
     for pid in result.produce_ids:
         record = ledger.find_by_produce_id(pid)
-        assert record is not None and record.entry.filing_id in (text_filing, image_filing)
+        assert record is not None and record.entry.filing_id in filings
 
 
 @DB
@@ -116,6 +123,10 @@ def test_gateway_config_yaml_and_toml(tmp_path: Path) -> None:
     ("text", "match"),
     [
         ("models: [{name: a, filing: F, backend: demo-image}]", "does not fit kind"),
+        ("models: [{name: a, filing: F, backend: espeak}]", "does not fit kind"),
+        ("models: [{name: a, filing: F, backend: demo, kind: speech}]", "does not fit kind"),
+        ("default_tokens_per_minute: 0", "default_tokens_per_minute"),
+        ("labels: {audio_mode: loud}", "labels.audio_mode"),
         ("models: [{name: a, filing: F}, {name: a, filing: G}]", "unique"),
         ("serving_cache_s: 2", "serving_cache_s"),
         ("- just a list", "mapping"),
@@ -138,6 +149,28 @@ def test_token_bucket_never_exceeds_rate(rate: float, gaps: list[float]) -> None
         if bucket.take(now) == 0:
             granted += 1
     assert granted <= max(1.0, rate) + rate * now + 1e-6
+
+
+@given(
+    st.integers(60, 100_000),
+    st.lists(st.tuples(st.floats(0, 30), st.integers(0, 5000)), min_size=1, max_size=40),
+)
+def test_token_budget_never_serves_more_than_a_minute_allows(
+    per_minute: int, answers: list[tuple[float, int]]
+) -> None:
+    """Answers start only while tokens are left, so what was spent before the last one
+    started never exceeds the bucket plus its refill; the headers never show a negative."""
+    limiter, now, spent, last = RateLimiter(), 0.0, 0, 0
+    for gap, used in answers:
+        now += gap
+        if limiter.token_wait("k", per_minute, now) == 0:
+            spent += used
+            last = used
+            limiter.spend_tokens("k", used, now)
+    assert spent - last <= per_minute + per_minute / 60 * now + 1e-6
+    h = limiter.headers("k", now)
+    assert h["x-ratelimit-limit-tokens"] == str(per_minute)
+    assert 0 <= int(h["x-ratelimit-remaining-tokens"]) <= per_minute
 
 
 @DB

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 
 import httpx
 import openai
 import pytest
+import soundfile as sf
 
 from .conftest import Running
 from .fakes import LABEL_SUFFIX
@@ -60,7 +62,7 @@ async def test_async_chat_and_stream(running: Running) -> None:
         parts = [c.choices[0].delta.content or "" async for c in stream if c.choices]
         comp = await client.completions.create(model="fake", prompt="hello")
         models = [m.id async for m in client.models.list()]
-    assert models == ["fake", "fake-image"]
+    assert models == ["fake", "fake-image", "fake-speech"]
     assert (chat.choices[0].message.content or "").endswith(LABEL_SUFFIX)
     assert "".join(parts).endswith(LABEL_SUFFIX)
     assert comp.choices[0].text.endswith(LABEL_SUFFIX)
@@ -105,6 +107,32 @@ async def test_async_image_generation(running: Running) -> None:
         img = await client.images.generate(model="fake-image", prompt="a dog", size="64x64", n=2)
     assert img.data and len(img.data) == 2
     assert len(running.fakes.recorder.records) == 2
+
+
+def test_speech_is_recorded_with_its_request_id(running: Running) -> None:
+    with running.client() as client:
+        raw = client.audio.speech.with_raw_response.create(
+            model="fake-speech", voice="nova", input="你好", response_format="wav"
+        )
+        with pytest.raises(openai.BadRequestError, match="generates text, not speech"):
+            client.audio.speech.create(model="fake", voice="nova", input="hi")
+    samples, rate = sf.read(io.BytesIO(raw.content))
+    assert rate == 16000 and len(samples) == 16000 + 1600  # the fake audio prompt, then speech
+    [rec] = running.fakes.recorder.records
+    assert rec.media_type == "audio" and rec.filename == "speech.wav"
+    assert rec.produce_id == raw.headers["x-produce-id"] and rec.content == raw.content
+    assert rec.extra["request_id"] == raw.headers["x-request-id"]
+    assert rec.watermark is not None and rec.watermark["scheme"] == "fake-audio"
+
+
+async def test_async_speech_mp3(running: Running) -> None:
+    async with running.aclient() as client:
+        resp = await client.audio.speech.create(
+            model="fake-speech", voice="alloy", input="hello", response_format="mp3"
+        )
+    data = resp.read()
+    assert data[:3] == b"ID3" or data[:2] == b"\xff\xfb"
+    assert [r.media_type for r in running.fakes.recorder.records] == ["audio"]
 
 
 def test_missing_or_wrong_key_is_401(running: Running) -> None:

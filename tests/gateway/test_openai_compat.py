@@ -18,7 +18,7 @@ import openai
 import pytest
 
 from govloop.config import Settings
-from govloop.gateway import ApiKeys, create_app, serve_in_thread
+from govloop.gateway import ApiKeys, GatewayConfig, create_app, serve_in_thread
 from govloop.gateway._backends import LocalTextBackend
 from govloop.models import GenerationRequest, open_text_model
 from govloop.store import Store
@@ -35,13 +35,13 @@ CONFIG = FAKE_CONFIG.model_copy(update={"models": (*FAKE_CONFIG.models, DEMO)})
 
 
 @contextmanager
-def _serve(settings: Settings, store: Store) -> Iterator[Running]:
+def _serve(settings: Settings, store: Store, config: GatewayConfig = CONFIG) -> Iterator[Running]:
     fakes, backend = Fakes(), FakeTextBackend()
     _, token = ApiKeys(store).create("alice")
     demo = LocalTextBackend(opener=functools.partial(open_text_model, "demo"), watermarker=None)
     app = create_app(
         settings,
-        config=CONFIG,
+        config=config,
         ports=fakes.ports(),
         backends={"fake": backend, "fake-image": FakeImageBackend(), "demo-plain": demo},
         checkpoints=False,
@@ -250,6 +250,30 @@ def test_usage_counts_only_the_tokens_returned(gw: Running, stream: bool) -> Non
 # -- 5. error codes, request ids, rate limit headers, seed --------------------------------------
 
 
+def test_every_route_refuses_a_missing_or_wrong_key_and_records_nothing(
+    gw: Running, settings: Settings
+) -> None:
+    """Routes are read from the app, so a new one (``/v1/audio/speech``, ...) is covered too."""
+    from fastapi.routing import iter_route_contexts
+
+    app = create_app(settings, config=CONFIG, ports=Fakes().ports(), checkpoints=False)
+    routes = [
+        (method, r.path.replace("{model_id:path}", "fake"))
+        for r in iter_route_contexts(app.routes)
+        if r.path.startswith("/v1/") and getattr(r, "methods", None)
+        for method in sorted(r.methods - {"HEAD"})
+    ]
+    assert ("POST", "/v1/audio/speech") in routes and ("POST", "/v1/responses") in routes
+    body = {"model": "fake-speech", "voice": "nova", "input": "hi", "prompt": "hi"}
+    for method, path in routes:
+        for headers in ({}, {"Authorization": "Bearer glk_wrong"}):
+            r = httpx.request(method, f"{gw.url}{path}", json=body, headers=headers)
+            assert r.status_code == 401, (method, path, r.text)
+            assert r.json()["error"]["code"] == "invalid_api_key"
+            assert r.headers["x-request-id"].startswith("req_")
+    assert gw.fakes.recorder.records == []
+
+
 def test_every_4xx_has_a_code(gw: Running, settings: Settings) -> None:
     bad = openai.OpenAI(base_url=f"{gw.url}/v1", api_key="glk_nope", max_retries=0)
     with pytest.raises(openai.AuthenticationError) as e401:
@@ -294,6 +318,40 @@ def test_rate_limit_429_has_code_and_headers(gw: Running) -> None:
     assert h["x-ratelimit-reset-requests"].endswith("s") and h["retry-after"]
     assert ok.headers["x-ratelimit-limit-requests"] == "1"
     assert ok.headers["x-ratelimit-remaining-requests"] == "0"
+
+
+def test_token_headers_decrease_with_usage_and_429_when_spent(
+    settings: Settings, store: Store
+) -> None:
+    config = CONFIG.model_copy(update={"default_tokens_per_minute": 30})
+    with _serve(settings, store, config) as gw, gw.client() as client:
+        seen: list[int] = []
+        refused: openai.RateLimitError | None = None
+        for i in range(8):  # each answer spends 1 prompt + 8 completion tokens
+            try:
+                if i % 2:
+                    with client.chat.completions.with_streaming_response.create(
+                        model="fake", messages=_msg(), stream=True
+                    ) as streamed:
+                        list(streamed.iter_lines())
+                        headers = streamed.headers
+                else:
+                    headers = client.chat.completions.with_raw_response.create(
+                        model="fake", messages=_msg()
+                    ).headers
+            except openai.RateLimitError as exc:
+                refused = exc
+                break
+            assert headers["x-ratelimit-limit-tokens"] == "30"
+            assert headers["x-ratelimit-reset-tokens"].endswith("s")
+            seen.append(int(headers["x-ratelimit-remaining-tokens"]))
+    assert seen[0] == 30 and all(a > b for a, b in zip(seen, seen[1:], strict=False))
+    assert 3 <= len(seen) <= 4  # 30 tokens: three answers, a fourth overdraws, then refused
+    assert refused is not None and refused.code == "rate_limit_exceeded"
+    assert "tokens per minute" in refused.message
+    h = refused.response.headers
+    assert h["x-ratelimit-remaining-tokens"] == "0" and int(h["retry-after"]) >= 1
+    assert h["x-ratelimit-remaining-requests"].isdigit()
 
 
 def test_a_json_decode_error_names_no_byte_offset_as_param(gw: Running) -> None:

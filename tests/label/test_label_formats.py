@@ -230,6 +230,24 @@ def test_wav_chunk_is_readable_by_soundfile_and_raw_riff() -> None:
     assert b"AIGC" + len(LABEL.to_json()).to_bytes(4, "little") + LABEL.to_json().encode() in out
 
 
+def test_ogg_opus_label_round_trips_and_digest_ignores_it() -> None:
+    import numpy as np
+    import soundfile as sf
+
+    buf = io.BytesIO()
+    tone = 0.3 * np.sin(np.arange(24000) * 2 * np.pi * 440 / 24000)
+    sf.write(buf, tone, 24000, format="OGG", subtype="OPUS")
+    plain = buf.getvalue()
+    assert find_format(plain, filename="x.opus").name == "opus"
+    assert read_implicit_label(plain, filename="x.opus") is None
+    out = write_implicit_label(plain, LABEL, filename="x.opus")
+    assert read_implicit_label(out, filename="x.opus") == LABEL
+    assert content_digest(out, filename="x.opus") == content_digest(plain, filename="x.opus")
+    assert sf.read(io.BytesIO(out))[0].shape[0] == 24000  # still plays
+    with pytest.raises(FormatError, match="Ogg"):
+        content_digest(plain[:200] + b"junk" + plain[200:], filename="x.opus")
+
+
 def test_format_registry_lists_every_format() -> None:
     from govloop.label import formats
     from govloop.plugins import PLUGINS
@@ -246,6 +264,7 @@ def test_format_registry_lists_every_format() -> None:
         "matroska",
         "wav",
         "mp3",
+        "opus",
         "pdf",
         "ooxml",
         "text",

@@ -80,6 +80,7 @@ def test_plugins_list_shows_kind_name_and_origin(cli: CliRunner) -> None:
     assert rows[("judge", "length")].startswith("plugin example")
     assert rows[("text_model", "echo")].startswith("plugin example")
     assert rows[("image_model", "demo-image")] == "govloop (built in)"
+    assert rows[("speech_model", "espeak")] == "govloop (built in)"
     res = cli.invoke(app, ["plugins", "list", "--json"])
     data = json.loads(res.output)
     kinds = {e["kind"] for e in data["entries"]}
@@ -88,6 +89,7 @@ def test_plugins_list_shows_kind_name_and_origin(cli: CliRunner) -> None:
         "judge",
         "text_model",
         "image_model",
+        "speech_model",
         "evidence_source",
         "watermark_scheme",
     }

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from govloop.config import Settings
 from govloop.errors import GovloopError
-from govloop.gateway._backends import ImageBackend, TextBackend, build_backends, make_client
+from govloop.gateway._backends import Backend, build_backends, make_client
 from govloop.gateway._config import ConnectionLimits, GatewayConfig
 from govloop.gateway._errors import ApiError, from_govloop, internal_error, validation_error
 from govloop.gateway._fastpath import FastTextPath
@@ -29,6 +29,7 @@ from govloop.gateway._guard import RequestGuard
 from govloop.gateway._logs import purge_logs
 from govloop.gateway._ports import GatewayPorts, Recorder
 from govloop.gateway._requestid import request_id_of, with_request_id
+from govloop.gateway._routes_audio import router as audio_router
 from govloop.gateway._routes_images import router as images_router
 from govloop.gateway._routes_models import router as models_router
 from govloop.gateway._routes_responses import router as responses_router
@@ -93,7 +94,7 @@ def create_app(
     *,
     config: GatewayConfig | None = None,
     ports: GatewayPorts | PortsFactory | None = None,
-    backends: dict[str, TextBackend | ImageBackend] | None = None,
+    backends: dict[str, Backend] | None = None,
     checkpoints: bool = True,
     tune_gc: bool = False,
 ) -> FastAPI:
@@ -199,6 +200,7 @@ def create_app(
     app.include_router(models_router)
     app.include_router(images_router)
     app.include_router(responses_router)
+    app.include_router(audio_router)
     return app
 
 

@@ -6,7 +6,9 @@
 * upstream text (``openai:URL#model``): any OpenAI-compatible server through one pooled
   ``aiohttp.ClientSession`` per worker, with timeouts and retries; upstream text cannot be
   watermarked, so only labels and the ledger apply to it;
-* local images (``demo-image``): generated, then labeled and watermarked by the gateway.
+* local images (``demo-image``): generated, then labeled and watermarked by the gateway;
+* speech (``espeak``, or ``openai:URL#model`` with ``kind: speech``): samples from the local
+  model or decoded from the upstream's WAV, then labeled, watermarked and encoded by the gateway.
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ from govloop.errors import ModelError
 from govloop.gateway._config import ServedModel, UpstreamPolicy
 from govloop.gateway._http1 import Http1Pool, HttpError
 from govloop.gateway._ports import Watermarker
-from govloop.models import Generation, GenerationRequest, LogitsModel, TextModel
+from govloop.models import Generation, GenerationRequest, LogitsModel, Speech, TextModel
 
 if TYPE_CHECKING:
     from PIL import Image
 
-    from govloop.models import ImageModel
+    from govloop.models import ImageModel, SpeechModel
+
+OPENAI_VOICES = (
+    "alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse",
+)  # fmt: skip
+"""The voice names OpenAI's ``audio.speech`` takes (what an upstream is sent)."""
 
 _CHUNK = re.compile(r"\S+\s*|\s+")
 
@@ -129,6 +136,43 @@ class LocalImageBackend:
             self._model = self.opener()
         model = self._model
         return await asyncio.to_thread(model.generate_image, prompt, size=size, seed=seed)
+
+
+class SpeechBackend(Protocol):
+    """A speech generator as the gateway uses it."""
+
+    @property
+    def voices(self) -> tuple[str, ...]:
+        """Voice names it accepts."""
+        ...
+
+    async def synthesize(self, text: str, *, voice: str, speed: float) -> Speech:
+        """Mono speech for ``text``."""
+        ...
+
+
+@dataclass
+class LocalSpeechBackend:
+    """A local speech model (``espeak`` ships)."""
+
+    opener: Callable[[], SpeechModel]
+    """Opens the model on first use."""
+    _model: SpeechModel | None = field(default=None, init=False)
+
+    def _get(self) -> SpeechModel:
+        if self._model is None:
+            self._model = self.opener()
+        return self._model
+
+    @property
+    def voices(self) -> tuple[str, ...]:
+        """The model's voices."""
+        return self._get().voices
+
+    async def synthesize(self, text: str, *, voice: str, speed: float) -> Speech:
+        """Synthesise in a worker thread."""
+        model = self._get()
+        return await asyncio.to_thread(model.synthesize, text, voice=voice, speed=speed)
 
 
 def _retryable(status: int) -> bool:
@@ -247,6 +291,74 @@ class UpstreamBackend:
             if attempt < self.policy.retries:
                 await asyncio.sleep(0.05 * 2**attempt)
         raise ModelError(f"upstream {url} failed: {last}")
+
+
+@dataclass
+class UpstreamSpeechBackend:
+    """``POST /audio/speech`` on an OpenAI-compatible upstream, asked for WAV.
+
+    WAV because the gateway decodes the audio to add the audio prompt and the watermark and
+    then encodes the format the client asked for; upstream audio is then as governed as local.
+    """
+
+    base_url: str
+    """Base URL ending in ``/v1``."""
+    model: str
+    """Model name upstream."""
+    clients: UpstreamClients
+    """The worker's pooled client."""
+    policy: UpstreamPolicy
+    """Timeouts and retries."""
+
+    @property
+    def voices(self) -> tuple[str, ...]:
+        """OpenAI's voices."""
+        return OPENAI_VOICES
+
+    async def synthesize(self, text: str, *, voice: str, speed: float) -> Speech:
+        """The upstream's speech, decoded (retries connection errors, 429 and 5xx)."""
+        url = f"{self.base_url}/audio/speech"
+        body = orjson.dumps(
+            {
+                "model": self.model,
+                "input": text,
+                "voice": voice,
+                "speed": speed,
+                "response_format": "wav",
+            }
+        )
+        token = self.policy.api_key or os.environ.get("GOVLOOP_UPSTREAM_API_KEY")
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        last = ""
+        for attempt in range(self.policy.retries + 1):
+            try:
+                status, data = await self.clients.post(url, body, headers)
+            except UpstreamTransportError as exc:
+                last = str(exc)
+            else:
+                if status == 200:
+                    return await asyncio.to_thread(_decode_speech, data, url)
+                last = f"HTTP {status}: {data[:200].decode('utf-8', 'replace')}"
+                if not _retryable(status):
+                    break
+            if attempt < self.policy.retries:
+                await asyncio.sleep(0.05 * 2**attempt)
+        raise ModelError(f"upstream {url} failed: {last}")
+
+
+def _decode_speech(data: bytes, url: str) -> Speech:
+    import numpy as np
+
+    from govloop.errors import FormatError
+    from govloop.watermark.audio import read_audio
+
+    try:
+        samples, rate = read_audio(data, filename="speech.wav")
+    except FormatError as exc:
+        raise ModelError(f"upstream {url} answered audio that does not decode: {exc}") from exc
+    return Speech(np.asarray(samples.mean(axis=1), dtype=np.float32), rate)
 
 
 def _parse_completion(data: bytes, url: str, model: str) -> Generation:
@@ -417,6 +529,10 @@ async def _lines(resp: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
         yield line
 
 
+Backend = TextBackend | ImageBackend | SpeechBackend
+"""Any served model's backend."""
+
+
 def make_client(policy: UpstreamPolicy) -> UpstreamClients:
     """The pooled upstream clients shared by every upstream backend of one worker."""
     return UpstreamClients(policy)
@@ -428,14 +544,21 @@ def build_backends(
     watermarker: Watermarker,
     client: UpstreamClients,
     policy: UpstreamPolicy,
-) -> dict[str, TextBackend | ImageBackend]:
+) -> dict[str, Backend]:
     """One backend per served model, from its ``backend`` spec (models open on first use)."""
-    from govloop.models import open_image_model, open_text_model
+    from govloop.models import open_image_model, open_speech_model, open_text_model
 
-    out: dict[str, TextBackend | ImageBackend] = {}
+    out: dict[str, Backend] = {}
     for m in models:
         spec = m.backend
-        if m.kind == "image":
+        if m.kind == "speech" and m.is_upstream:
+            url, _, upstream_model = spec[len("openai:") :].partition("#")
+            out[m.name] = UpstreamSpeechBackend(
+                url.rstrip("/"), upstream_model or m.name, client, policy
+            )
+        elif m.kind == "speech":
+            out[m.name] = LocalSpeechBackend(opener=functools.partial(open_speech_model, spec))
+        elif m.kind == "image":
             out[m.name] = LocalImageBackend(opener=functools.partial(open_image_model, spec))
         elif m.is_upstream:
             url, _, upstream_model = spec[len("openai:") :].partition("#")

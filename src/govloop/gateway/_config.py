@@ -8,10 +8,11 @@ image models, each served under a filing of the same name)::
     models:
       - name: demo                      # the name clients send as "model"
         filing: demo                    # filing id or model name given to Registry.is_servable
-        backend: demo                   # demo | hf:/path | openai:URL#model | demo-image
+        backend: demo                   # demo | hf:/path | openai:URL#model | demo-image | espeak
         watermark: true                 # local backends only
-    labels: {position: end, language: zh-en, wording: null}
+    labels: {position: end, language: zh-en, wording: null, audio_mode: both}
     violations: {window_s: 86400, warn_at: 1, throttle_at: 3, suspend_at: 5}
+    default_tokens_per_minute: 1000000  # per API key: prompt + completion tokens
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ class ServedModel(_Strict):
     filing: str = Field(min_length=1)
     """Filing id (or registered model name) that must be approved for the model to be served."""
     backend: str = "demo"
-    """``demo``, ``hf:/local/path``, ``openai:URL#model`` (text) or ``demo-image`` (image)."""
-    kind: Literal["text", "image"] = "text"
+    """``demo``, ``hf:/local/path``, ``openai:URL#model`` (text or speech), ``demo-image``
+    (image) or ``espeak`` (speech)."""
+    kind: Literal["text", "image", "speech"] = "text"
     """What the model generates."""
     watermark: bool = True
     """Watermark at generation time (local backends; upstream text cannot be watermarked)."""
@@ -58,8 +60,13 @@ class ServedModel(_Strict):
 
     @model_validator(mode="after")
     def _kind_matches_backend(self) -> ServedModel:
-        image = self.backend.split(":", 1)[0] == "demo-image"
-        if image != (self.kind == "image"):
+        scheme = self.backend.split(":", 1)[0]
+        fits = {
+            "image": scheme == "demo-image",
+            "speech": scheme in ("espeak", "openai"),
+            "text": scheme not in ("demo-image", "espeak"),
+        }
+        if not fits[self.kind]:
             raise ValueError(
                 f"model {self.name!r}: backend {self.backend!r} does not fit kind {self.kind!r}"
             )
@@ -77,6 +84,12 @@ class LabelPolicy(_Strict):
     """Custom label wording; None uses the standard wording."""
     image_corner: Literal["top-left", "top-right", "bottom-left", "bottom-right"] = "bottom-right"
     """Corner of the visible image label."""
+    audio_mode: Literal["rhythm", "speech", "both"] = "both"
+    """Audio prompt (GB 45438 §5.3): the 短长短短 rhythm, the spoken "人工智能生成 / AI
+    generated", or both (the default: 3.4 s that also give the watermark room on short
+    answers)."""
+    audio_position: Literal["start", "end", "both"] = "start"
+    """Where the audio prompt goes."""
 
 
 class ViolationPolicy(_Strict):
@@ -134,6 +147,7 @@ class GatewayConfig(_Strict):
     models: tuple[ServedModel, ...] = (
         ServedModel(name="demo", filing="demo", backend="demo"),
         ServedModel(name="demo-image", filing="demo-image", backend="demo-image", kind="image"),
+        ServedModel(name="demo-speech", filing="demo-speech", backend="espeak", kind="speech"),
     )
     """Served models."""
     labels: LabelPolicy = LabelPolicy()
@@ -149,6 +163,10 @@ class GatewayConfig(_Strict):
     ``full``: nothing is sent before the ledger append (no partial unrecorded text)."""
     default_rate: float = Field(default=50.0, gt=0)
     """Requests per second per API key when the key sets none."""
+    default_tokens_per_minute: int = Field(default=1_000_000, ge=1)
+    """Tokens (prompt + completion, as ``usage`` reports them) per minute per API key: a bucket
+    of this size refilling over a minute, split between workers like the request rate. A key
+    whose bucket is empty gets 429 until it refills (``x-ratelimit-*-tokens`` tell the state)."""
     workers: int = Field(default=1, ge=1)
     """Worker processes; per-key rate limits are split between them."""
     serving_cache_s: float = Field(default=0.5, ge=0, le=0.5)

@@ -25,13 +25,15 @@ class DemoResult:
     base_url: str
     """Where the gateway listened (it is stopped now)."""
     produce_ids: tuple[str, ...]
-    """ProduceIDs of every answer, in request order (text first, then the image if any)."""
+    """ProduceIDs of every answer, in request order (text, then the image and speech if any)."""
     answers: tuple[str, ...]
     """The text answers as delivered (labels included)."""
     aigc: tuple[dict[str, str], ...]
     """The implicit label object of each answer."""
     image_png: bytes | None
     """The generated image file, when an image model was asked."""
+    speech_wav: bytes | None = None
+    """The spoken first prompt (WAV), when a speech model was asked."""
 
 
 def demo_roundtrip(
@@ -39,6 +41,7 @@ def demo_roundtrip(
     *,
     filing: str = "demo",
     image_filing: str | None = None,
+    speech_filing: str | None = None,
     config: GatewayConfig | None = None,
     ports: GatewayPorts | PortsFactory | None = None,
     prompts: tuple[str, ...] = DEMO_PROMPTS,
@@ -47,10 +50,12 @@ def demo_roundtrip(
     """Serve the demo model (under ``filing``, which must be approved) and ask it ``prompts``.
 
     The first prompt goes through non-streamed chat, the second streamed, any others as plain
-    completions; with ``image_filing`` one image is generated too. Uses the official ``openai``
+    completions; with ``image_filing`` one image is generated too, with ``speech_filing`` the
+    first prompt is spoken (``demo-speech``, espeak-ng) as WAV. Uses the official ``openai``
     client against a real uvicorn server on a free local port.
     """
     import base64
+    import json
 
     import openai
 
@@ -58,6 +63,10 @@ def demo_roundtrip(
     if image_filing is not None:
         models.append(
             ServedModel(name="demo-image", filing=image_filing, backend="demo-image", kind="image")
+        )
+    if speech_filing is not None:
+        models.append(
+            ServedModel(name="demo-speech", filing=speech_filing, backend="espeak", kind="speech")
         )
     cfg = config or GatewayConfig(models=tuple(models))
     store = Store.open(settings.db_url)
@@ -70,6 +79,7 @@ def demo_roundtrip(
     answers: list[str] = []
     labels: list[dict[str, str]] = []
     png: bytes | None = None
+    wav: bytes | None = None
     with serve_in_thread(app) as url:
         client = openai.OpenAI(base_url=f"{url}/v1", api_key=token, max_retries=0, timeout=120)
         try:
@@ -107,6 +117,13 @@ def demo_roundtrip(
                     item_extra = item.model_extra or {}
                     pids.append(str(item_extra["produce_id"]))
                     labels.append(dict(item_extra["aigc"]))
+            if speech_filing is not None:
+                spoken = client.audio.speech.with_raw_response.create(
+                    model="demo-speech", voice="alloy", input=prompts[0], response_format="wav"
+                )
+                wav = spoken.content
+                pids.append(spoken.headers["x-produce-id"])
+                labels.append(dict(json.loads(spoken.headers["x-aigc"])))
         finally:
             client.close()
-    return DemoResult(url, tuple(pids), tuple(answers), tuple(labels), png)
+    return DemoResult(url, tuple(pids), tuple(answers), tuple(labels), png, wav)

@@ -28,7 +28,7 @@ from govloop.errors import (
     StoreError,
 )
 from govloop.gateway._accounts import ApiKeys, Principal
-from govloop.gateway._backends import ImageBackend, TextBackend
+from govloop.gateway._backends import Backend, ImageBackend, SpeechBackend, TextBackend
 from govloop.gateway._batch import GroupCommit
 from govloop.gateway._cache import TTLCache
 from govloop.gateway._config import GatewayConfig, ServedModel
@@ -86,6 +86,20 @@ class ImageOutcome:
     """The implicit label object."""
 
 
+@dataclass(frozen=True)
+class SpeechOutcome:
+    """Delivered speech."""
+
+    produce_id: str
+    """ProduceID of the audio."""
+    audio: bytes
+    """The file: audio prompt, watermark and implicit label (WAV chunk, ID3 or Opus tag)."""
+    content_type: str
+    """Its media type (``audio/wav``, ``audio/mpeg``, ``audio/opus``)."""
+    aigc: dict[str, str]
+    """The implicit label object."""
+
+
 @dataclass
 class RequestContext:
     """One authorised request for one model."""
@@ -115,7 +129,7 @@ class Governor:
         settings: Settings,
         config: GatewayConfig,
         ports: GatewayPorts,
-        backends: dict[str, TextBackend | ImageBackend],
+        backends: dict[str, Backend],
         store: Store,
     ) -> None:
         self.settings = settings
@@ -164,7 +178,21 @@ class Governor:
                 quota=self.limiter.headers(principal.key_id),
                 code="rate_limit_exceeded",
             )
+        per_minute = self.config.default_tokens_per_minute
+        wait = self.limiter.token_wait(principal.key_id, per_minute)
+        if wait > 0:
+            raise RateLimitError(
+                f"rate limit of {per_minute} tokens per minute for key {principal.key_id} "
+                f"exceeded; tokens are available again in {wait:.1f} s",
+                retry_after=wait,
+                quota=self.limiter.headers(principal.key_id),
+                code="rate_limit_exceeded",
+            )
         return principal
+
+    def charge(self, ctx: RequestContext, prompt_tokens: int, completion_tokens: int) -> None:
+        """Spend an answer's usage from its key's token bucket (``x-ratelimit-*-tokens``)."""
+        self.limiter.spend_tokens(ctx.principal.key_id, prompt_tokens + completion_tokens)
 
     async def known_key(self, token: str) -> bool:
         """Whether a bearer token is a live key (cached; no rate limit is taken)."""
@@ -209,8 +237,13 @@ class Governor:
         return RequestContext(principal, model, unlabeled)
 
     # -- filters ---------------------------------------------------------------------------
-    async def screen_prompt(self, ctx: RequestContext, text: str) -> None:
-        """Input filter; a blocked prompt is recorded and answered with a policy error."""
+    async def screen_prompt(
+        self, ctx: RequestContext, text: str, *, param: str = "messages"
+    ) -> None:
+        """Input filter; a blocked prompt is recorded and answered with a policy error.
+
+        ``param`` names the request field the prompt came from (``input`` for speech).
+        """
         if len(text) > self.config.max_prompt_chars:
             raise InputError(
                 f"prompt has {len(text)} characters, at most {self.config.max_prompt_chars}"
@@ -234,7 +267,7 @@ class Governor:
             f"prompt blocked by the input filter (risk {risks})"
             + (f"; {notice}" if notice else ""),
             code="content_policy_violation",
-            param="messages",
+            param=param,
         )
 
     async def record_output_violation(
@@ -290,8 +323,12 @@ class Governor:
         aigc: dict[str, str],
         watermark: dict[str, Any] | None,
         extra: dict[str, Any],
+        filename: str | None = None,
     ) -> None:
-        """Append to the ledger and the delivery log; raise a 503 when either fails."""
+        """Append to the ledger and the delivery log; raise a 503 when either fails.
+
+        ``filename`` tells the content's format (default ``image.png`` or ``output.txt``).
+        """
         m = ctx.model
         record = OutputRecord(
             produce_id=produce_id,
@@ -304,7 +341,7 @@ class Governor:
             label=aigc,
             watermark=watermark,
             content=content,
-            filename="image.png" if media_type == "image" else "output.txt",
+            filename=filename or ("image.png" if media_type == "image" else "output.txt"),
             extra={
                 "unlabeled": ctx.unlabeled,
                 "backend": m.backend.split("#")[0],
@@ -338,10 +375,7 @@ class Governor:
     def text_backend(self, model: ServedModel) -> TextBackend:
         """The text backend of ``model``."""
         if model.kind != "text":
-            raise InputError(
-                f"model {model.name!r} generates images, not text",
-                param="model",
-            )
+            raise wrong_kind(model, "text")
         return cast(TextBackend, self.backends[model.name])
 
     async def complete_text(self, ctx: RequestContext, request: GenerationRequest) -> TextOutcome:
@@ -352,6 +386,7 @@ class Governor:
             gen = await backend.complete(request, payload=payload)
         except ModelError as exc:
             raise upstream_failure(exc, ctx.produce_id) from exc
+        self.charge(ctx, gen.prompt_tokens, gen.completion_tokens)
         raw, finish = gen.text, gen.finish_reason
         watermark = None
         if backend.watermarked:
@@ -376,10 +411,7 @@ class Governor:
         import io
 
         if ctx.model.kind != "image":
-            raise InputError(
-                f"model {ctx.model.name!r} generates text, not images",
-                param="model",
-            )
+            raise wrong_kind(ctx.model, "image")
         backend = cast(ImageBackend, self.backends[ctx.model.name])
         labeler, wm = self.ports.labeler, self.ports.watermarker
         out: list[ImageOutcome] = []
@@ -411,6 +443,61 @@ class Governor:
             out.append(ImageOutcome(pid, png, aigc))
         return out
 
+    def speech_backend(self, model: ServedModel) -> SpeechBackend:
+        """The speech backend of ``model``."""
+        if model.kind != "speech":
+            raise wrong_kind(model, "speech")
+        return cast(SpeechBackend, self.backends[model.name])
+
+    async def speech(
+        self, ctx: RequestContext, text: str, *, voice: str, speed: float, response_format: str
+    ) -> SpeechOutcome:
+        """Speech, with the audio prompt, the watermark and the implicit label, recorded.
+
+        The same pipeline for local and upstream speech: samples, audio prompt (unless the
+        key's agreement allows unlabeled delivery), watermark (payload = the produce tag), the
+        container the client asked for, the AIGC label in its metadata, the ledger.
+        """
+        from govloop.gateway._audio import FORMATS, encode
+
+        backend = self.speech_backend(ctx.model)
+        fmt = FORMATS[response_format]
+        if voice not in backend.voices:
+            raise InputError(
+                f"voice {voice!r} is not one of {', '.join(backend.voices)}",
+                code="invalid_value",
+                param="voice",
+            )
+        try:
+            speech = await backend.synthesize(text, voice=voice, speed=speed)
+        except ModelError as exc:
+            raise upstream_failure(exc, ctx.produce_id) from exc
+        labeler, wm = self.ports.labeler, self.ports.watermarker
+        samples, rate = speech.samples, speech.rate
+        if not ctx.unlabeled:
+            samples = await asyncio.to_thread(labeler.explicit_audio, samples, rate)
+        watermark: dict[str, Any] | None = None
+        if ctx.model.watermark:
+            samples = _at_least(samples, rate, MIN_MARKED_S)
+            samples, watermark = await asyncio.to_thread(
+                wm.embed_audio, samples, rate, payload=wm.audio_payload(ctx.produce_id)
+            )
+        plain = await asyncio.to_thread(encode, samples, rate, fmt)
+        aigc = labeler.implicit(plain, produce_id=ctx.produce_id, filename=fmt.filename)
+        audio = labeler.embed_implicit(plain, aigc, filename=fmt.filename)
+        extra = {"voice": voice, "speed": speed, "response_format": fmt.name}
+        await self.record(
+            ctx,
+            produce_id=ctx.produce_id,
+            content=audio,
+            media_type="audio",
+            aigc=aigc,
+            watermark=watermark,
+            extra=extra,
+            filename=fmt.filename,
+        )
+        return SpeechOutcome(ctx.produce_id, audio, fmt.content_type, aigc)
+
     async def aclose(self) -> None:
         """Flush the delivery log and close the ports."""
         if self.background:
@@ -419,3 +506,26 @@ class Governor:
         await self.ports.recorder.aclose()
         for obj in self.ports.close:
             obj.close()
+
+
+MIN_MARKED_S = 1.0
+"""Shortest audio the watermark embeds in; shorter speech is padded with silence."""
+
+
+def _at_least(samples: Any, rate: int, seconds: float) -> Any:
+    import numpy as np
+
+    short = int(rate * seconds) - len(samples)
+    return np.concatenate([samples, np.zeros(short, dtype=np.float32)]) if short > 0 else samples
+
+
+_MAKES = {"text": "text", "image": "images", "speech": "speech"}
+
+
+def wrong_kind(model: ServedModel, wanted: str) -> InputError:
+    """The 400 for a model asked for what it does not make (speech from a text model, ...)."""
+    return InputError(
+        f"model {model.name!r} generates {_MAKES[model.kind]}, not {_MAKES[wanted]}",
+        code="invalid_value",
+        param="model",
+    )

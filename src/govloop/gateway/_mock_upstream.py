@@ -1,7 +1,8 @@
 """A tiny OpenAI-compatible upstream for tests and benchmarks (raw ASGI, no framework).
 
 It answers ``/v1/chat/completions`` (streamed or not) with fixed text, and fails a chosen
-fraction of requests with HTTP 500 (before streaming) or by breaking off mid-stream.
+fraction of requests with HTTP 500 (before streaming) or by breaking off mid-stream. It also
+answers ``/v1/audio/speech`` with a WAV of vowel-like tones (longer for longer input).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def mock_upstream_app(
             body += msg.get("body", b"")
             if not msg.get("more_body"):
                 break
+        if scope["path"].rstrip("/") == "/v1/audio/speech":
+            await _speech(send, body)
+            return
         if scope["path"].rstrip("/") != "/v1/chat/completions":
             await _reply(
                 send, 404, {"error": {"message": "not found", "type": "invalid_request_error"}}
@@ -142,6 +146,56 @@ def mock_upstream_app(
         await send({"type": "http.response.body", "body": b"data: [DONE]\n\n"})
 
     return app
+
+
+SPEECH_RATE = 24000
+"""Sample rate of the mock's speech."""
+
+
+def speech_wav(text: str) -> bytes:
+    """16-bit mono WAV of a syllable-like tone per character (0.12 s each, at most 6 s)."""
+    import io
+    import math
+    import struct
+    import wave
+
+    frames = bytearray()
+    per = int(SPEECH_RATE * 0.12)
+    for i, ch in enumerate(text[:50]):
+        f0 = 110.0 + (ord(ch) * 7 + i * 13) % 120
+        for n in range(per):
+            t = n / SPEECH_RATE
+            env = math.sin(math.pi * n / per)
+            v = sum(math.sin(2 * math.pi * f0 * k * t) / k for k in range(1, 12)) * 0.2 * env
+            frames += struct.pack("<h", int(max(-1.0, min(1.0, v)) * 32767))
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SPEECH_RATE)
+        w.writeframes(bytes(frames))
+    return buf.getvalue()
+
+
+async def _speech(send: Send, body: bytes) -> None:
+    try:
+        req = json.loads(body or b"{}")
+        text = str(req["input"])
+    except (ValueError, KeyError, TypeError):
+        await _reply(send, 400, {"error": {"message": "bad body", "type": "invalid_request_error"}})
+        return
+    data = speech_wav(text or " ")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"audio/wav"),
+                (b"content-length", str(len(data)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": data})
 
 
 async def _reply(send: Send, status: int, data: dict[str, Any]) -> None:

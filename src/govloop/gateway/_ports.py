@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    import numpy as np
     from PIL import Image
 
     from govloop.models import Generation, GenerationRequest, LogitsModel
@@ -43,7 +44,7 @@ class OutputRecord:
     content_sha256: str
     """SHA-256 (hex) of the delivered content."""
     media_type: str
-    """``text`` or ``image``."""
+    """``text``, ``image`` or ``audio``."""
     model: str
     """Served model name."""
     filing_id: str | None
@@ -96,6 +97,10 @@ class Labeler(Protocol):
         """The image with its visible label."""
         ...
 
+    def explicit_audio(self, samples: np.ndarray, rate: int) -> np.ndarray:
+        """Mono samples with the audio prompt (GB 45438 §5.3) added."""
+        ...
+
     def implicit(self, content: bytes, *, produce_id: str, filename: str) -> dict[str, str]:
         """The signed AIGC label object for ``content``."""
         ...
@@ -116,6 +121,10 @@ class Watermarker(Protocol):
         """Payload an image watermark carries for ``produce_id``."""
         ...
 
+    def audio_payload(self, produce_id: str) -> int:
+        """Payload an audio watermark carries for ``produce_id``."""
+        ...
+
     def describe_text(self, payload: int) -> dict[str, Any]:
         """Ledger description of a text watermark: scheme, payload (hex), bits, key id."""
         ...
@@ -130,6 +139,12 @@ class Watermarker(Protocol):
         self, image: Image.Image, *, payload: int
     ) -> tuple[Image.Image, dict[str, Any]]:
         """The watermarked image and its watermark description."""
+        ...
+
+    def embed_audio(
+        self, samples: np.ndarray, rate: int, *, payload: int
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        """The watermarked samples and the watermark description."""
         ...
 
 

@@ -19,6 +19,7 @@ from govloop.keys import KeyStore
 from govloop.store import Store
 
 if TYPE_CHECKING:
+    import numpy as np
     from PIL import Image
 
     from govloop.assess import KeywordMatcher
@@ -91,6 +92,7 @@ class StandardLabeler:
         )
         prefix, _, suffix = labeled.partition(_SENTINEL)
         self._affixes = (prefix, suffix)
+        self._prompts: dict[int, np.ndarray] = {}
 
     def text_affixes(self) -> tuple[str, str]:
         """The configured explicit label, split around the body."""
@@ -103,6 +105,31 @@ class StandardLabeler:
         return add_explicit_image_label(
             image, corner=self.policy.image_corner, language=self.policy.language
         )
+
+    def explicit_audio(self, samples: np.ndarray, rate: int) -> np.ndarray:
+        """The configured audio prompt around the speech (the prompt is synthesised once)."""
+        import numpy as np
+
+        prompt = self._audio_prompt(rate)
+        head = [prompt] if self.policy.audio_position in ("start", "both") else []
+        tail = [prompt] if self.policy.audio_position in ("end", "both") else []
+        return np.concatenate([*head, np.asarray(samples, dtype=np.float32), *tail])
+
+    def _audio_prompt(self, rate: int) -> np.ndarray:
+        found = self._prompts.get(rate)
+        if found is not None:
+            return found
+        import numpy as np
+
+        from govloop.label import rhythm_prompt, spoken_prompt
+
+        parts = []
+        if self.policy.audio_mode in ("rhythm", "both"):
+            parts.append(rhythm_prompt(rate))
+        if self.policy.audio_mode in ("speech", "both"):
+            parts.append(spoken_prompt(rate, language=self.policy.language))
+        found = self._prompts[rate] = np.concatenate(parts).astype(np.float32)
+        return found
 
     def implicit(self, content: bytes, *, produce_id: str, filename: str) -> dict[str, str]:
         """The signed producer label (ReservedCode1 signs the content digest)."""
@@ -141,6 +168,12 @@ class ProviderWatermarker:
         """48 bits: the 16-bit key id, then ``produce_tag(produce_id, 32)``."""
         return (self.key.key_id << 32) | produce_tag(produce_id, 32)
 
+    def audio_payload(self, produce_id: str) -> int:
+        """``produce_tag(produce_id, 32)`` (the audio scheme carries 32 bits)."""
+        from govloop.watermark.audio import PAYLOAD_BITS
+
+        return produce_tag(produce_id, PAYLOAD_BITS)
+
     def describe_text(self, payload: int) -> dict[str, Any]:
         """Ledger description of the text watermark: scheme, payload (hex), bits, key id."""
         from govloop.watermark.text import watermark_info
@@ -173,6 +206,21 @@ class ProviderWatermarker:
         marked = embed_image(image, key=self.key, payload=payload)
         if not isinstance(marked, Image.Image):
             marked = Image.fromarray(marked)
+        info = {
+            "scheme": SCHEME,
+            "payload": f"{payload:0{PAYLOAD_BITS // 4}x}",
+            "bits": PAYLOAD_BITS,
+            "key_id": self.key.key_id,
+        }
+        return marked, info
+
+    def embed_audio(
+        self, samples: np.ndarray, rate: int, *, payload: int
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        """Embed the 32-bit audio payload (the produce tag)."""
+        from govloop.watermark.audio import PAYLOAD_BITS, SCHEME, embed_audio
+
+        marked = embed_audio(samples, rate, key=self.key, payload=payload)
         info = {
             "scheme": SCHEME,
             "payload": f"{payload:0{PAYLOAD_BITS // 4}x}",

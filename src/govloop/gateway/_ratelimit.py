@@ -1,4 +1,10 @@
-"""Per-key token buckets (in-process; the gateway splits a key's rate between its workers)."""
+"""Per-key token buckets (in-process; the gateway splits a key's rate between its workers).
+
+Two buckets per key, as OpenAI limits both: requests (one taken per request, refused when
+empty) and tokens (the ``usage`` of each answer, prompt + completion, spent after the answer;
+a request is refused while the bucket is empty, so one large answer may overdraw it and the
+next requests wait until it has refilled). Both report OpenAI's ``x-ratelimit-*`` headers.
+"""
 
 from __future__ import annotations
 
@@ -33,12 +39,30 @@ class TokenBucket:
             return 0.0
         return (1.0 - self.tokens) / self.rate
 
+    def refill(self, now: float | None = None) -> float:
+        """Bring the bucket up to ``now``; the tokens it holds (negative when overdrawn)."""
+        now = time.monotonic() if now is None else now
+        self.tokens = min(self.burst, self.tokens + max(0.0, now - self.stamp) * self.rate)
+        self.stamp = max(self.stamp, now)
+        return self.tokens
+
+    def wait(self, now: float | None = None) -> float:
+        """0 when at least one token is left, else the seconds until one is (nothing taken)."""
+        tokens = self.refill(now)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
+    def spend(self, amount: float, now: float | None = None) -> None:
+        """Take ``amount`` tokens, overdrawing when there are fewer (the debt refills first)."""
+        self.refill(now)
+        self.tokens -= amount
+
 
 class RateLimiter:
     """Buckets by key; a key's rate can change (throttling) without losing its state."""
 
     def __init__(self, *, share: float = 1.0) -> None:
         self._buckets: dict[str, TokenBucket] = {}
+        self._tokens: dict[str, TokenBucket] = {}
         self._share = share
 
     def take(self, key: str, rate: float, now: float | None = None) -> float:
@@ -52,23 +76,46 @@ class RateLimiter:
             self._buckets[key] = bucket
         return bucket.take(now)
 
-    def headers(self, key: str, now: float | None = None) -> dict[str, str]:
-        """OpenAI's ``x-ratelimit-*-requests`` headers for ``key``'s bucket in this worker.
+    def _token_bucket(self, key: str, per_minute: float) -> TokenBucket:
+        burst = max(1.0, per_minute * self._share)
+        bucket = self._tokens.get(key)
+        if bucket is None or bucket.burst != burst:
+            tokens = burst if bucket is None else min(bucket.refill(), burst)
+            bucket = TokenBucket(rate=burst / 60.0, burst=burst, tokens=tokens)
+            if tokens < 0:  # TokenBucket reads a negative start as "full"
+                bucket.tokens = tokens
+            self._tokens[key] = bucket
+        return bucket
 
-        ``limit`` is the bucket's capacity (requests that may come at once), ``remaining`` the
-        whole requests left now, ``reset`` the time until the bucket is full again. Empty for a
-        key that has not been seen.
+    def token_wait(self, key: str, per_minute: float, now: float | None = None) -> float:
+        """0 while ``key`` has tokens left at ``per_minute``, else seconds until it has."""
+        return self._token_bucket(key, per_minute).wait(now)
+
+    def spend_tokens(self, key: str, amount: int, now: float | None = None) -> None:
+        """Charge an answer's usage to ``key`` (no-op for a key without a token bucket)."""
+        bucket = self._tokens.get(key)
+        if bucket is not None and amount > 0:
+            bucket.spend(float(amount), now)
+
+    def headers(self, key: str, now: float | None = None) -> dict[str, str]:
+        """OpenAI's ``x-ratelimit-*`` headers for ``key``'s buckets in this worker.
+
+        ``limit`` is a bucket's capacity (requests that may come at once; tokens per minute),
+        ``remaining`` the whole requests or tokens left now, ``reset`` the time until the
+        bucket is full again. Empty for a key that has not been seen.
         """
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            return {}
-        now = time.monotonic() if now is None else now
-        tokens = min(bucket.burst, bucket.tokens + max(0.0, now - bucket.stamp) * bucket.rate)
-        return {
-            "x-ratelimit-limit-requests": str(int(bucket.burst)),
-            "x-ratelimit-remaining-requests": str(max(0, int(tokens))),
-            "x-ratelimit-reset-requests": duration((bucket.burst - tokens) / bucket.rate),
-        }
+        out: dict[str, str] = {}
+        for suffix, bucket in (
+            ("requests", self._buckets.get(key)),
+            ("tokens", self._tokens.get(key)),
+        ):
+            if bucket is None:
+                continue
+            left = bucket.refill(now)
+            out[f"x-ratelimit-limit-{suffix}"] = str(int(bucket.burst))
+            out[f"x-ratelimit-remaining-{suffix}"] = str(max(0, int(left)))
+            out[f"x-ratelimit-reset-{suffix}"] = duration((bucket.burst - left) / bucket.rate)
+        return out
 
 
 def duration(seconds: float) -> str:

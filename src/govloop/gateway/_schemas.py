@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -319,3 +319,18 @@ def images_body(outs: list[ImageOutcome], b64: list[str]) -> dict[str, Any]:
         "produce_id": outs[0].produce_id,
         "aigc": outs[0].aigc,
     }
+
+
+class SpeechRequest(_Body):
+    """``POST /v1/audio/speech``."""
+
+    input: str = Field(min_length=1, max_length=4096)
+    """What to say (OpenAI's limit: 4096 characters)."""
+    model: str = "demo-speech"
+    """Served speech model."""
+    voice: str = Field(min_length=1, max_length=64)
+    """A voice the model has (OpenAI's names: ``alloy``, ``echo``, ...)."""
+    response_format: Literal["wav", "mp3", "opus"] = "mp3"
+    """Audio container (``aac``, ``flac`` and ``pcm`` are not served: 400)."""
+    speed: float = Field(default=1.0, ge=0.25, le=4.0)
+    """Pace, 1.0 normal."""

@@ -99,6 +99,8 @@ async def stream_text(
                 blocked = whole
                 if not live:  # nothing was sent: the notice replaces all of it
                     delivered, first = [], True
+        if end is not None:
+            gov.charge(ctx, end.prompt_tokens, end.completion_tokens)
         # The same finish reason as the non-streamed answer: the model's (``length`` when
         # max_tokens cut it, ``stop`` at a stop string or a natural end), unless filtered.
         finish = end.finish_reason if end is not None else "stop"

@@ -2,6 +2,7 @@
 
 - WAV: a RIFF sub-chunk with id ``AIGC`` holding the JSON (TC260 audio guide).
 - MP3: an ID3v2 ``TXXX`` frame with description ``AIGC`` (written with mutagen).
+- Ogg Opus: the ``AIGC`` comment of ``OpusTags`` (``govloop.label._fmt_ogg``).
 - MKV/WebM: ``Segment/Tags/Tag/SimpleTag`` with ``TagName`` ``AIGC`` and the JSON in
   ``TagString``. Read by a small EBML walker here; written by ``ffmpeg -c copy`` (stream copy,
   every other tag kept), so writing needs the ``ffmpeg`` program.
@@ -22,6 +23,7 @@ from typing import Any
 
 from govloop.errors import ConfigError, FormatError
 from govloop.label._fmt_mp4 import Mp4Format
+from govloop.label._fmt_ogg import OggOpusFormat
 from govloop.label._model import AIGC_KEY, AIGCLabel
 from govloop.label._options import ExplicitOptions
 
@@ -326,4 +328,4 @@ def _ffmpeg_bytes(data: bytes, ext: str, args: list[str], *, out_ext: str | None
         return dst.read_bytes()
 
 
-AUDIO_VIDEO_FORMATS = (Mp4Format(), MatroskaFormat(), WavFormat(), Mp3Format())
+AUDIO_VIDEO_FORMATS = (Mp4Format(), MatroskaFormat(), WavFormat(), Mp3Format(), OggOpusFormat())

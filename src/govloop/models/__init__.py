@@ -8,8 +8,10 @@
 * ``python:package.module:function``: any Python callable ``(prompt) -> str``.
 
 Adapters register themselves by scheme with :func:`register_text_adapter` (image adapters with
-:func:`register_image_adapter`, ``demo-image`` built in), entries of the ``text_model`` and
-``image_model`` kinds of :data:`govloop.plugins.PLUGINS`; that is also how a plugin adds one.
+:func:`register_image_adapter`, ``demo-image`` built in; speech adapters with
+:func:`register_speech_adapter`, ``espeak`` built in), entries of the ``text_model``,
+``image_model`` and ``speech_model`` kinds of :data:`govloop.plugins.PLUGINS`; that is also how a
+plugin adds one.
 """
 
 from govloop.models._defaults import demo_tokenizer
@@ -20,16 +22,21 @@ from govloop.models._protocol import (
     ImageModel,
     LogitsModel,
     LogitsProcessor,
+    Speech,
+    SpeechModel,
     TextModel,
     Tokenizer,
 )
 from govloop.models._registry import (
     IMAGE_MODELS,
+    SPEECH_MODELS,
     TEXT_MODELS,
     AdapterParams,
     open_image_model,
+    open_speech_model,
     open_text_model,
     register_image_adapter,
+    register_speech_adapter,
     register_text_adapter,
 )
 
@@ -42,12 +49,17 @@ __all__ = [
     "ImageModel",
     "LogitsModel",
     "LogitsProcessor",
+    "SPEECH_MODELS",
+    "Speech",
+    "SpeechModel",
     "TEXT_MODELS",
     "TextModel",
     "Tokenizer",
     "demo_tokenizer",
     "open_image_model",
+    "open_speech_model",
     "open_text_model",
     "register_image_adapter",
+    "register_speech_adapter",
     "register_text_adapter",
 ]

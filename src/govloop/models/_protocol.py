@@ -148,3 +148,37 @@ class ImageModel(Protocol):
     ) -> Image.Image:
         """Generate one RGB image for ``prompt``."""
         ...
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Synthesised speech: mono float samples in [-1, 1] and their rate."""
+
+    samples: np.ndarray
+    """Mono float32 samples."""
+    rate: int
+    """Samples per second."""
+
+    @property
+    def seconds(self) -> float:
+        """Duration."""
+        return len(self.samples) / self.rate if self.rate else 0.0
+
+
+@runtime_checkable
+class SpeechModel(Protocol):
+    """A text-to-speech generator (what ``POST /v1/audio/speech`` serves)."""
+
+    @property
+    def name(self) -> str:
+        """Model name."""
+        ...
+
+    @property
+    def voices(self) -> tuple[str, ...]:
+        """Voice names :meth:`synthesize` accepts."""
+        ...
+
+    def synthesize(self, text: str, *, voice: str, speed: float = 1.0) -> Speech:
+        """Speak ``text`` with ``voice`` at ``speed`` (1.0 = the model's normal pace)."""
+        ...

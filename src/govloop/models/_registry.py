@@ -16,12 +16,13 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from govloop.errors import InputError
-from govloop.models._protocol import ImageModel, TextModel
+from govloop.models._protocol import ImageModel, SpeechModel, TextModel
 from govloop.plugins import PLUGINS, Registry
 
 M = TypeVar("M")
 TextFactory = Callable[[str], TextModel]
 ImageFactory = Callable[[str], ImageModel]
+SpeechFactory = Callable[[str], SpeechModel]
 
 #: Built-in schemes and the module that registers each (imported lazily: heavy deps stay optional).
 _BUILTIN_MODULES: dict[str, str] = {
@@ -34,6 +35,8 @@ _BUILTIN_MODULES: dict[str, str] = {
 #: The ``text_model`` and ``image_model`` kinds of the plugin registry.
 TEXT_MODELS: Registry[TextModel] = PLUGINS.text_model
 IMAGE_MODELS: Registry[ImageModel] = PLUGINS.image_model
+#: The ``speech_model`` kind (text to speech; ``espeak`` built in).
+SPEECH_MODELS: Registry[SpeechModel] = PLUGINS.speech_model
 
 
 class AdapterParams(BaseModel):
@@ -86,8 +89,19 @@ def _image_builtins() -> None:
     IMAGE_MODELS.register("demo-image", demo_image, params=AdapterParams, builtin=True)
 
 
+def _speech_builtins() -> None:
+    def espeak(params: AdapterParams) -> SpeechModel:
+        from govloop.models.espeak import EspeakSpeechModel
+
+        return EspeakSpeechModel.from_spec(params.spec)
+
+    espeak.__module__ = "govloop.models.espeak"
+    SPEECH_MODELS.register("espeak", espeak, params=AdapterParams, builtin=True)
+
+
 TEXT_MODELS.set_builtins(_text_builtins, expect=TextModel)
 IMAGE_MODELS.set_builtins(_image_builtins, expect=ImageModel)
+SPEECH_MODELS.set_builtins(_speech_builtins, expect=SpeechModel)
 
 
 def register_text_adapter(scheme: str) -> Callable[[TextFactory], TextFactory]:
@@ -113,6 +127,16 @@ def register_image_adapter(scheme: str) -> Callable[[ImageFactory], ImageFactory
     return deco
 
 
+def register_speech_adapter(scheme: str) -> Callable[[SpeechFactory], SpeechFactory]:
+    """Decorator: register ``factory(rest_of_spec) -> SpeechModel`` for ``scheme``."""
+
+    def deco(factory: SpeechFactory) -> SpeechFactory:
+        SPEECH_MODELS.register(scheme, _wrap(factory), params=AdapterParams, replace=True)
+        return factory
+
+    return deco
+
+
 def open_text_model(spec: str) -> TextModel:
     """Open a text model from a spec such as ``demo``, ``hf:/path`` or ``openai:URL#model``."""
     scheme, _, rest = spec.partition(":")
@@ -131,3 +155,14 @@ def open_image_model(spec: str = "demo-image") -> ImageModel:
             f"unknown image model spec {spec!r}: scheme {scheme!r} is not one of {known}"
         )
     return IMAGE_MODELS.create(scheme, {"spec": rest})
+
+
+def open_speech_model(spec: str = "espeak") -> SpeechModel:
+    """Open a speech model; ``espeak`` (espeak-ng, offline) is built in, plugins add others."""
+    scheme, _, rest = spec.partition(":")
+    if scheme not in SPEECH_MODELS:
+        known = ", ".join(sorted(SPEECH_MODELS.names()))
+        raise InputError(
+            f"unknown speech model spec {spec!r}: scheme {scheme!r} is not one of {known}"
+        )
+    return SPEECH_MODELS.create(scheme, {"spec": rest})

@@ -33,6 +33,7 @@ KINDS: tuple[str, ...] = (
     "judge",
     "text_model",
     "image_model",
+    "speech_model",
     "evidence_source",
     "watermark_scheme",
 )
@@ -41,6 +42,7 @@ _LABELS = {
     "judge": "judge",
     "text_model": "text model adapter",
     "image_model": "image model adapter",
+    "speech_model": "speech model adapter",
     "evidence_source": "evidence source",
     "watermark_scheme": "watermark scheme",
 }
@@ -327,6 +329,7 @@ class PluginRegistry:
         self.judge: Registry[Any] = Registry("judge", self)
         self.text_model: Registry[Any] = Registry("text_model", self)
         self.image_model: Registry[Any] = Registry("image_model", self)
+        self.speech_model: Registry[Any] = Registry("speech_model", self)
         self.evidence_source: Registry[Any] = Registry("evidence_source", self)
         self.watermark_scheme: Registry[Any] = Registry("watermark_scheme", self)
         self._plugins_loaded = False
