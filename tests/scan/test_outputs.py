@@ -87,7 +87,7 @@ def test_cli_keeps_an_output_it_did_not_write(
     res = cli.invoke(build_app(), ["scan", str(corpus.folder), "-o", str(out)])
     assert res.exit_code == 1 and "no scan journal" in res.output
     assert out.read_text() == "keep me\n"
-    res = cli.invoke(build_app(), ["scan", str(corpus.folder), "-o", str(out), "--fresh"])
+    res = cli.invoke(build_app(), ["scan", str(corpus.folder), "-o", str(out), "--force"])
     assert res.exit_code == 0 and len(_jsonl(out)) == 7
 
 

@@ -143,7 +143,7 @@ def test_an_existing_output_without_journal_is_not_overwritten(
 ) -> None:
     out = tmp_path / "results.jsonl"
     out.write_text("precious\n")
-    with pytest.raises(InputError, match="no scan journal.*--fresh"):
+    with pytest.raises(InputError, match="no scan journal.*--force"):
         scan(corpus.folder, out, ledger=ledger, engine=InlineEngine())
     assert out.read_text() == "precious\n"
 
@@ -165,3 +165,51 @@ def test_workers_need_no_database(corpus: Corpus, keys: Any) -> None:
     assert all("traced" not in r for r in rows)
     by_name = {Path(r["path"]).name: r for r in rows}
     assert by_name["marked.png"]["watermark_payload"] == f"{PAYLOAD:012x}"
+
+
+class CrashingEngine(InlineEngine):
+    """Dies (as on Ctrl-C) after handing back ``after`` batches."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.after = after
+
+    def run(self, batches: Iterable[Any], config: WorkerConfig) -> Iterator[list[dict[str, Any]]]:
+        for n, rows in enumerate(super().run(batches, config)):
+            if n == self.after:
+                raise KeyboardInterrupt
+            yield rows
+
+
+@pytest.mark.db
+def test_an_interrupted_scan_keeps_its_finished_batches(
+    corpus: Corpus, ledger: Ledger, tmp_path: Path
+) -> None:
+    out = tmp_path / "results.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        scan(corpus.folder, out, ledger=ledger, engine=CrashingEngine(after=2), batch_size=2)
+    assert len(_rows(out)) == 4  # the two finished batches reached the output
+    rest = InlineEngine()
+    summary = scan(corpus.folder, out, ledger=ledger, engine=rest, batch_size=2)
+    assert summary.resumed == 4 and len(rest.seen) == 3 and len(_rows(out)) == 7
+
+
+@pytest.mark.db
+def test_a_journal_belongs_to_one_source(corpus: Corpus, ledger: Ledger, tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    scan(corpus.folder, out, ledger=ledger, engine=InlineEngine(), limit=1)
+    listing = tmp_path / "list.txt"
+    listing.write_text(str(corpus.folder / "plain.txt") + "\n")
+    with pytest.raises(InputError, match=r"results\.jsonl\.journal: journal of another scan"):
+        scan(listing, out, ledger=ledger, engine=InlineEngine())
+
+
+def test_unknown_binary_is_a_typed_row_not_a_crash(tmp_path: Path, keys: Any) -> None:
+    (tmp_path / "blob.bin").write_bytes(b"\x00\xff\xfe\x81 not any format")
+    (tmp_path / "empty.png").write_bytes(b"")
+    rows = extract_batch(read_source(tmp_path), WorkerConfig.from_keys(keys))
+    by_name = {Path(r["path"]).name: r for r in rows}
+    assert by_name["blob.bin"]["error_reason"] == "not_a_supported_format"
+    assert "blob.bin" in by_name["blob.bin"]["error_detail"]
+    assert by_name["blob.bin"]["sha256"]  # what the file is is still reported
+    assert by_name["empty.png"]["error_reason"] == "decode_error"  # named .png, no PNG inside

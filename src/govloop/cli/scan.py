@@ -79,9 +79,11 @@ def scan_cmd(
         typer.Option("--address", help="Ray cluster address (else a local Ray is started)."),
     ] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Items per task.")] = 16,
-    fresh: Annotated[
+    force: Annotated[
         bool,
-        typer.Option("--fresh", help="Ignore and replace an earlier run's journal and output."),
+        typer.Option(
+            "--force", help="Replace an existing output and its journal (start the scan over)."
+        ),
     ] = False,
     limit: Annotated[
         int | None, typer.Option("--limit", help="Scan at most this many new items, then stop.")
@@ -125,7 +127,7 @@ def scan_cmd(
             engine=chosen,
             fmt=fmt,  # type: ignore[arg-type]  # checked above
             batch_size=batch_size,
-            fresh=fresh,
+            fresh=force,
             progress=progress,
             limit=limit,
         )

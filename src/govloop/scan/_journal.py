@@ -44,11 +44,11 @@ class Journal:
             except json.JSONDecodeError:
                 found = {}
             if found.get("journal") != _MAGIC:
-                raise InputError(f"{path}: not a scan journal (rerun with --fresh to replace it)")
+                raise InputError(f"{path}: not a scan journal (rerun with --force to replace it)")
             theirs = {k: found.get(k) for k in header}
             if theirs != header:
                 raise InputError(
-                    f"{path}: journal of another scan ({theirs}); rerun with --fresh to start over"
+                    f"{path}: journal of another scan ({theirs}); rerun with --force to start over"
                 )
             for line in lines[1:]:
                 try:

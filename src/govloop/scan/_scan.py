@@ -53,7 +53,7 @@ def scan(
     jpath = journal_path(output)
     if output.exists() and not jpath.exists() and not fresh:
         raise InputError(
-            f"{output}: exists and has no scan journal; rerun with --fresh to replace it"
+            f"{output}: exists and has no scan journal; rerun with --force to replace it"
         )
     header = {"source": str(source.absolute()), "format": fmt}
     journal = Journal.open(jpath, header, fresh=fresh)
