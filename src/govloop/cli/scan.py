@@ -26,9 +26,12 @@ def _rate_column() -> Any:
     from rich.text import Text
 
     class RateColumn(ProgressColumn):
+        """Items scanned per second in this run (resumed items excluded)."""
+
         def render(self, task: Task) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text("-- items/s" if speed is None else f"{speed:,.1f} items/s")
+            elapsed = task.elapsed or 0.0
+            done = task.completed - float(task.fields.get("resumed", 0))
+            return Text("-- items/s" if elapsed <= 0 else f"{done / elapsed:,.1f} items/s")
 
     return RateColumn()
 
@@ -117,8 +120,14 @@ def scan_cmd(
     with Progress(*columns, console=st.err_console, disable=as_json) as bar:
         task = bar.add_task(f"scanning ({chosen.name}, {chosen.workers} workers)", total=None)
 
+        started: list[int] = []
+
         def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            if not started:  # the resumed items: the start, not speed (rate and ETA)
+                started.append(done)
+                bar.reset(task, completed=done, total=total, resumed=done)
+            else:
+                bar.update(task, completed=done, total=total)
 
         summary = scan(
             source,
