@@ -13,7 +13,7 @@ from pathlib import Path
 
 from govloop.errors import InputError
 from govloop.ledger import Ledger
-from govloop.scan._engines import Engine, LocalEngine
+from govloop.scan._engines import Engine, LocalEngine, default_workers
 from govloop.scan._evidence import WorkerConfig
 from govloop.scan._journal import Journal, journal_path
 from govloop.scan._lookup import Lookup
@@ -44,7 +44,8 @@ def scan(
 ) -> ScanSummary:
     """Scan every item of ``source`` into ``output``; resume from its journal unless ``fresh``.
 
-    ``limit`` stops after that many new items (the journal keeps them; a rerun goes on), which
+    ``engine`` defaults to a local process pool sized to the machine. ``limit`` stops after
+    that many new items (the journal keeps them; a rerun goes on), which
     is how a scan is done in slices. Returns the counts over all rows of the output.
     """
     if batch_size < 1:
@@ -73,7 +74,7 @@ def scan(
                 progress(finished, total)
             if todo:
                 lookup = Lookup(ledger)
-                run = engine or LocalEngine(1)
+                run = engine or LocalEngine(default_workers())
                 for evidence in run.run(
                     _batches(todo, batch_size), WorkerConfig.from_keys(ledger.keys)
                 ):
