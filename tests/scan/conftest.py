@@ -50,8 +50,9 @@ def ledger(store: Store, keys: KeyStore, settings: Settings) -> Ledger:
 
 @pytest.fixture
 def corpus(tmp_path: Path, ledger: Ledger, keys: KeyStore) -> Corpus:
-    """Seven files: a traced text, a watermarked traced image, a labelled image and text, a
-    plain text, a corrupt PNG and an unreadable file (a dangling link: unreadable by root too)."""
+    """Eight files: a traced text, a watermarked traced image and an edited copy of it (cropped,
+    JPEG), a labelled image and text, a plain text, a corrupt PNG and an unreadable file (a
+    dangling link: unreadable by root too)."""
     folder = tmp_path / "uploads"
     (folder / "sub").mkdir(parents=True)
     traced = TRACED_TEXT.encode()
@@ -78,6 +79,9 @@ def corpus(tmp_path: Path, ledger: Ledger, keys: KeyStore) -> Corpus:
         provider_code=DEMO_PROVIDER_CODE,
         watermark={"scheme": "image", "payload": payload_hex(PAYLOAD, 48), "bits": 48},
     ).index
+    edited = io.BytesIO()
+    marked.crop((8, 8, 248, 248)).save(edited, "JPEG", quality=80)
+    (folder / "sub" / "edited.jpg").write_bytes(edited.getvalue())
     labelled, _ = label_bytes(
         png("chelsea.png"),
         filename="labelled.png",

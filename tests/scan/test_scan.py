@@ -63,6 +63,7 @@ def test_each_file_gets_its_evidence_and_trace(
     assert set(rows) == {
         "traced.txt",
         "marked.png",
+        "edited.jpg",
         "labelled.png",
         "labelled.txt",
         "plain.txt",
@@ -85,6 +86,11 @@ def test_each_file_gets_its_evidence_and_trace(
     assert marked["ledger_index"] == corpus.watermarked_index and marked["proof_verified"]
     assert {"digest", "watermark"} <= set(marked["trace_evidence"].split(","))
 
+    edited = rows["edited.jpg"]
+    assert edited["watermark_payload"] == f"{PAYLOAD:012x}"  # survives the crop and JPEG
+    assert edited["traced"] is True and edited["ledger_index"] == corpus.watermarked_index
+    assert "fingerprint" in edited["trace_evidence"].split(",") and edited["proof_verified"]
+
     labelled = rows["labelled.png"]
     assert labelled["implicit_label"] is True and labelled["signature_ok"] is True
     assert labelled["producer_signature"] == "valid" and labelled["produce_id"]
@@ -104,11 +110,11 @@ def test_each_file_gets_its_evidence_and_trace(
     assert rows["gone.png"]["error_reason"] == "unreadable"
     assert rows["gone.png"]["traced"] is None
 
-    assert summary.scanned == 7 and summary.resumed == 0
+    assert summary.scanned == 8 and summary.resumed == 0
     assert summary.labelled == 2 and summary.signature_ok == 2 and summary.signature_failed == 0
-    assert summary.watermarked == 1 and summary.traced == 2 and summary.explicit == 1
+    assert summary.watermarked == 2 and summary.traced == 3 and summary.explicit == 1
     assert summary.errors == {"decode_error": 1, "unreadable": 1}
-    assert progress[0] == (0, 7) and progress[-1] == (7, 7)
+    assert progress[0] == (0, 8) and progress[-1] == (8, 8)
     assert [d for d, _ in progress] == sorted(d for d, _ in progress)
 
 
@@ -126,15 +132,15 @@ def test_a_stopped_scan_resumes_without_redoing_items(
     out.write_text("garbage\n")
     second = InlineEngine()
     summary = scan(corpus.folder, out, ledger=ledger, engine=second, batch_size=2)
-    assert len(second.seen) == 3 and not set(first.seen) & set(second.seen)
-    assert summary.scanned == 7 and summary.resumed == 4
-    assert len(_rows(out)) == 7
+    assert len(second.seen) == 4 and not set(first.seen) & set(second.seen)
+    assert summary.scanned == 8 and summary.resumed == 4
+    assert len(_rows(out)) == 8
     third = InlineEngine()
     again = scan(corpus.folder, out, ledger=ledger, engine=third)
-    assert third.seen == [] and again.resumed == 7 and len(_rows(out)) == 7
+    assert third.seen == [] and again.resumed == 8 and len(_rows(out)) == 8
     fresh = InlineEngine()
     scan(corpus.folder, out, ledger=ledger, engine=fresh, fresh=True)
-    assert len(fresh.seen) == 7
+    assert len(fresh.seen) == 8
 
 
 @pytest.mark.db
@@ -191,7 +197,7 @@ def test_an_interrupted_scan_keeps_its_finished_batches(
     assert len(_rows(out)) == 4  # the two finished batches reached the output
     rest = InlineEngine()
     summary = scan(corpus.folder, out, ledger=ledger, engine=rest, batch_size=2)
-    assert summary.resumed == 4 and len(rest.seen) == 3 and len(_rows(out)) == 7
+    assert summary.resumed == 4 and len(rest.seen) == 4 and len(_rows(out)) == 8
 
 
 @pytest.mark.db
