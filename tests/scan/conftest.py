@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import skimage
@@ -24,6 +27,14 @@ TRACED_TEXT = (
     "The committee met on Tuesday to review the quarterly budget and agreed that the new "
     "library in the east district should open in spring, after the roof repairs are finished."
 )
+
+
+def require_scale(module: str) -> ModuleType:
+    """``module`` of the ``scale`` extra: skipped without it, unless ``GOVLOOP_REQUIRE_SCALE=1``
+    (scripts/test, which installs the test extra and so the scale extra) makes that a failure."""
+    if os.environ.get("GOVLOOP_REQUIRE_SCALE") == "1":
+        return importlib.import_module(module)
+    return pytest.importorskip(module, reason="needs the scale extra (pip install govloop[scale])")
 
 
 def png(name: str, size: int = 256) -> bytes:

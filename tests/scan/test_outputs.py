@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.scan.conftest import Corpus
+from tests.scan.conftest import Corpus, require_scale
 from typer.testing import CliRunner
 
 from govloop.cli.main import build_app
@@ -23,7 +23,7 @@ def _jsonl(path: Path) -> dict[str, dict[str, object]]:
 def test_parquet_holds_the_same_rows_as_jsonl(
     corpus: Corpus, ledger: Ledger, tmp_path: Path
 ) -> None:
-    pytest.importorskip("pyarrow", reason="the scale extra (CI's test extra has it)")
+    require_scale("pyarrow")
     import pyarrow.parquet as pq
 
     engine = LocalEngine(1)
@@ -93,7 +93,7 @@ def test_cli_keeps_an_output_it_did_not_write(
 
 @pytest.mark.db
 def test_ray_gives_the_same_rows_as_local(corpus: Corpus, ledger: Ledger, tmp_path: Path) -> None:
-    ray = pytest.importorskip("ray", reason="the scale extra (CI's test extra has it)")
+    ray = require_scale("ray")
     scan(corpus.folder, tmp_path / "local.jsonl", ledger=ledger, engine=LocalEngine(1))
     engine = RayEngine(1)  # starts a local Ray with one CPU and no dashboard, and stops it
     scan(corpus.folder, tmp_path / "ray.jsonl", ledger=ledger, engine=engine, batch_size=3)

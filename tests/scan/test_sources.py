@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.scan.conftest import require_scale
 
 from govloop.errors import InputError
 from govloop.scan import read_source
@@ -57,7 +58,7 @@ def test_jsonl_manifest_needs_a_path_field(tmp_path: Path) -> None:
 
 
 def test_parquet_manifest_needs_a_path_column(tmp_path: Path) -> None:
-    pa = pytest.importorskip("pyarrow", reason="the scale extra (CI's test extra has it)")
+    pa = require_scale("pyarrow")
     import pyarrow.parquet as pq
 
     paths = _files(tmp_path)
