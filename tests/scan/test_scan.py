@@ -219,3 +219,12 @@ def test_unknown_binary_is_a_typed_row_not_a_crash(tmp_path: Path, keys: Any) ->
     assert "blob.bin" in by_name["blob.bin"]["error_detail"]
     assert by_name["blob.bin"]["sha256"]  # what the file is is still reported
     assert by_name["empty.png"]["error_reason"] == "decode_error"  # named .png, no PNG inside
+
+
+@pytest.mark.db
+def test_an_output_in_a_missing_folder_is_named(
+    corpus: Corpus, ledger: Ledger, tmp_path: Path
+) -> None:
+    out = tmp_path / "no-such-dir" / "results.jsonl"
+    with pytest.raises(InputError, match=r"no-such-dir/results\.jsonl\.journal: cannot write"):
+        scan(corpus.folder, out, ledger=ledger, engine=InlineEngine())

@@ -64,12 +64,15 @@ class Journal:
     def _start(self) -> None:
         """Rewrite the journal with its header and the rows kept (dropping a torn tail)."""
         tmp = self.path.with_name(self.path.name + ".tmp")
-        with tmp.open("w", encoding="utf-8") as handle:
-            handle.write(json.dumps({"journal": _MAGIC, **self.header}) + "\n")
-            for row in self.rows.values():
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        os.replace(tmp, self.path)
-        self._handle = self.path.open("a", encoding="utf-8")
+        try:
+            with tmp.open("w", encoding="utf-8") as handle:
+                handle.write(json.dumps({"journal": _MAGIC, **self.header}) + "\n")
+                for row in self.rows.values():
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            os.replace(tmp, self.path)
+            self._handle = self.path.open("a", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot write the scan journal: {exc.strerror}") from exc
 
     def record(self, rows: list[dict[str, Any]]) -> None:
         """Mark rows finished (flushed and synced: the journal must outlive a crash)."""
