@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "watermark",
     "ledger",
     "trace",
+    "scan",
     "gateway",
     "keys",
     "demo",
