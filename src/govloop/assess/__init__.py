@@ -30,6 +30,7 @@ from govloop.assess._bank import (
     starter_bank_path,
 )
 from govloop.assess._calibrate import Agreement, LabelRecord, calibrate, load_labels
+from govloop.assess._fanout import fan_out_runs
 from govloop.assess._filing import (
     ConcludedAssessment,
     conclude_assessment,
@@ -123,6 +124,7 @@ __all__ = [
     "default_judges",
     "default_options",
     "execute_run",
+    "fan_out_runs",
     "get_run",
     "is_refusal",
     "judge_spec",

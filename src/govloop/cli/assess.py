@@ -60,23 +60,141 @@ def _progress_runner(console: Any, label: str) -> tuple[Any, Any]:
     return progress, on_progress
 
 
+def _check_assessable(store: Any, filing: str) -> None:
+    from govloop.errors import StateError
+    from govloop.registry import FilingState, Registry
+
+    found = Registry(store).get(filing)
+    if found.state in (FilingState.DRAFT, FilingState.REVOKED):
+        raise StateError(
+            f"filing {found.id} is {found.state.value}; assessments attach to submitted "
+            "filings (govloop model transition ... submitted)"
+        )
+
+
+def _summary_json(summary: RunSummary, report: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "run": summary.to_json(),
+        "passed": report["passed"],
+        "conclusion": report["conclusion"],
+        "metrics": {
+            k: {x: m[x] for x in ("k", "n", "rate", "ci95", "passed")}
+            for k, m in report["metrics"].items()
+        },
+        "reasons": report["reasons"],
+    }
+
+
+def _run_many(
+    ctx: typer.Context,
+    *,
+    specs: list[str],
+    demo: bool,
+    bank: Path | None,
+    taxonomy: Path | None,
+    sizes: dict[str, int],
+    seed: int,
+    max_tokens: int,
+    judge: list[str] | None,
+    guard_model: str | None,
+    keywords: Path | None,
+    filing: str | None,
+    resume: str | None,
+    engine: str,
+    workers: int,
+    address: str | None,
+    concurrency: int,
+    as_json: bool,
+) -> None:
+    """Several models on one bank, or any run on Ray: runs are started, then fanned out."""
+    from govloop.assess import (
+        DEMO_MODEL_SPEC,
+        RunOptions,
+        build_report,
+        conclude_assessment,
+        default_judges,
+        fan_out_runs,
+        load_bank,
+        load_taxonomy,
+        resume_assessment,
+        start_run,
+    )
+
+    st = state(ctx)
+    store = st.store
+    if filing and not resume:  # fail now, not after the whole run
+        _check_assessable(store, filing)
+    if resume:
+        run_ids = [resume]
+    else:
+        the_bank = load_bank(bank, taxonomy=load_taxonomy(taxonomy))
+        options = RunOptions(
+            sizes=sizes,
+            seed=seed,
+            max_tokens=max_tokens,
+            judges=tuple(judge or default_judges(guard_model=guard_model)),
+            keywords=str(keywords) if keywords else None,
+            guard_model=guard_model,
+        )
+        run_ids = [
+            start_run(store, DEMO_MODEL_SPEC if demo else spec, the_bank, options, filing_id=filing)
+            for spec in specs
+        ]
+    progress, on_progress = _progress_runner(st.err_console, f"assessing on {engine}")
+    try:
+        with progress:
+            if engine == "ray":
+                summaries = fan_out_runs(
+                    store,
+                    run_ids,
+                    workers=workers,
+                    address=address,
+                    concurrency=concurrency,
+                    on_progress=on_progress,
+                )
+            else:
+                summaries = [
+                    asyncio.run(
+                        resume_assessment(
+                            store, r, concurrency=concurrency, on_progress=on_progress
+                        )
+                    )
+                    for r in run_ids
+                ]
+    except KeyboardInterrupt:
+        st.err_console.print(
+            "interrupted: answers received so far are stored; continue with "
+            "'govloop assess run --resume RUN_ID' (see 'govloop assess runs')"
+        )
+        raise typer.Exit(130) from None
+    reports = []
+    for summary in summaries:
+        if filing:
+            from govloop.ledger import Ledger
+
+            done = conclude_assessment(
+                store,
+                summary.run_id,
+                ledger=Ledger.open(store, st.keys, st.settings),
+                provider_code=st.settings.provider_code,
+                filing_id=filing,
+            )
+            st.err_console.print(f"report recorded in the ledger at index {done.entry.index}")
+            reports.append(done.report)
+        else:
+            reports.append(build_report(store, summary.run_id))
+    if as_json and len(summaries) > 1:
+        print_json(ctx, [_summary_json(s, r) for s, r in zip(summaries, reports, strict=True)])
+        return
+    for summary, report in zip(summaries, reports, strict=True):
+        _print_summary(ctx, summary, report, as_json)
+
+
 def _print_summary(
     ctx: typer.Context, summary: RunSummary, report: dict[str, Any], as_json: bool
 ) -> None:
     if as_json:
-        print_json(
-            ctx,
-            {
-                "run": summary.to_json(),
-                "passed": report["passed"],
-                "conclusion": report["conclusion"],
-                "metrics": {
-                    k: {x: m[x] for x in ("k", "n", "rate", "ci95", "passed")}
-                    for k, m in report["metrics"].items()
-                },
-                "reasons": report["reasons"],
-            },
-        )
+        print_json(ctx, _summary_json(summary, report))
         return
     console = state(ctx).console
     console.print(
@@ -107,9 +225,14 @@ def _print_summary(
 @app.command("run")
 def run_cmd(
     ctx: typer.Context,
-    model: Annotated[
-        str, typer.Argument(help="Model spec (demo, openai:URL#name, python:mod:fn) or name.")
-    ] = "demo",
+    models: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Model specs (demo, openai:URL#name, python:mod:fn) or names; several run "
+            "one assessment each on the same bank (fanned out together with --engine ray).",
+            show_default="demo",
+        ),
+    ] = None,
     bank: Annotated[
         Path | None, typer.Option("--bank", help="JSONL bank (default: starter bank).")
     ] = None,
@@ -159,9 +282,60 @@ def run_cmd(
     resume: Annotated[
         str | None, typer.Option("--resume", help="Continue this interrupted run.")
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", help="local (this process) or ray (questions sharded to Ray workers)."
+        ),
+    ] = "local",
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Ray tasks at a time (--engine ray).")
+    ] = 2,
+    address: Annotated[
+        str | None,
+        typer.Option("--address", help="Existing Ray cluster (default: start a local one)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Run a bank against a model; results are stored as they arrive (resumable)."""
+    from govloop.errors import InputError
+
+    specs = list(models or ["demo"])
+    if engine not in ("local", "ray"):
+        raise InputError(f"--engine {engine!r}: choose local or ray")
+    if address and engine != "ray":
+        raise InputError("--address is for --engine ray only")
+    if len(specs) > 1 and (filing or resume or demo):
+        raise InputError("several models: --filing, --resume and --demo take one model")
+    if engine == "ray" or len(specs) > 1:
+        if endpoint:
+            specs = [f"openai:{endpoint}#{m}" for m in specs]
+        _run_many(
+            ctx,
+            specs=specs,
+            demo=demo,
+            bank=bank,
+            taxonomy=taxonomy,
+            sizes={
+                "generated-content": limit_generated,
+                "should-refuse": limit_refuse,
+                "should-answer": limit_answer,
+            },
+            seed=seed,
+            max_tokens=max_tokens,
+            judge=judge,
+            guard_model=guard_model,
+            keywords=keywords,
+            filing=filing,
+            resume=resume,
+            engine=engine,
+            workers=workers,
+            address=address,
+            concurrency=concurrency,
+            as_json=as_json,
+        )
+        return
+    model = specs[0]
     from govloop.assess import (
         DEMO_MODEL_SPEC,
         RunOptions,
@@ -190,15 +364,7 @@ def run_cmd(
             max_retries=retries,
         )
     if filing and not resume:  # fail now, not after the whole run
-        from govloop.errors import StateError
-        from govloop.registry import FilingState, Registry
-
-        found = Registry(store).get(filing)
-        if found.state in (FilingState.DRAFT, FilingState.REVOKED):
-            raise StateError(
-                f"filing {found.id} is {found.state.value}; assessments attach to submitted "
-                "filings (govloop model transition ... submitted)"
-            )
+        _check_assessable(store, filing)
     if not resume:  # read and validate the inputs before any progress is shown
         the_bank = load_bank(bank, taxonomy=load_taxonomy(taxonomy))
         options = RunOptions(
