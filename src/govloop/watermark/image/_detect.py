@@ -30,6 +30,7 @@ from govloop.watermark._ecc import coded_length, decode_payload, tail_bound
 from govloop.watermark._keys import WatermarkKey
 from govloop.watermark._result import WatermarkResult
 from govloop.watermark.image._io import Float, luma, resize, to_planes
+from govloop.watermark.image._lattice import MAX_BASES, lattice_bases, rectify
 from govloop.watermark.image._pattern import (
     ALPHA,
     N_CHIPS,
@@ -47,12 +48,14 @@ from govloop.watermark.image._pattern import (
 if TYPE_CHECKING:
     from PIL import Image
 
-DIRECT_WEIGHT = 0.45
+DIRECT_WEIGHT = 0.40
 """Share of alpha spent on the unscaled, upright hypothesis."""
-SCALE_WEIGHT = 0.45
+SCALE_WEIGHT = 0.35
 """Share of alpha split over the scale hypotheses (upright)."""
 ORIENT_WEIGHT = 0.10
 """Share of alpha split over the other seven orientations (quarter turns, mirrored or not)."""
+AFFINE_WEIGHT = 0.15
+"""Share of alpha split over the lattice (affine) hypotheses: MAX_BASES bases x 8 orientations."""
 ORIENTATIONS = tuple((k, flip) for flip in (False, True) for k in range(4))[1:]
 """(quarter turns, mirrored) of an image turned or flipped after marking; exact, no resampling."""
 PERIOD_RANGE = (0.75, 2.2)
@@ -195,6 +198,7 @@ def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -
     p = _p_value(best.z, DIRECT_WEIGHT)
     tried = 1
     orientation = (0, False)
+    lattice: list[list[float]] | None = None
     if p > ALPHA:
         scale_weight = SCALE_WEIGHT / (N_SCALE_HYPOTHESES - 1)
         for period in period_candidates(res):
@@ -213,6 +217,19 @@ def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -
             cand_p = _p_value(cand.z, orient_weight)
             if cand_p < p:
                 best, p, orientation = cand, cand_p, (k, flip)
+    if p > ALPHA:
+        # rotated, stretched or sheared: read the tile lattice, undo the map, test again
+        affine_weight = AFFINE_WEIGHT / (MAX_BASES * 8)
+        for basis in lattice_bases(res):
+            rect = rectify(res, basis)
+            for k, flip in ((0, False), *ORIENTATIONS):
+                upright = np.rot90(np.fliplr(rect) if flip else rect, -k)
+                cand = _align(subkey, np.ascontiguousarray(upright), (TILE, TILE))
+                tried += 1
+                cand_p = _p_value(cand.z, affine_weight)
+                if cand_p < p:
+                    best, p, orientation = cand, cand_p, (k, flip)
+                    lattice = [[round(float(x), 2) for x in row] for row in basis]
     detected = p <= ALPHA
     payload = _decode(subkey, best) if detected else None
     return WatermarkResult(
@@ -229,6 +246,7 @@ def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -
             "tile_period": round(best.period[0], 2),
             "orientation": {"quarter_turns": orientation[0], "mirrored": orientation[1]},
             "hypotheses": tried,
+            "lattice": lattice,
         },
     )
 
