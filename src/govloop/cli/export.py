@@ -73,7 +73,7 @@ def _package_inputs() -> tuple[dict[str, Any], dict[str, bytes]]:
 
 def _print_gaps(ctx: typer.Context, filled: FilledForm) -> None:
     console = _common.state(ctx).console
-    n = len(filled.fields)
+    n = sum(f.status != "not-applicable" for f in filled.fields)
     done = sum(f.status == "filled" for f in filled.fields)
     console.print(
         f"{filled.form}: {done} of {n} fields filled from govloop's records; "
