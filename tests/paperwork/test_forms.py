@@ -239,3 +239,15 @@ def test_bad_forms_are_named() -> None:
         )
     with pytest.raises(InputError, match="use .docx or .json"):
         export_form(shipped_forms()["cac-form"], _facts("demo-chat"), ".pdf")
+
+
+def test_changes_name_forms_that_start_to_apply_and_changed_fields() -> None:
+    from govloop.paperwork import form_changes
+
+    old = _facts("cv-screener")
+    new = {**old, "filing": {**old["filing"], "eu": {**old["filing"]["eu"]}}}
+    new["filing"]["eu"]["art_6_3_derogation"] = "narrow-procedural-task"
+    changes = {(c.form, c.field): (c.old, c.new) for c in form_changes(shipped_forms(), old, new)}
+    assert changes[("eu-art-6-3", "*")] == ("does not apply", "applies")
+    assert ("cac-form", "provider_name") not in changes
+    assert form_changes(shipped_forms(), old, old) == []

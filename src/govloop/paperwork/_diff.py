@@ -16,9 +16,14 @@ from pydantic import BaseModel, ConfigDict
 from govloop.errors import InputError
 from govloop.registry import AuditEvent, FilingCreate
 
+_APPLIES = {True: "applies", False: "does not apply"}
+
 
 class FieldChange(BaseModel):
-    """One form field whose value differs between the two versions."""
+    """One form field whose value differs between the two versions.
+
+    ``field`` ``*`` means the form itself starts or stops applying.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -77,8 +82,20 @@ def form_changes(
     out: list[FieldChange] = []
     for name in sorted(forms):
         spec = forms[name]
-        if not (form_applies(spec, old_facts) or form_applies(spec, new_facts)):
+        was, now = form_applies(spec, old_facts), form_applies(spec, new_facts)
+        if not (was or now):
             continue
+        if was != now:  # a form that starts or stops applying is a change of its own
+            out.append(
+                FieldChange(
+                    form=name,
+                    field="*",
+                    label=spec.title.pick(spec.language),
+                    clause=spec.basis,
+                    old=_APPLIES[was],
+                    new=_APPLIES[now],
+                )
+            )
         old = {f.id: f for f in fill_form(spec, old_facts).fields}
         for f in fill_form(spec, new_facts).fields:
             before = old[f.id].text if f.id in old else ""
