@@ -170,3 +170,31 @@ def test_errors_name_the_value(cli: CliRunner, tmp_path: Path) -> None:
     assert code == 1 and "is a package: the output must end in .zip" in out
     code, out = run(cli, "export", "demo")
     assert code == 1 and "--form FORM" in out
+
+
+def test_assessed_filing_package_and_strict_pass(cli: CliRunner, tmp_path: Path) -> None:
+    import zipfile
+
+    _register(cli, "demo-chat")
+    for state in ("submitted", "assessing"):
+        code, out = run(cli, "model", "transition", "demo", state, "--reason", "r")
+        assert code == 0, out
+    sizes = ("--limit-generated", "12", "--limit-refuse", "6", "--limit-answer", "4")
+    code, out = run(
+        cli, "assess", "run", "demo", "--demo", "--filing", "demo", *sizes, "--max-tokens", "16"
+    )
+    assert code in (0, 1), out  # a small run may not pass; its report is attached either way
+    form = tmp_path / "form.json"
+    code, out = run(cli, "export", "demo", "--form", "cac-form", "-o", str(form), "--strict")
+    assert code == 0, out  # only by-hand fields (compute, cloud) remain: --strict passes
+    package = tmp_path / "package.zip"
+    code, out = run(cli, "export", "demo", "--form", "cac-package", "-o", str(package))
+    assert code == 0, out
+    with zipfile.ZipFile(package) as z:
+        assert "02-安全自评估报告.docx" in z.namelist()
+        checklist = json.loads(z.read("checklist.json"))
+        report = json.loads(z.read("02-安全自评估报告.json"))
+    fields = {f["id"]: f for f in checklist["fields"]}
+    assert fields["assessment_run"]["text"] == report["run"]["id"]
+    assert fields["assessment_ledger_entry"]["status"] == "filled"
+    assert fields["keyword_count"]["value"] > 0

@@ -35,14 +35,21 @@ def _report(store: Any, filing: Filing) -> dict[str, Any] | None:
         return None
 
 
-def _ledger(ctx: typer.Context) -> dict[str, Any]:
+def _ledger(ctx: typer.Context, filing: Filing) -> dict[str, Any]:
+    """The ledger's size and the entry recording the latest assessment report, if any."""
     from govloop.errors import GovloopError
     from govloop.ledger import Ledger
 
     st = _common.state(ctx)
     try:
         ledger = Ledger.open(st.store, st.keys, st.settings)
-        return {"size": ledger.size()}
+        out: dict[str, Any] = {"size": ledger.size()}
+        latest = filing.latest_assessment
+        if latest is not None:
+            found = ledger.find_by_sha256(latest.report_sha256)
+            if found:
+                out["assessment_entry"] = found[-1].index
+        return out
     except GovloopError:
         return {}
 
@@ -176,7 +183,7 @@ def register(app: typer.Typer) -> None:
         filing = registry.get(target)
         profile = classify(filing, regimes).model_dump(mode="json")
         report = _report(st.store, filing)
-        ledger = _ledger(ctx)
+        ledger = _ledger(ctx, filing)
         package, files = _package_inputs()
         facts = gather_facts(filing, profile=profile, report=report, ledger=ledger, package=package)
         if since is not None:
