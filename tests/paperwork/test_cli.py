@@ -126,6 +126,11 @@ def test_custom_form_from_a_file_and_from_a_regime(cli: CliRunner, tmp_path: Pat
     )
     assert code == 0, out
     assert json.loads(note.read_text("utf-8"))["fields"][0]["text"] == "govloop demo provider"
+    regime.write_text(
+        regime.read_text("utf-8").replace("clause: 'Rule 4'", "clause: ''"), encoding="utf-8"
+    )
+    code, out = run(cli, "export", "demo", "--regime", str(regime), "--form", "x", "-o", str(note))
+    assert code == 1 and f"{regime}: forms[0]: field fields.0.clause" in out
 
 
 def test_since_lists_the_forms_and_fields_a_new_version_changes(

@@ -169,7 +169,9 @@ def register(app: typer.Typer) -> None:
 
         st = _common.state(ctx)
         regimes = load_regimes(home=st.settings.home, extra=list(regime or []))
-        forms = available_forms([f for r in regimes for f in r.forms])
+        forms = available_forms(
+            [(f"{r.source}: forms[{i}]", f) for r in regimes for i, f in enumerate(r.forms)]
+        )
         if since is None and form is None and form_file is None:
             raise InputError("give --form FORM (or --form-file PATH), or --since VERSION")
         spec = load_form_file(form_file) if form_file else None

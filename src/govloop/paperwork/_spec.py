@@ -180,11 +180,16 @@ def shipped_forms() -> dict[str, FormSpec]:
     return out
 
 
-def available_forms(regime_forms: list[Mapping[str, Any]] | None = None) -> dict[str, FormSpec]:
-    """Shipped forms plus those regimes declare (a regime's form of the same name replaces)."""
+def available_forms(
+    regime_forms: list[tuple[str, Mapping[str, Any]]] | None = None,
+) -> dict[str, FormSpec]:
+    """Shipped forms plus those regimes declare, as (where, form) pairs; errors name ``where``.
+
+    A regime's form of the same name as a shipped one replaces it, as regimes replace regimes.
+    """
     out = dict(shipped_forms())
-    for i, data in enumerate(regime_forms or []):
-        spec = parse_form(data, f"regime forms[{i}]")
+    for where, data in regime_forms or []:
+        spec = parse_form(data, where)
         out[spec.form] = spec
     return out
 
