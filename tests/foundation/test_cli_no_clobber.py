@@ -82,6 +82,10 @@ def _model_export(cli: CliRunner, tmp: Path, out: Path) -> list[str]:
     return ["model", "export", _filing(cli), "-o", str(out)]
 
 
+def _paperwork(cli: CliRunner, tmp: Path, out: Path) -> list[str]:
+    return ["export", _filing(cli), "--form", "cac-form", "-o", str(out)]
+
+
 def _assess_report(cli: CliRunner, tmp: Path, out: Path) -> list[str]:
     return ["assess", "report", _run_id(cli), "--format", "json", "-o", str(out)]
 
@@ -102,6 +106,7 @@ CASES: dict[str, tuple[Command, str]] = {
     "label apply": (_label_apply, "out.txt"),
     "label propagate": (_label_propagate, "prop.txt"),
     "model export": (_model_export, "card.md"),
+    "export (paperwork)": (_paperwork, "form.docx"),
     "assess report": (_assess_report, "report.json"),
     "watermark embed image": (_embed_image, "marked.png"),
     "watermark embed audio": (_embed_audio, "marked.wav"),

@@ -175,6 +175,9 @@ class RegimeSpec(_Spec):
     """Obligation ids this file adds to the shared crosswalk vocabulary."""
 
     rules: list[RuleSpec] = Field(min_length=1)
+
+    forms: list[dict[str, Any]] = Field(default_factory=list)
+    """Paperwork forms this regime declares (govloop.paperwork's form format, checked there)."""
     """The rules, evaluated in order (all that match apply)."""
 
 
@@ -223,6 +226,7 @@ class Regime:
     vocabulary: Mapping[str, VocabularyEntry]
     source: str
     declared_tier: str | None = None
+    forms: tuple[Mapping[str, Any], ...] = ()
 
     def rank(self, tier: str) -> int:
         """Position of ``tier`` (0 = lowest)."""
@@ -421,6 +425,7 @@ def compile_regime(spec: RegimeSpec, doc: SourceDocument) -> Regime:
         vocabulary=vocabulary,
         source=doc.path,
         declared_tier=spec.declared_tier,
+        forms=tuple(spec.forms),
     )
 
 

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "ledger",
     "trace",
     "scan",
+    "export",
     "gateway",
     "keys",
     "demo",
