@@ -29,6 +29,7 @@ import sqlalchemy as sa
 
 from govloop.config import Settings
 from govloop.gateway import ApiKeys, free_port
+from govloop.gateway._sharedlimit import SharedRateLimiter
 from govloop.keys import KeyStore
 from govloop.ledger import Ledger
 from govloop.registry import Registry
@@ -36,7 +37,7 @@ from govloop.store import Store
 
 from .conftest import approved_filing
 
-pytestmark = [pytest.mark.db, pytest.mark.slow]
+pytestmark = pytest.mark.db
 
 STREAMS = 64
 SUSPENSION_BOUND_S = 1.0
@@ -91,7 +92,9 @@ class Outcome:
     refused: str | None = None
 
 
-async def one_stream(url: str, token: str, server: int, delay: float, t0: float) -> Outcome:
+async def one_stream(
+    url: str, token: str, server: int, delay: float, t0: float, done: list[Outcome] | None = None
+) -> Outcome:
     await asyncio.sleep(delay)
     out = Outcome(server, time.monotonic() - t0)
     client = openai.AsyncOpenAI(base_url=f"{url}/v1", api_key=token, max_retries=0, timeout=120)
@@ -114,19 +117,30 @@ async def one_stream(url: str, token: str, server: int, delay: float, t0: float)
         out.refused = str(exc)
     finally:
         await client.close()
+    if done is not None and out.produce_id:
+        done.append(out)
     return out
 
 
 async def run_streams(
     urls: list[str], token: str, registry: Registry, filing: str
 ) -> tuple[list[Outcome], float]:
-    """64 streams spread over ~3 s across both servers; the filing is suspended at ~1 s."""
+    """64 streams spread over ~3 s across both servers, suspended once both have delivered.
+
+    The suspension waits for 4 delivered streams from each server (not for a fixed time), so
+    on a loaded machine it still falls in the middle of the run.
+    """
     t0 = time.monotonic()
+    warm = await asyncio.gather(*(one_stream(u, token, s, 0.0, t0) for s, u in enumerate(urls)))
+    t0 = time.monotonic()
+    done: list[Outcome] = []
     tasks = [
-        asyncio.create_task(one_stream(urls[i % 2], token, i % 2, i * 3.0 / STREAMS, t0))
+        asyncio.create_task(one_stream(urls[i % 2], token, i % 2, i * 3.0 / STREAMS, t0, done))
         for i in range(STREAMS)
     ]
-    await asyncio.sleep(1.0)
+    while min(sum(o.server == s for o in done) for s in (0, 1)) < 4:
+        assert time.monotonic() - t0 < 120, "the gateways delivered too few streams"
+        await asyncio.sleep(0.02)
     await asyncio.to_thread(
         registry.transition, filing, "suspended", actor="test", reason="incident mid-run"
     )
@@ -137,7 +151,34 @@ async def run_streams(
     late = await asyncio.gather(
         *(one_stream(u, token, s, 0.0, t0) for s, u in enumerate(urls) for _ in range(4))
     )
-    return [*outcomes, *late], suspended_at
+    return [*warm, *outcomes, *late], suspended_at
+
+
+def shared_limit_answers(urls: list[str], token: str) -> list[int]:
+    """Status codes of 6 quick requests alternating between the gateways."""
+    codes = []
+    for i in range(6):
+        r = httpx.post(
+            f"{urls[i % 2]}/v1/completions",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"model": "demo", "prompt": "hi", "max_tokens": 1},
+            timeout=60,
+        )
+        codes.append(r.status_code)
+    return codes
+
+
+def test_shared_buckets_hold_across_limiters(store: Store) -> None:
+    """Two limiters on one database (two gateways) draw from one bucket per key."""
+    a, b = SharedRateLimiter(store), SharedRateLimiter(store)
+    assert a.take("key_1", 0.5) == 0.0  # burst 1: the one request
+    wait = b.take("key_1", 0.5)
+    assert 0 < wait <= 2.0, wait  # the other limiter finds the bucket empty
+    assert b.take("key_2", 0.5) == 0.0  # another key has its own bucket
+    assert a.headers("key_1")["x-ratelimit-limit-requests"] == "1"
+    assert a.token_wait("key_1", 100) == 0.0
+    b.spend_tokens("key_1", 150)  # overdraws the shared token bucket
+    assert a.token_wait("key_1", 100) > 25  # 50 tokens of debt refill at 100/min
 
 
 def test_two_gateways_share_one_ledger_and_a_suspension(
@@ -145,8 +186,10 @@ def test_two_gateways_share_one_ledger_and_a_suspension(
 ) -> None:
     filing = approved_filing(store, "demo")
     _, token = ApiKeys(store).create("alice", rate=10_000)
+    _, slow_token = ApiKeys(store).create("bob", rate=0.2)  # one request per 5 s, in all
     (home / "gateway.yaml").write_text(
-        f"models:\n  - {{name: demo, filing: {filing}, backend: demo}}\ndefault_rate: 10000\n",
+        f"models:\n  - {{name: demo, filing: {filing}, backend: demo}}\n"
+        "default_rate: 10000\nrate_limits: database\n",
         encoding="utf-8",
     )
     ledger = Ledger.open(store, keys, settings)
@@ -154,6 +197,7 @@ def test_two_gateways_share_one_ledger_and_a_suspension(
     with ExitStack() as stack:
         urls = [stack.enter_context(gateway_process(home, db_url, f"gw{i}")) for i in range(2)]
         outcomes, suspended_at = asyncio.run(run_streams(urls, token, Registry(store), filing))
+        limited = shared_limit_answers(urls, slow_token)
         time.sleep(0.7)  # let both processes sign a checkpoint of the final tree
 
     delivered = [o for o in outcomes if o.produce_id]
@@ -177,5 +221,9 @@ def test_two_gateways_share_one_ledger_and_a_suspension(
     report = ledger.verify()
     assert report.ok, report.problems
     assert report.rows == len(delivered)
+    # bob's one request per 5 s holds across both gateways: 1 got past the limit (and met
+    # the suspension), the other 5, on either gateway, were refused by the shared bucket.
+    assert sorted(limited) == [403, 429, 429, 429, 429, 429], limited
+
     cps = ledger.checkpoints()
     assert cps and cps[-1].tree_size == len(delivered), "a checkpoint covers the final tree"
