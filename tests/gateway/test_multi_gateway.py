@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -29,6 +31,7 @@ import sqlalchemy as sa
 
 from govloop.config import Settings
 from govloop.gateway import ApiKeys, free_port
+from govloop.gateway._cache import TTLCache
 from govloop.gateway._sharedlimit import SharedRateLimiter
 from govloop.keys import KeyStore
 from govloop.ledger import Ledger
@@ -166,6 +169,27 @@ def shared_limit_answers(urls: list[str], token: str) -> list[int]:
         )
         codes.append(r.status_code)
     return codes
+
+
+async def test_servable_cache_never_joins_a_read_older_than_its_ttl() -> None:
+    """The suspension bound holds when a registry read is slow: a stale read is not joined."""
+    release = threading.Event()
+    first = "servable (read before the suspension)"
+    answers = itertools.chain([first], itertools.repeat("suspended"))
+
+    def load(key: str) -> str:
+        value = next(answers)
+        if value.startswith("servable"):
+            release.wait(10)  # the slow read
+        return value
+
+    cache: TTLCache[str, str] = TTLCache(load, ttl=0.05)
+    slow = asyncio.ensure_future(cache.get("F-1"))
+    await asyncio.sleep(0.15)  # longer than the ttl: the slow read is too old to trust
+    assert await cache.get("F-1") == "suspended"
+    release.set()
+    assert (await slow).startswith("servable")
+    assert await cache.get("F-1") == "suspended"  # the older read did not overwrite the newer
 
 
 def test_shared_buckets_hold_across_limiters(store: Store) -> None:
