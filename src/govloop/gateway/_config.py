@@ -13,6 +13,7 @@ image models, each served under a filing of the same name)::
     labels: {position: end, language: zh-en, wording: null, audio_mode: both}
     violations: {window_s: 86400, warn_at: 1, throttle_at: 3, suspend_at: 5}
     default_tokens_per_minute: 1000000  # per API key: prompt + completion tokens
+    rate_limits: worker                 # or database: buckets shared by every gateway process
 """
 
 from __future__ import annotations
