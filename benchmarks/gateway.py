@@ -497,6 +497,18 @@ def _fresh_database(server_url: str | None, name: str) -> str | None:
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
+def _drop_database(server_url: str | None, name: str) -> None:
+    """Drop the run's database again (nothing of the benchmark stays on the server)."""
+    if not server_url:
+        return
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 async def _streams(
     urls: list[str], token: str, *, streams: int, duration: float
 ) -> dict[str, object]:
@@ -570,6 +582,7 @@ def _two_instances(args: argparse.Namespace) -> None:
         report = ledger.verify()
         size = ledger.size()
         store.close()
+        _drop_database(args.database_url, f"bench_multi_{instances}")
         wall = float(res["wall"])  # type: ignore[arg-type]
         rows.append(
             (
