@@ -10,6 +10,8 @@ append with group commit, delivery log), then drives both with the same load gen
     python benchmarks/gateway.py --workers 1           # one worker process
     python benchmarks/gateway.py --model-latency-ms 0  # skip the second (50 ms) table
     python benchmarks/gateway.py --soak                # plus 64 streams for 60 s, 5% faults
+    python benchmarks/gateway.py --two-instances       # only: 2 gateways on one database
+    python benchmarks/gateway.py --two-instances --database-url postgresql+psycopg://...
 
 What the numbers mean:
 
@@ -25,6 +27,14 @@ The headline table uses a mock that answers at once (zero model latency), so the
 the gateway's cost against a do-nothing server on the same cores. A second table repeats the runs
 with the mock waiting ``--model-latency-ms`` (default 50) before it answers, clearly labelled,
 which is closer to what a model costs; it does not replace the headline.
+
+``--two-instances`` (issue 16, several gateways; needs no wrk) runs 64 concurrent streamed chats
+for ``--two-duration`` seconds against one ``gateway serve --workers 2`` and then against two
+``gateway serve --workers 1`` processes on the same database (SQLite in a temporary home, or
+``--database-url``, e.g. the PostgreSQL of ``scripts/pg-start``; each run gets a fresh
+database) with ``rate_limits: database``, the load split between them as a load balancer would.
+It prints streams/s and per-stream p50/p99 for both, and checks that the shared ledger verifies,
+is dense, and holds every delivered output.
 
 Floors (issue 7): throughput >= 0.15 of direct at 64 connections; p50 added latency <= 3 ms at
 one connection, both on the headline (zero-latency) table. LiteLLM's proxy is compared side by
@@ -70,14 +80,14 @@ def _wait(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
-def _setup(home: Path) -> tuple[str, str]:
+def _setup(home: Path, database_url: str | None = None) -> tuple[str, str]:
     from govloop.classify import filing_classifier
     from govloop.config import Settings
     from govloop.gateway import ApiKeys
     from govloop.registry import Registry
     from govloop.store import Store
 
-    settings = Settings(home=home)
+    settings = Settings(home=home, database_url=database_url)
     store = Store.open(settings.db_url)
     doc = yaml.safe_load(FILING.read_text(encoding="utf-8"))
     doc["model_name"] = "bench-upstream"
@@ -107,10 +117,14 @@ def _start_upstream(port: int, fail_rate: float, delay_s: float = 0.0) -> subpro
     return proc
 
 
-def _start_gateway(home: Path, port: int, workers: int, cfg: Path) -> subprocess.Popen[bytes]:
+def _start_gateway(
+    home: Path, port: int, workers: int, cfg: Path, database_url: str | None = None
+) -> subprocess.Popen[bytes]:
     exe = str(Path(sys.executable).parent / "govloop")
     env = {**os.environ, "GOVLOOP_HOME": str(home)}
     env.pop("GOVLOOP_DATABASE_URL", None)
+    if database_url:
+        env["GOVLOOP_DATABASE_URL"] = database_url
     proc = subprocess.Popen(
         [
             exe,
@@ -381,7 +395,15 @@ def main() -> None:
     ap.add_argument("--soak", action="store_true", help="also run the 64-stream fault soak")
     ap.add_argument("--soak-duration", type=float, default=60.0)
     ap.add_argument("--soak-streams", type=int, default=64)
+    ap.add_argument(
+        "--two-instances", action="store_true", help="only the two-gateways-on-one-database run"
+    )
+    ap.add_argument("--two-duration", type=float, default=10.0, help="seconds per run")
+    ap.add_argument("--database-url", default=None, help="PostgreSQL server for --two-instances")
     args = ap.parse_args()
+    if args.two_instances:
+        _two_instances(args)
+        return
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     from govloop.config import Settings
@@ -458,6 +480,133 @@ def _soak_run(args: argparse.Namespace, home: Path, filing: str, token: str) -> 
             f"last {rss[-1] / 1024:.0f}"
         )
     print("soak:", "PASS" if not lost and not unclear and report.ok else "FAIL")
+
+
+def _fresh_database(server_url: str | None, name: str) -> str | None:
+    """A new database on the PostgreSQL server (None: SQLite in the home)."""
+    if not server_url:
+        return None
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(server_url: str | None, name: str) -> None:
+    """Drop the run's database again (nothing of the benchmark stays on the server)."""
+    if not server_url:
+        return
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+async def _streams(
+    urls: list[str], token: str, *, streams: int, duration: float
+) -> dict[str, object]:
+    """``streams`` concurrent streamed chats until ``duration``, spread over ``urls``."""
+    import openai
+
+    ok: dict[str, str] = {}
+    failed: list[str] = []
+    times: list[float] = []
+
+    async def worker(url: str, deadline: float) -> None:
+        async with openai.AsyncOpenAI(
+            base_url=f"{url}/v1", api_key=token, max_retries=0, timeout=60
+        ) as client:
+            while time.monotonic() < deadline:
+                t, text, pid = time.monotonic(), "", None
+                try:
+                    stream = await client.chat.completions.create(
+                        model="up", messages=[{"role": "user", "content": "hello"}], stream=True
+                    )
+                    async for chunk in stream:
+                        if chunk.choices and chunk.choices[0].delta.content:
+                            text += chunk.choices[0].delta.content
+                        if chunk.model_extra and "produce_id" in chunk.model_extra:
+                            pid = chunk.model_extra["produce_id"]
+                except openai.APIError as exc:
+                    failed.append(exc.message)
+                    continue
+                times.append(time.monotonic() - t)
+                if pid:
+                    ok[pid] = text
+
+    start = time.monotonic()
+    await asyncio.gather(*(worker(urls[i % len(urls)], start + duration) for i in range(streams)))
+    return {"ok": ok, "failed": failed, "times": times, "wall": time.monotonic() - start}
+
+
+def _two_instances(args: argparse.Namespace) -> None:
+    """One gateway with 2 workers vs two gateways with 1 worker each on one database."""
+    from govloop.config import Settings
+    from govloop.keys import KeyStore
+    from govloop.ledger import Ledger
+    from govloop.store import Store
+
+    rows = []
+    for label, instances, workers in (
+        ("1 gateway x 2 workers", 1, 2),
+        ("2 gateways x 1 worker", 2, 1),
+    ):
+        home = Path(tempfile.mkdtemp(prefix="govloop-bench-multi-"))
+        db = _fresh_database(args.database_url, f"bench_multi_{instances}")
+        filing, token = _setup(home, db)
+        up_port = _free_port()
+        upstream = _start_upstream(up_port, 0.0)
+        cfg = _gateway_config(home / "gateway.yaml", filing, up_port, rate_limits="database")
+        ports = [_free_port() for _ in range(instances)]
+        gateways = [_start_gateway(home, p, workers, cfg, db) for p in ports]
+        try:
+            urls = [f"http://127.0.0.1:{p}" for p in ports]
+            res = asyncio.run(_streams(urls, token, streams=64, duration=args.two_duration))
+        finally:
+            for g in gateways:
+                _stop(g)
+            _stop(upstream)
+        settings = Settings(home=home, database_url=db)
+        store = Store.open(settings.db_url)
+        ledger = Ledger.open(store, KeyStore.open(settings.keys_dir), settings)
+        ok: dict[str, str] = res["ok"]  # type: ignore[assignment]
+        times = sorted(res["times"])  # type: ignore[call-overload]
+        lost = [pid for pid in ok if ledger.find_by_produce_id(pid) is None]
+        report = ledger.verify()
+        size = ledger.size()
+        store.close()
+        _drop_database(args.database_url, f"bench_multi_{instances}")
+        wall = float(res["wall"])  # type: ignore[arg-type]
+        rows.append(
+            (
+                label,
+                len(ok) / wall,
+                1000 * times[len(times) // 2],
+                1000 * times[int(len(times) * 0.99)],
+                len(res["failed"]),  # type: ignore[arg-type]
+                len(lost),
+                report.ok and size == len(ok),
+            )
+        )
+    print(
+        f"# two gateways on one database: 64 concurrent streams, {args.two_duration:g} s per run, "
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}, rate_limits: database, "
+        f"cpu cores: {os.cpu_count()}, load average after: {os.getloadavg()[0]:.2f}"
+    )
+    print("| run | streams/s | p50 ms | p99 ms | errors | lost | ledger verifies, dense, all in |")
+    print("|---|---|---|---|---|---|---|")
+    for label, rate, p50, p99, errors, lost_n, good in rows:
+        print(f"| {label} | {rate:.0f} | {p50:.1f} | {p99:.1f} | {errors} | {lost_n} | {good} |")
+    print(
+        "two instances:", "PASS" if all(r[4] == 0 and r[5] == 0 and r[6] for r in rows) else "FAIL"
+    )
 
 
 if __name__ == "__main__":

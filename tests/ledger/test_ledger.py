@@ -141,6 +141,25 @@ def test_checkpoint_if_due(ledger: Ledger) -> None:
 
 
 @pytest.mark.db
+def test_scheduled_checkpoint_skips_while_another_process_signs(
+    ledger: Ledger, store: Store
+) -> None:
+    """On PostgreSQL one process signs at a time: a scheduled signer finding the lock skips."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("the checkpoint advisory lock is PostgreSQL's (SQLite has one writer)")
+    from govloop.ledger._ledger import CHECKPOINT_LOCK_ID
+
+    ledger.append(entry(1))
+    with store.engine.connect() as other, other.begin():  # "another gateway" holds the lock
+        other.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CHECKPOINT_LOCK_ID})")
+        assert ledger.checkpoint_if_due(0) is None
+        assert ledger.checkpoints() == []
+    cp = ledger.checkpoint_if_due(0)  # lock released: now it signs
+    assert cp is not None and cp.tree_size == 1
+    assert ledger.checkpoint_if_due(3600) is None  # just signed: not due again
+
+
+@pytest.mark.db
 def test_concurrent_writers_keep_indexes_dense(
     ledger: Ledger, store: Store, keys, settings
 ) -> None:

@@ -13,6 +13,7 @@ image models, each served under a filing of the same name)::
     labels: {position: end, language: zh-en, wording: null, audio_mode: both}
     violations: {window_s: 86400, warn_at: 1, throttle_at: 3, suspend_at: 5}
     default_tokens_per_minute: 1000000  # per API key: prompt + completion tokens
+    rate_limits: worker                 # or database: buckets shared by every gateway process
 """
 
 from __future__ import annotations
@@ -168,9 +169,17 @@ class GatewayConfig(_Strict):
     of this size refilling over a minute, split between workers like the request rate. A key
     whose bucket is empty gets 429 until it refills (``x-ratelimit-*-tokens`` tell the state)."""
     workers: int = Field(default=1, ge=1)
-    """Worker processes; per-key rate limits are split between them."""
+    """Worker processes; per-key rate limits are split between them (``rate_limits: worker``)."""
+    rate_limits: Literal["worker", "database"] = "worker"
+    """Where per-key buckets live. ``worker`` (default): in each worker, a key's rate split
+    between the workers of one ``gateway serve``; no database round trip. ``database``: in
+    the database, shared by every worker and every gateway process on it (use it with several
+    gateways behind a load balancer; one short transaction per request)."""
     serving_cache_s: float = Field(default=0.5, ge=0, le=0.5)
-    """How long a worker trusts a filing's servable state (<= 0.5 s: changes apply within 1 s)."""
+    """How long a worker trusts a filing's servable state (<= 0.5 s). Every worker and every
+    gateway process on the database polls the registry this often, so a suspension made
+    anywhere stops serving everywhere within ``serving_cache_s`` plus one registry read
+    (well under 1 s)."""
     max_prompt_chars: int = Field(default=32000, ge=1)
     """Longest prompt accepted."""
     keyword_library: Path | None = None

@@ -13,6 +13,7 @@ import asyncio
 import functools
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -36,6 +37,7 @@ from govloop.gateway._errors import upstream_failure
 from govloop.gateway._logs import Delivery, GatewayLog
 from govloop.gateway._ports import FilterVerdict, GatewayPorts, OutputRecord
 from govloop.gateway._ratelimit import RateLimiter
+from govloop.gateway._sharedlimit import SharedRateLimiter
 from govloop.ids import new_produce_id
 from govloop.models import GenerationRequest
 from govloop.registry import Servability
@@ -139,7 +141,11 @@ class Governor:
         self.store = store
         self.keys = ApiKeys(store)
         self.log = GatewayLog(store, config.violations)
-        self.limiter = RateLimiter(share=1.0 / config.workers)
+        self.limiter: RateLimiter | SharedRateLimiter = (
+            SharedRateLimiter(store)
+            if config.rate_limits == "database"
+            else RateLimiter(share=1.0 / config.workers)
+        )
         self._key_cache: TTLCache[str, Principal | None] = TTLCache(
             self.keys.authenticate, ttl=KEY_CACHE_S
         )
@@ -170,7 +176,7 @@ class Governor:
         rate = principal.rate or self.config.default_rate
         if principal.status == "throttled":
             rate = min(rate, self.config.violations.throttle_rate)
-        wait = self.limiter.take(principal.key_id, rate)
+        wait = await self._limit(self.limiter.take, principal.key_id, rate)
         if wait > 0:
             raise RateLimitError(
                 f"rate limit of {rate:g} requests/s for key {principal.key_id} exceeded",
@@ -179,7 +185,7 @@ class Governor:
                 code="rate_limit_exceeded",
             )
         per_minute = self.config.default_tokens_per_minute
-        wait = self.limiter.token_wait(principal.key_id, per_minute)
+        wait = await self._limit(self.limiter.token_wait, principal.key_id, per_minute)
         if wait > 0:
             raise RateLimitError(
                 f"rate limit of {per_minute} tokens per minute for key {principal.key_id} "
@@ -190,9 +196,32 @@ class Governor:
             )
         return principal
 
+    async def _limit(self, check: Callable[[str, float], float], key: str, rate: float) -> float:
+        """Run a limiter check: inline for worker buckets, in a thread for database ones."""
+        if isinstance(self.limiter, SharedRateLimiter):
+            return await asyncio.to_thread(check, key, rate)
+        return check(key, rate)
+
     def charge(self, ctx: RequestContext, prompt_tokens: int, completion_tokens: int) -> None:
-        """Spend an answer's usage from its key's token bucket (``x-ratelimit-*-tokens``)."""
-        self.limiter.spend_tokens(ctx.principal.key_id, prompt_tokens + completion_tokens)
+        """Spend an answer's usage from its key's token bucket (``x-ratelimit-*-tokens``).
+
+        Database buckets are charged behind the answer (a background task, awaited on
+        shutdown): the answer is already made, and the next request sees the charge.
+        """
+        key, used = ctx.principal.key_id, prompt_tokens + completion_tokens
+        if not isinstance(self.limiter, SharedRateLimiter):
+            self.limiter.spend_tokens(key, used)
+            return
+        task = asyncio.get_running_loop().create_task(
+            asyncio.to_thread(self.limiter.spend_tokens, key, used)
+        )
+        self.background.add(task)
+        task.add_done_callback(self._charged)
+
+    def _charged(self, task: asyncio.Task[None]) -> None:
+        self.background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("charging the shared token bucket failed: %s", task.exception())
 
     async def known_key(self, token: str) -> bool:
         """Whether a bearer token is a live key (cached; no rate limit is taken)."""

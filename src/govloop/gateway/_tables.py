@@ -69,3 +69,18 @@ class DeliveryRow(Base):
     produce_id: Mapped[str] = mapped_column(String(32), index=True)
     media_type: Mapped[str] = mapped_column(String(16))
     unlabeled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RateBucketRow(Base):
+    """A key's token bucket shared by every worker and gateway on the database.
+
+    ``kind`` is ``requests`` or ``tokens``; ``stamp`` is the database clock's epoch seconds at
+    the last refill (PostgreSQL's ``clock_timestamp()``, so hosts need not agree on the time).
+    """
+
+    __tablename__ = "gateway_rate_buckets"
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    stamp: Mapped[float] = mapped_column(Float)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -67,6 +68,17 @@ _CHUNK = 500
 SKETCH_MERGE_AT = 8192
 """Entries the sketch tail may hold before an append merges it into the sketch index."""
 T = TypeVar("T")
+CHECKPOINT_LOCK_ID = 0x676F766C6F6F70
+"""PostgreSQL advisory lock key held while a checkpoint is signed ("govloop" in ASCII)."""
+
+
+class _SignerBusy(Exception):
+    """Another process holds the checkpoint advisory lock (a scheduled checkpoint skips)."""
+
+
+def _age_s(cp: SignedCheckpoint) -> float:
+    issued = datetime.fromisoformat(cp.created_at.replace("Z", "+00:00"))
+    return (datetime.now(UTC) - issued).total_seconds()
 
 
 class Ledger:
@@ -123,8 +135,14 @@ class Ledger:
             raise StoreError(f"ledger database error: {db_error_reason(exc)}") from exc
 
     @contextmanager
-    def _locked(self, *, fsync: bool, nowait: bool = False) -> Iterator[tuple[Connection, int]]:
-        """A write transaction holding the ledger lock, with the committed size."""
+    def _locked(
+        self, *, fsync: bool, nowait: bool = False, signer: str | None = None
+    ) -> Iterator[tuple[Connection, int]]:
+        """A write transaction holding the ledger lock, with the committed size.
+
+        ``signer`` (PostgreSQL): also take the checkpoint advisory lock first, ``"wait"`` for
+        it or ``"try"`` (raise :class:`_SignerBusy` when another process holds it).
+        """
         with self.store.engine.connect() as conn:
             # Every pooled SQLite connection starts at synchronous=NORMAL (store/_store.py); only
             # an fsyncing transaction switches to FULL, and switches back before reuse.
@@ -133,7 +151,7 @@ class Ledger:
                 conn.exec_driver_sql("PRAGMA synchronous=FULL")
                 conn.commit()
             try:
-                with self._transaction(conn, nowait=nowait) as size:
+                with self._transaction(conn, nowait=nowait, signer=signer) as size:
                     yield conn, size
             finally:
                 if full:
@@ -141,10 +159,13 @@ class Ledger:
                     conn.commit()
 
     @contextmanager
-    def _transaction(self, conn: Connection, *, nowait: bool = False) -> Iterator[int]:
+    def _transaction(
+        self, conn: Connection, *, nowait: bool = False, signer: str | None = None
+    ) -> Iterator[int]:
         """Begin a locked write transaction on ``conn`` and yield the committed size.
 
         ``nowait`` (SQLite): raise :class:`WouldBlock` instead of waiting for another writer.
+        ``signer``: see :meth:`_locked` (SQLite's write lock already admits one signer).
         """
         with conn.begin():
             if self._sqlite:
@@ -155,6 +176,16 @@ class Ledger:
                     conn.exec_driver_sql("BEGIN IMMEDIATE")
                 size = conn.exec_driver_sql("SELECT size FROM ledger_state WHERE id = 1").scalar()
             else:
+                # The advisory lock comes before the row lock, in every transaction that takes
+                # both, so two signers never wait on each other in opposite orders.
+                if signer == "wait":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CHECKPOINT_LOCK_ID})")
+                elif signer == "try":
+                    got = conn.exec_driver_sql(
+                        f"SELECT pg_try_advisory_xact_lock({CHECKPOINT_LOCK_ID})"
+                    ).scalar()
+                    if not got:
+                        raise _SignerBusy
                 size = conn.exec_driver_sql(
                     "SELECT size FROM ledger_state WHERE id = 1 FOR UPDATE"
                 ).scalar()
@@ -327,11 +358,38 @@ class Ledger:
             raise StoreError(f"sketch merge failed: {db_error_reason(exc)}") from exc
 
     def checkpoint(self) -> SignedCheckpoint:
-        """Sign and store a checkpoint of the committed tree (reused if nothing changed)."""
-        key = self.signing_key()
+        """Sign and store a checkpoint of the committed tree (reused if nothing changed).
+
+        On PostgreSQL the signer holds the checkpoint advisory lock
+        (``pg_advisory_xact_lock``), so with several gateway processes on one database one
+        process signs at a time.
+        """
+        cp = self._sign(due_after_s=None)
+        assert cp is not None  # without an interval a checkpoint is always signed or reused
+        return cp
+
+    def checkpoint_if_due(self, min_interval_s: float) -> SignedCheckpoint | None:
+        """Sign a checkpoint if the tree grew and the last one is ``min_interval_s`` old.
+
+        For servers on a schedule. On PostgreSQL a process that finds the checkpoint advisory
+        lock taken skips (None) instead of queueing behind another gateway's signer, and the
+        due check is made again under the lock, so a checkpoint another process has just
+        signed is not followed by a second one within the interval.
+        """
         try:
-            with self._locked(fsync=True) as (conn, size):
+            return self._sign(due_after_s=min_interval_s)
+        except _SignerBusy:
+            return None
+
+    def _sign(self, *, due_after_s: float | None) -> SignedCheckpoint | None:
+        key = self.signing_key()
+        signer = "wait" if due_after_s is None else "try"
+        try:
+            with self._locked(fsync=True, signer=signer) as (conn, size):
                 latest = self._latest(conn)
+                if due_after_s is not None and latest is not None:
+                    if latest.tree_size == size or _age_s(latest) < due_after_s:
+                        return None
                 khash = NoteVerifier(self.origin, key.public_key).key_hash.hex()
                 if latest is not None and latest.tree_size == size and latest.key_hash == khash:
                     return latest

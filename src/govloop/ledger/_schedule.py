@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import UTC, datetime
 
 from govloop.ledger._ledger import Ledger
 from govloop.ledger._proofs import SignedCheckpoint
-
-
-def _age_s(cp: SignedCheckpoint) -> float:
-    issued = datetime.fromisoformat(cp.created_at.replace("Z", "+00:00"))
-    return (datetime.now(UTC) - issued).total_seconds()
 
 
 def checkpoint_if_due(
@@ -21,14 +15,11 @@ def checkpoint_if_due(
     """Issue a checkpoint when the tree grew and the last one is older than the interval.
 
     The interval defaults to ``settings.checkpoint_interval_s``. Returns the new checkpoint, or
-    None when none was due.
+    None when none was due (or, on PostgreSQL, another process is signing one right now: see
+    :meth:`Ledger.checkpoint_if_due`).
     """
     interval = ledger.settings.checkpoint_interval_s if min_interval_s is None else min_interval_s
-    latest = ledger.latest_checkpoint()
-    if latest is not None:
-        if latest.tree_size == ledger.size() or _age_s(latest) < interval:
-            return None
-    return ledger.checkpoint()
+    return ledger.checkpoint_if_due(interval)
 
 
 async def checkpoint_loop(
