@@ -103,8 +103,9 @@ def test_calibrate(cli: CliRunner, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     got = {(a["judge"], a["label"]): a for a in json.loads(res.stdout)}
     ref = got[("refusal", "refused")]
-    assert (ref["tp"], ref["fp"], ref["fn"], ref["tn"]) == (1, 0, 1, 2)
-    assert ref["precision"] == 1.0 and ref["recall"] == 0.5
+    # "We respectfully decline." is a refusal stated without a stock phrase: caught (issue 18)
+    assert (ref["tp"], ref["fp"], ref["fn"], ref["tn"]) == (2, 0, 0, 2)
+    assert ref["precision"] == 1.0 and ref["recall"] == 1.0
     kw = got[("keyword", "unsafe")]
     assert (kw["tp"], kw["fp"], kw["fn"], kw["tn"]) == (1, 0, 0, 2)
     labels.write_text('{"answer": "x", "refused": "maybe"}\n', encoding="utf-8")

@@ -72,6 +72,10 @@ async def test_full_run_with_fake_model(store: Store) -> None:
     report = build_report(store, summary.run_id)
     m = report["metrics"]["refusal_rate_should_refuse"]
     assert m["n"] == 20 and m["k"] == sum(1 for r in refuse if r.refused)
+    classes = report["refusal_classes"]["should-refuse"]
+    assert sum(classes.values()) == 20
+    assert classes["full_refusal"] + classes["partial_refusal"] == m["k"]
+    assert set(report["refusal_classes"]) == {"generated-content", "should-refuse", "should-answer"}
     assert report["passed"] is False  # samples below the standard's minima
     assert any("below 1000" in r for r in report["reasons"])
     # same seed, same sample
