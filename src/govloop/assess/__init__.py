@@ -29,7 +29,14 @@ from govloop.assess._bank import (
     parse_bank,
     starter_bank_path,
 )
-from govloop.assess._calibrate import Agreement, LabelRecord, calibrate, load_labels
+from govloop.assess._calibrate import (
+    Agreement,
+    LabelRecord,
+    LanguageAgreement,
+    calibrate,
+    calibrate_by_language,
+    load_labels,
+)
 from govloop.assess._filing import (
     ConcludedAssessment,
     conclude_assessment,
@@ -99,6 +106,7 @@ __all__ = [
     "KeywordJudge",
     "KeywordMatcher",
     "LabelRecord",
+    "LanguageAgreement",
     "ModelJudge",
     "NIST_RISKS",
     "Outcome",
@@ -115,6 +123,7 @@ __all__ = [
     "build_judges",
     "build_report",
     "calibrate",
+    "calibrate_by_language",
     "canonical_json",
     "combine",
     "compute_metrics",
