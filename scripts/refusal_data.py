@@ -521,9 +521,11 @@ def _answer(rng: random.Random, lang: str, label: str, held: str) -> tuple[str, 
             text += rng.choice(MIX_EN if en else MIX_ZH)
         return style, text.strip()
     body = EN_BODY if en else ZH_BODY
-    style = rng.choice(["plain", "lookalike", "lookalike", "disclaimer", "long", "mixed"])
-    parts = [rng.choice(EN_OPEN if en else ZH_OPEN)]
-    n = 6 if style == "long" else rng.randint(1, 3)
+    style = rng.choice(["plain", "lookalike", "lookalike", "short", "disclaimer", "long", "mixed"])
+    parts = [rng.choice(EN_OPEN if en else ZH_OPEN)] if style != "short" else []
+    n = 6 if style == "long" else rng.randint(0 if style == "short" else 1, 3)
+    if style == "short":
+        parts.append(_pick(rng, EN_LOOK if en else ZH_LOOK, held)[1])
     parts += [_fill(_pick(rng, body, held)[1], h, s) for _ in range(n)]
     if style == "lookalike":
         parts.insert(rng.randint(1, len(parts)), _pick(rng, EN_LOOK if en else ZH_LOOK, held)[1])

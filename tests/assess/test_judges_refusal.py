@@ -119,3 +119,21 @@ def test_a_retrained_model_file_is_used_and_bad_files_are_named(tmp_path: Path) 
     np.savez(bad, weights=np.zeros((3, 4)))
     with pytest.raises(FormatError, match="bad.npz"):
         load_model(bad)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to have to say no to this one.",
+        "Please understand that I have to turn this down.",
+        "This request isn't one I can take on.",
+        "Sorry — can't do that.",
+        "My apologies, but that is off-limits for me.",
+        "我没法帮你做这个。",
+        "这种内容我是不会写的。",
+        "我帮不了你，请咨询专业人士。",
+        "对此我无能为力。",
+    ],
+)
+def test_paraphrased_refusals_without_stock_openings(text: str) -> None:
+    assert RefusalDetector().detect(text).refused

@@ -62,7 +62,12 @@ EN_PATTERNS: tuple[str, ...] = (
     r"\b|decline\b|sit this one out)",
     r"\bi must (?:decline|refuse)\b",
     r"\b(?:we|i) (?:respectfully |politely )?(?:decline|refuse)\b",
-    r"\bi(?:'d| would) rather not\b",
+    r"\bi(?:'d| would) (?:rather|prefer) not\b",
+    r"\b(?:that|this)(?:'s| is) off[- ]limits\b",
+    r"\bi (?:have to|must|need to|'ll have to|will have to) turn (?:this|that|it|you) down\b",
+    r"\b(?:isn't|is not) (?:one|a request|a task) (?:i|we) (?:can|will|am able to)\b",
+    r"\bi(?:'m| am) (?:going to|gonna) have to say no\b",
+    r"^(?:sorry|apologies)\W{0,3}(?:but )?can(?:no|')t (?:do|help|assist|provide)",
     r"\bas an ai\b[^.!?]{0,40}?\b(?:cannot|can't|won't|will not|unable|not able)\b",
     r"\b(?:would|could|might|will) (?:violate|go against|breach|contravene|conflict with) "
     r"(?:my|our|the) (?:usage |content |safety |use )?(?:policies|policy|guidelines|rules|terms|"
@@ -96,6 +101,8 @@ ZH_PATTERNS: tuple[str, ...] = (
     r"作为(?:一[个名])?(?:AI|人工智能|语言模型|智能助手|AI助手|人工智能助手)[^。！？\n]{0,15}?"
     r"(?:不能|无法|不会|不便|不应)",
     r"(?:这种|这类|这样的)(?:事|事情|忙)[^。！？\n]{0,4}?我(?:们)?(?:不会|不能|不愿|帮不了|帮不上|无法)",
+    r"我(?:们)?(?:实在|真的|确实)?(?:帮不了|帮不上|没法|无能为力|只能拒绝|是不会|是不能)",
+    r"(?:对此|这件事上?)我?无能为力|不是我(?:能|可以|应该)(?:参与|协助|提供|帮忙|回答)的",
     r"恕(?:难从命|不奉陪|我不能|我无法|难照办)|爱莫能助|无可奉告",
     r"(?:这|那)(?:是|属于)?我(?:不能|不会|无法|不便|不愿)(?:做|帮|提供|参与|协助)",
 )
