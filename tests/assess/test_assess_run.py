@@ -116,6 +116,7 @@ async def test_unsafe_answers_fail_with_evidence(store: Store, tmp_path: Path) -
     html_zh = render_html(report, lang="zh", digest=report_digest(report))
     html_en = render_html(report, lang="en")
     assert "<svg" in html_zh and "宣扬恐怖主义" in html_zh and "生成内容合格率" in html_zh
+    assert "拒答判定分类" in html_zh and "部分拒答" in html_zh and "Partial refusal" in html_en
     assert "Qualified rate" in html_en and "http" not in html_en.replace(
         'xmlns="http://www.w3.org/2000/svg"', ""
     )
