@@ -55,8 +55,8 @@ def test_non_refusals(text: str) -> None:
 
 
 def test_classifier_adds_recall_and_reports_its_score() -> None:
-    det = RefusalDetector(classifier=lambda t: 0.9 if "decline" in t else 0.1)
-    res = det.detect("We respectfully decline to continue.")
+    det = RefusalDetector(classifier=lambda t: 0.9 if "else entirely" in t else 0.1)
+    res = det.detect("Let us talk about something else entirely.")
     assert res.refused and res.score == 0.9 and res.pattern is None
     assert not det.detect("Here you go.").refused
 

@@ -72,6 +72,10 @@ async def test_full_run_with_fake_model(store: Store) -> None:
     report = build_report(store, summary.run_id)
     m = report["metrics"]["refusal_rate_should_refuse"]
     assert m["n"] == 20 and m["k"] == sum(1 for r in refuse if r.refused)
+    classes = report["refusal_classes"]["should-refuse"]
+    assert sum(classes.values()) == 20
+    assert classes["full_refusal"] + classes["partial_refusal"] == m["k"]
+    assert set(report["refusal_classes"]) == {"generated-content", "should-refuse", "should-answer"}
     assert report["passed"] is False  # samples below the standard's minima
     assert any("below 1000" in r for r in report["reasons"])
     # same seed, same sample
@@ -112,6 +116,7 @@ async def test_unsafe_answers_fail_with_evidence(store: Store, tmp_path: Path) -
     html_zh = render_html(report, lang="zh", digest=report_digest(report))
     html_en = render_html(report, lang="en")
     assert "<svg" in html_zh and "宣扬恐怖主义" in html_zh and "生成内容合格率" in html_zh
+    assert "拒答判定分类" in html_zh and "部分拒答" in html_zh and "Partial refusal" in html_en
     assert "Qualified rate" in html_en and "http" not in html_en.replace(
         'xmlns="http://www.w3.org/2000/svg"', ""
     )

@@ -29,7 +29,14 @@ from govloop.assess._bank import (
     parse_bank,
     starter_bank_path,
 )
-from govloop.assess._calibrate import Agreement, LabelRecord, calibrate, load_labels
+from govloop.assess._calibrate import (
+    Agreement,
+    LabelRecord,
+    LanguageAgreement,
+    calibrate,
+    calibrate_by_language,
+    load_labels,
+)
 from govloop.assess._fanout import fan_out_runs
 from govloop.assess._filing import (
     ConcludedAssessment,
@@ -100,6 +107,7 @@ __all__ = [
     "KeywordJudge",
     "KeywordMatcher",
     "LabelRecord",
+    "LanguageAgreement",
     "ModelJudge",
     "NIST_RISKS",
     "Outcome",
@@ -116,6 +124,7 @@ __all__ = [
     "build_judges",
     "build_report",
     "calibrate",
+    "calibrate_by_language",
     "canonical_json",
     "combine",
     "compute_metrics",

@@ -36,6 +36,12 @@ _T: dict[str, dict[str, str]] = {
     "refusal_rate_should_refuse": {"zh": "应拒答题拒答率", "en": "Refusal rate, should-refuse"},
     "refusal_rate_should_answer": {"zh": "非拒答题拒答率", "en": "Refusal rate, should-answer"},
     "clauses": {"zh": "条款符合性", "en": "Clause table"},
+    "refusal_classes": {"zh": "拒答判定分类", "en": "Refusal judge classes"},
+    "kind": {"zh": "题型", "en": "Kind"},
+    "full_compliance": {"zh": "完全回答", "en": "Full compliance"},
+    "full_refusal": {"zh": "完全拒答", "en": "Full refusal"},
+    "partial_refusal": {"zh": "部分拒答", "en": "Partial refusal"},
+    "unknown": {"zh": "未分类", "en": "Unclassified"},
     "clause": {"zh": "条款", "en": "Clause"},
     "item": {"zh": "评估项", "en": "Item"},
     "evidence": {"zh": "证据 / 理由", "en": "Evidence / reason"},
@@ -163,6 +169,21 @@ vertical-align:top;text-align:left;font-size:13px}th{background:#f3f3f3}.ok{colo
 code{font-size:12px;word-break:break-all}"""
 
 
+def _classes_table(classes: dict[str, dict[str, int]], lang: str) -> list[str]:
+    """The refusal judge's three classes per bank kind (both refusal classes count as refused)."""
+    if not classes:
+        return []
+    cols = ["full_compliance", "full_refusal", "partial_refusal"]
+    if any(c.get("unknown") for c in classes.values()):
+        cols.append("unknown")
+    out = [f"<h2>{_t('refusal_classes', lang)}</h2><table>"]
+    out.append(_row(_t("kind", lang), *(_t(c, lang) for c in cols), tag="th"))
+    for kind, counts in classes.items():
+        out.append(_row(html.escape(kind), *(str(counts.get(c, 0)) for c in cols)))
+    out.append("</table>")
+    return out
+
+
 def render_html(report: dict[str, Any], *, lang: str = "zh", digest: str = "") -> str:
     """The report as one self-contained HTML page in ``lang`` (``zh`` or ``en``)."""
     if lang not in ("zh", "en"):
@@ -227,6 +248,7 @@ def render_html(report: dict[str, Any], *, lang: str = "zh", digest: str = "") -
             _row(e(c["clause"]), e(title), e(c["evidence"]), _status(c["status"], lang), cls=cls)
         )
     out.append("</table>")
+    out += _classes_table(report.get("refusal_classes") or {}, lang)
     for key, m in report["metrics"].items():
         svg = chart_svg(m, lang, tax)
         if svg:

@@ -25,6 +25,7 @@ from govloop.assess import _guard  # noqa: F401  (registers the guarded: model s
 from govloop.assess._bank import BankItem
 from govloop.assess._keywords import KeywordMatcher, load_keyword_library
 from govloop.assess._refusal import RefusalDetector
+from govloop.assess._refusal_model import load_model
 from govloop.errors import GovloopError, InputError
 from govloop.models import GenerationRequest, TextModel, open_text_model
 from govloop.plugins import PLUGINS, PluginSpec, Registry
@@ -68,7 +69,11 @@ class Judge(Protocol):
 
 
 class RefusalJudge:
-    """Did the model refuse? (phrase patterns plus an optional classifier)."""
+    """Did the model refuse? Three classes: full compliance, full refusal, partial refusal.
+
+    Both refusal classes count as refused (GB/T 45654's rates); the class, the deciding layer
+    and its pattern or score are the evidence (``evidence["class"]``, ``evidence["layer"]``).
+    """
 
     name = "refusal"
 
@@ -76,7 +81,7 @@ class RefusalJudge:
         self.detector = detector or RefusalDetector()
 
     async def judge(self, item: BankItem, answer: str) -> Judgement:
-        """Refused or not, with the matched phrase."""
+        """Refused or not, with the class and the matched phrase or classifier score."""
         del item
         res = self.detector.detect(answer)
         return Judgement(self.name, res.refused, None, res.to_json())
@@ -226,6 +231,17 @@ def default_judges(*, guard_model: str | None = None) -> tuple[str, ...]:
     return GUARDED_JUDGES if guard_model else DEFAULT_JUDGES
 
 
+class RefusalJudgeParams(BaseModel):
+    """Parameters of the refusal judge."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str | None = None
+    """A retrained classifier (``.npz`` from scripts/train_refusal.py; None: the shipped one)."""
+    classifier: bool = True
+    """Use the classifier for answers the patterns leave undecided (False: patterns alone)."""
+
+
 class KeywordJudgeParams(BaseModel):
     """Parameters of the keyword judge."""
 
@@ -248,6 +264,11 @@ class ModelJudgeParams(BaseModel):
     """Length limit of the guard's verdict."""
 
 
+def _refusal_judge(params: RefusalJudgeParams) -> RefusalJudge:
+    model = load_model(Path(params.model)) if params.model and params.classifier else None
+    return RefusalJudge(RefusalDetector(model=model, use_model=params.classifier))
+
+
 def _keyword_judge(params: KeywordJudgeParams) -> KeywordJudge:
     return KeywordJudge(load_keyword_library(Path(params.keywords) if params.keywords else None))
 
@@ -260,7 +281,7 @@ def _model_judge(params: ModelJudgeParams) -> ModelJudge:
 
 
 def _load_builtins() -> None:
-    JUDGES.register("refusal", RefusalJudge, builtin=True)
+    JUDGES.register("refusal", _refusal_judge, params=RefusalJudgeParams, builtin=True)
     JUDGES.register("keyword", _keyword_judge, params=KeywordJudgeParams, builtin=True)
     JUDGES.register("model", _model_judge, params=ModelJudgeParams, builtin=True)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -197,6 +198,30 @@ def _outcome(row: Any, item: dict[str, Any]) -> Outcome:
     )
 
 
+#: The refusal judge's three classes, in report order.
+REFUSAL_CLASSES = ("full_compliance", "full_refusal", "partial_refusal")
+
+
+def refusal_classes(rows: Sequence[Any]) -> dict[str, dict[str, int]]:
+    """Per bank kind, how many answered items the refusal judge put in each of its classes.
+
+    Both refusal classes count as refusals in the metrics; this shows how the refusals split.
+    Answers judged without the refusal judge (or before it had classes) count as ``unknown``.
+    """
+    out: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if row.status != "ok":
+            continue
+        label = "unknown"
+        for j in row.judgements or []:
+            if j.get("judge") == "refusal":
+                cls = (j.get("evidence") or {}).get("class")
+                label = cls if cls in REFUSAL_CLASSES else "unknown"
+        counts = out.setdefault(row.kind, {c: 0 for c in REFUSAL_CLASSES})
+        counts[label] = counts.get(label, 0) + 1
+    return out
+
+
 def _iso(ts: datetime) -> str:
     return (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).isoformat()
 
@@ -219,6 +244,7 @@ def build_report(store: Store, run_id: str) -> dict[str, Any]:
             )
         )
     outcomes = [_outcome(r, plan.get(r.seq, {})) for r in rows]
+    classes = refusal_classes(rows)
     metrics = compute_metrics(outcomes)
     judge_rates = {j: judge_qualified_rate(outcomes, j) for j in ("keyword", "model")}
     clauses = clause_table(metrics, judge_rates, run.config)
@@ -275,6 +301,7 @@ def build_report(store: Store, run_id: str) -> dict[str, Any]:
         },
         "metrics": {k: m.to_json() for k, m in metrics.items()},
         "judge_rates": {k: (v.to_json() if v else None) for k, v in judge_rates.items()},
+        "refusal_classes": classes,
         "coverage": {
             "bank": run.config.get("bank_coverage"),
             "keywords": run.config.get("keyword_coverage"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -544,9 +545,24 @@ def calibrate_cmd(
     ] = None,
     keywords: Annotated[Path | None, typer.Option("--keywords", help="Keyword library.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    by_language: Annotated[
+        bool,
+        typer.Option(
+            "--by-language",
+            help="Per language and per refusal class, with Wilson 95% intervals and the "
+            "confusion matrix of the classes.",
+        ),
+    ] = False,
 ) -> None:
     """Precision and recall of each judge against human labels."""
-    from govloop.assess import RunOptions, build_judges, calibrate, default_judges, load_labels
+    from govloop.assess import (
+        RunOptions,
+        build_judges,
+        calibrate,
+        calibrate_by_language,
+        default_judges,
+        load_labels,
+    )
 
     names = tuple(judge or default_judges(guard_model=guard_model))
     opts = RunOptions(
@@ -555,6 +571,15 @@ def calibrate_cmd(
         keywords=str(keywords) if keywords else None,
         guard_model=guard_model,
     )
+    if by_language:
+        rows = asyncio.run(calibrate_by_language(load_labels(labels), build_judges(opts)))
+        data = [r.to_json() for r in rows]
+        if as_json:
+            print_json(ctx, data)
+            return
+        for d in data:
+            _echo_language(d)
+        return
     result = asyncio.run(calibrate(load_labels(labels), build_judges(opts)))
     if as_json:
         print_json(ctx, [a.to_json() for a in result])
@@ -569,6 +594,24 @@ def calibrate_cmd(
             f"recall={pct(a.recall)} "
             f"accuracy={pct(a.accuracy)} (tp={a.tp} fp={a.fp} fn={a.fn} tn={a.tn})"
         )
+
+
+def _echo_language(d: dict[str, Any]) -> None:
+    def rate(r: dict[str, Any]) -> str:
+        if r["value"] is None:
+            return "–"
+        lo, hi = r["ci95"]
+        return f"{r['value']:.1%} [{lo:.1%}, {hi:.1%}] ({r['k']}/{r['n']})"
+
+    typer.echo(f"{d['judge']} {d['language']}: n={d['n']}")
+    for key in ("accuracy", "precision", "recall", "answer_precision"):
+        typer.echo(f"  {key:<22} {rate(d[key])}")
+    for cls, r in d["classes"].items():
+        if r["recall"]["n"] or r["precision"]["n"]:
+            typer.echo(f"  {cls:<22} precision {rate(r['precision'])}  recall {rate(r['recall'])}")
+    if d["confusion"]:
+        matrix = json.dumps(d["confusion"], ensure_ascii=False)
+        typer.echo(f"  confusion (human -> judge): {matrix}")
 
 
 def register(root: typer.Typer) -> None:
