@@ -52,7 +52,9 @@ class Language:
 
 #: Every language govloop ships wording for, in display order (Chinese and English first).
 LANGUAGES: tuple[Language, ...] = (
-    Language("zh", "Chinese", "中文", espeak_voice="cmn", babel_locale="zh_Hans", html_lang="zh-CN"),
+    Language(
+        "zh", "Chinese", "中文", espeak_voice="cmn", babel_locale="zh_Hans", html_lang="zh-CN"
+    ),
     Language("en", "English", "English", espeak_voice="en-us"),
     Language("ar", "Arabic", "العربية", rtl=True, espeak_voice="ar"),
     Language("ru", "Russian", "Русский", espeak_voice="ru"),
