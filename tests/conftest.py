@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -85,3 +86,70 @@ def cli(settings: Settings) -> CliRunner:
     """A Typer CLI runner; the environment already points at the test's home and database."""
     del settings
     return CliRunner()
+
+
+class PgCopies:
+    """Copies of a seeded PostgreSQL database, so expensive seeding runs once per module.
+
+    ``keep(url)`` snapshots a test's database as a template (closing its other sessions first,
+    which PostgreSQL requires of a template); ``clone(template, url)`` replaces a later test's
+    empty database with a copy of it. Templates are dropped at the end of the session.
+    """
+
+    def __init__(self) -> None:
+        self.templates: list[str] = []
+
+    @staticmethod
+    def _admin() -> Any:
+        from sqlalchemy import create_engine
+
+        return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+    def keep(self, url: str) -> str:
+        """A template copy of the database at ``url``; returns the template's name."""
+        from sqlalchemy import text
+        from sqlalchemy.engine import make_url
+
+        source = make_url(url).database
+        name = f"tpl_{uuid.uuid4().hex[:16]}"
+        admin = self._admin()
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :db AND pid <> pg_backend_pid()"
+                ),
+                {"db": source},
+            )
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+        admin.dispose()
+        self.templates.append(name)
+        return name
+
+    @staticmethod
+    def clone(template: str, url: str) -> None:
+        """Make the database at ``url`` a fresh copy of ``template``."""
+        from sqlalchemy import text
+        from sqlalchemy.engine import make_url
+
+        target = make_url(url).database
+        admin = PgCopies._admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{template}"'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_copies() -> Iterator[PgCopies]:
+    """Session-wide :class:`PgCopies`; drops its templates afterwards."""
+    copies = PgCopies()
+    yield copies
+    if copies.templates:
+        from sqlalchemy import text
+
+        admin = PgCopies._admin()
+        with admin.connect() as conn:
+            for name in copies.templates:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from conftest import PgCopies
 from govloop.cli.main import build_app
 
 pytestmark = pytest.mark.db
@@ -92,20 +93,26 @@ def seeded(
     db_url: str,
     tmp_path: Path,
     tmp_path_factory: pytest.TempPathFactory,
+    pg_copies: PgCopies,
 ) -> dict[str, object]:
     """A home with one filing, three ledger entries and a checkpoint; returns what it holds.
 
-    On SQLite the first test seeds through the CLI and later ones copy its home (fast).
+    The first test seeds through the CLI and later ones copy its home (fast); on PostgreSQL
+    they also get a copy of its database (``CREATE DATABASE ... TEMPLATE``), since seeding
+    through the CLI costs seconds per test there.
     """
     sqlite = db_url.startswith("sqlite")
-    if sqlite and _TEMPLATE:
+    if _TEMPLATE:
         _copy_tree(Path(str(_TEMPLATE["home"])), home)
-        return dict(_TEMPLATE)
+        if not sqlite:
+            pg_copies.clone(str(_TEMPLATE["database"]), db_url)
+        return {k: v for k, v in _TEMPLATE.items() if k not in ("home", "database")}
     seeded = _seed(cli, tmp_path)
-    if sqlite:
-        keep = tmp_path_factory.mktemp("e2e-template")
-        _copy_tree(home, keep)
-        _TEMPLATE.update(seeded, home=str(keep))
+    keep = tmp_path_factory.mktemp("e2e-template")
+    _copy_tree(home, keep)
+    _TEMPLATE.update(seeded, home=str(keep))
+    if not sqlite:
+        _TEMPLATE["database"] = pg_copies.keep(db_url)
     return seeded
 
 
