@@ -57,6 +57,8 @@ class Corpus:
     watermarked_index: int
     audio_index: int
     audio_payload: str
+    filing_id: str
+    """The registered filing every recorded output names."""
 
 
 @pytest.fixture
@@ -65,7 +67,17 @@ def ledger(store: Store, keys: KeyStore, settings: Settings) -> Ledger:
 
 
 @pytest.fixture
-def corpus(tmp_path: Path, ledger: Ledger, keys: KeyStore) -> Corpus:
+def filing_id(store: Store) -> str:
+    """The demo filing, registered (what a traced output links a report to)."""
+    from govloop.classify import filing_classifier
+    from govloop.registry import Registry, example_filings, load_filing
+
+    demo = next(p for p in example_filings() if "demo" in p.name)
+    return Registry(store, classifier=filing_classifier()).register(load_filing(demo), actor="t").id
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, ledger: Ledger, keys: KeyStore, filing_id: str) -> Corpus:
     """Thirteen files: a traced text, a watermarked traced image and an edited copy of it
     (cropped, JPEG), a labelled image and text, a labelled text edited after signing (its
     signature fails), a plain text, a labelled watermarked traced WAV and an edited copy of it
@@ -81,7 +93,7 @@ def corpus(tmp_path: Path, ledger: Ledger, keys: KeyStore) -> Corpus:
         media_type="text",
         model="demo-model",
         provider_code=DEMO_PROVIDER_CODE,
-        filing_id="F-1",
+        filing_id=filing_id,
     ).index
     img = Image.open(io.BytesIO(png("coffee.png")))
     marked = embed_image(img, key=watermark_key(keys), payload=PAYLOAD)
@@ -116,14 +128,14 @@ def corpus(tmp_path: Path, ledger: Ledger, keys: KeyStore) -> Corpus:
     (folder / "sub" / "labelled.txt").write_bytes(note)
     tampered = note.replace("下周二".encode(), "下周三".encode())
     (folder / "tampered.txt").write_bytes(tampered)
-    audio_index, audio_payload = _audio(folder / "audio", ledger, keys)
+    audio_index, audio_payload = _audio(folder / "audio", ledger, keys, filing_id)
     (folder / "plain.txt").write_text("Just a note a person wrote about the weather.\n")
     (folder / "corrupt.png").write_bytes(png("astronaut.png")[:200])
     (folder / "gone.png").symlink_to(folder / "no-such-file.png")
-    return Corpus(folder, traced_index, watermarked_index, audio_index, audio_payload)
+    return Corpus(folder, traced_index, watermarked_index, audio_index, audio_payload, filing_id)
 
 
-def _audio(folder: Path, ledger: Ledger, keys: KeyStore) -> tuple[int, str]:
+def _audio(folder: Path, ledger: Ledger, keys: KeyStore, filing_id: str) -> tuple[int, str]:
     """Speech-like output as the gateway delivers it (watermarked with the ProduceID's tag,
     labelled, recorded), an edited copy (trimmed, quieter, MP3), a clean WAV and a corrupt one.
     Returns the ledger index of the output and its watermark payload (hex)."""
@@ -149,7 +161,7 @@ def _audio(folder: Path, ledger: Ledger, keys: KeyStore) -> tuple[int, str]:
         media_type="audio",
         model="demo-speech",
         provider_code=DEMO_PROVIDER_CODE,
-        filing_id="F-2",
+        filing_id=filing_id,
         produce_id=produce_id,
         watermark={"scheme": SCHEME, "payload": hex_payload, "bits": PAYLOAD_BITS},
     ).index

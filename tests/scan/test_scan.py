@@ -81,7 +81,7 @@ def test_each_file_gets_its_evidence_and_trace(
     assert traced["status"] == "ok" and traced["traced"] is True
     assert traced["ledger_index"] == corpus.traced_index and traced["proof_verified"] is True
     assert "digest" in traced["trace_evidence"].split(",")
-    assert traced["model"] == "demo-model" and traced["filing_id"] == "F-1"
+    assert traced["model"] == "demo-model" and traced["filing_id"] == corpus.filing_id
     assert traced["implicit_label"] is False and traced["watermark_detected"] is False
 
     marked = rows["marked.png"]
@@ -116,7 +116,7 @@ def test_each_file_gets_its_evidence_and_trace(
     assert speech["watermark_payload"] == corpus.audio_payload
     assert speech["ledger_index"] == corpus.audio_index and speech["proof_verified"] is True
     assert {"digest", "metadata", "watermark"} <= set(speech["trace_evidence"].split(","))
-    assert speech["model"] == "demo-speech" and speech["filing_id"] == "F-2"
+    assert speech["model"] == "demo-speech" and speech["filing_id"] == corpus.filing_id
     edited_audio = rows["edited.mp3"]  # trimmed, quieter, MP3: the label is gone, the mark is not
     assert edited_audio["implicit_label"] is False
     assert edited_audio["watermark_payload"] == corpus.audio_payload
