@@ -1,8 +1,8 @@
 """Scan benchmark: the local engine vs a plain sequential loop over the same library calls.
 
 Run: ``python benchmarks/scan.py --files 200 --workers 1 2`` (add ``--ray`` when the ``scale``
-extra is installed). It generates N files in a temporary home (a quarter small PNGs, the rest
-short texts; one in five recorded in the ledger), then times:
+extra is installed). It generates N files in a temporary home (a quarter small PNGs, an eighth
+2-second WAVs, the rest short texts; one in five recorded in the ledger), then times:
 
 * the peer: a plain loop calling the worker function and the driver lookup for one file at a
   time in this process (no pool, no journal, no output file) -- what a user would write by hand;
@@ -24,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from govloop.config import DEMO_PROVIDER_CODE, Settings
@@ -41,12 +42,14 @@ from govloop.scan import (
 )
 from govloop.store import Store
 from govloop.trace import record_output
+from govloop.watermark.audio import write_audio
 
 WORDS = "the budget library district spring roof reading volunteers committee review".split()
 
 
 def make_corpus(folder: Path, n: int, ledger: Ledger, rng: random.Random) -> None:
-    """``n`` files: every fourth a 64x64 PNG, the others a text of 40 words; 20% recorded."""
+    """``n`` files: every fourth a 64x64 PNG, every eighth (of the rest) a 2 s WAV, the others
+    a text of 40 words; 20% recorded."""
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
         if i % 4 == 0:
@@ -55,6 +58,12 @@ def make_corpus(folder: Path, n: int, ledger: Ledger, rng: random.Random) -> Non
             buf = io.BytesIO()
             img.save(buf, "PNG")
             data, name, media = buf.getvalue(), f"f{i:06d}.png", "image"
+        elif i % 8 == 2:
+            t = np.arange(32000) / 16000
+            tone = sum(np.sin(2 * np.pi * f * t) for f in (220.0 + i, 330.0, 440.0)) / 4
+            noisy = tone + np.random.default_rng(i).normal(0, 0.01, t.size)
+            data = write_audio(noisy, 16000, filename="a.wav", subtype="PCM_16")
+            name, media = f"f{i:06d}.wav", "audio"
         else:
             text = " ".join(rng.choice(WORDS) for _ in range(40)) + f" {i}."
             data, name, media = text.encode(), f"f{i:06d}.txt", "text"

@@ -92,6 +92,7 @@ class MockState:
         self.latency = latency
         self.calls: Counter[str] = Counter()
         self.requests = 0
+        self.times: list[float] = []  # time.monotonic() of each request, as it arrived
         self.healthy = False  # when True, all injected faults are off
 
 
@@ -109,6 +110,7 @@ def create_mock_app(state: MockState):  # type: ignore[no-untyped-def]
         body = await request.json()
         prompt = body["messages"][-1]["content"]
         state.requests += 1
+        state.times.append(time.monotonic())
         state.calls[prompt] += 1
         if state.latency:
             await asyncio.sleep(state.latency)

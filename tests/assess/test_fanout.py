@@ -1,7 +1,8 @@
 """Assessment fan-out on Ray: the same answers as one process, written as shards return, resumable.
 
-One local Ray (one CPU) serves the whole module: starting Ray costs seconds, and
-:func:`fan_out_runs` reuses a Ray that is already up instead of starting its own.
+One local Ray (two logical CPUs, so two tasks can ask at once) serves the whole module:
+starting Ray costs seconds, and :func:`fan_out_runs` reuses a Ray that is already up instead of
+starting its own.
 """
 
 from __future__ import annotations
@@ -24,17 +25,20 @@ from govloop.assess import (
     resume_assessment,
     start_run,
 )
+from govloop.assess._pacing import EndpointPacer, endpoint_key
 from govloop.assess._tables import ResultRow
 from govloop.cli.main import build_app
 from govloop.errors import InputError
 from govloop.store import Store
+
+from .fakes import mock_server
 
 SIZES = {"generated-content": 6, "should-refuse": 4, "should-answer": 4}
 
 
 @pytest.fixture(scope="module", autouse=True)
 def local_ray() -> Iterator[None]:
-    ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()
 
@@ -86,6 +90,35 @@ def test_an_interrupted_fan_out_resumes_without_asking_twice(store: Store) -> No
     assert {k: after[k] for k in first} == first  # what was stored is not asked again
 
 
+def test_two_workers_share_one_rate_per_endpoint(store: Store) -> None:
+    """Two models on one endpoint, two workers asking at once: one rate for all of them."""
+    rate = 10.0
+    options = RunOptions(
+        sizes={"generated-content": 3, "should-refuse": 2, "should-answer": 1}, max_tokens=16
+    )
+    with mock_server() as (url, state):
+        runs = [start_run(store, f"openai:{url}#{m}", load_bank(), options) for m in ("a", "b")]
+        summaries = fan_out_runs(store, runs, workers=2, shard_size=2, concurrency=8, rate=rate)
+        times = sorted(state.times)
+    assert [s.answered for s in summaries] == [6, 6] and len(times) == 12
+    in_any_second = max(sum(1 for u in times[i:] if u < t + 1.0) for i, t in enumerate(times))
+    assert in_any_second <= rate + 1  # a slot's reply can arrive a little late, never early
+    # Unpaced, two workers put all twelve within a few tenths of a second; paced, any ten
+    # consecutive requests span a second, less the jitter of a reply (0.15 s allowed).
+    k = int(rate)
+    assert min(b - a for a, b in zip(times, times[k:], strict=False)) >= k / rate - 0.15
+
+
+def test_the_pacer_spaces_slots_per_endpoint() -> None:
+    pacer = EndpointPacer(4.0)
+    waits = [pacer.reserve("e1") for _ in range(4)]
+    assert waits[0] == 0.0
+    assert [round(b - a, 2) for a, b in zip(waits, waits[1:], strict=False)] == [0.25] * 3
+    assert pacer.reserve("e2") == 0.0  # another endpoint has its own slots
+    assert endpoint_key("openai:http://h:8000/v1#qwen") == endpoint_key("openai:http://h:8000/v1#x")
+    assert endpoint_key("demo") == "demo"
+
+
 def test_bad_settings_are_refused_before_anything_runs(store: Store) -> None:
     run = start_run(store, DEMO_MODEL_SPEC, load_bank(), _options())
     status = get_run(store, run).status
@@ -93,6 +126,8 @@ def test_bad_settings_are_refused_before_anything_runs(store: Store) -> None:
         fan_out_runs(store, [run], workers=0)
     with pytest.raises(InputError, match="shard size"):
         fan_out_runs(store, [run], shard_size=0)
+    with pytest.raises(InputError, match="--rate must be a positive number"):
+        fan_out_runs(store, [run], rate=0)
     assert get_run(store, run).status == status and _answers(store, run) == {}
 
 
@@ -113,6 +148,7 @@ def test_cli_runs_several_models_on_ray(cli: CliRunner, store: Store) -> None:
         (["--engine", "spark"], "--engine 'spark': choose local or ray"),
         (["--address", "ray://x:1"], "--address is for --engine ray only"),
         (["demo", "--filing", "F-1"], "several models"),
+        (["--rate", "5"], "--rate is for --engine ray only"),
     ],
 )
 def test_cli_refuses_bad_engine_options(cli: CliRunner, extra: list[str], message: str) -> None:

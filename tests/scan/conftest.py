@@ -12,14 +12,17 @@ from types import ModuleType
 import pytest
 import skimage
 from PIL import Image
+from tests.watermark.audio._signals import music
 
 from govloop.config import DEMO_PROVIDER_CODE, Settings
+from govloop.ids import new_produce_id, produce_tag
 from govloop.keys import KeyStore
 from govloop.label import label_bytes
 from govloop.ledger import Ledger
 from govloop.store import Store
 from govloop.trace import record_output
 from govloop.watermark import embed_image, payload_hex, watermark_key
+from govloop.watermark.audio import PAYLOAD_BITS, SCHEME, embed_audio, encode_mp3, write_audio
 
 DATA = Path(skimage.__file__).parent / "data"
 PAYLOAD = 0x0123456789AB
@@ -52,6 +55,10 @@ class Corpus:
     folder: Path
     traced_index: int
     watermarked_index: int
+    audio_index: int
+    audio_payload: str
+    filing_id: str
+    """The registered filing every recorded output names."""
 
 
 @pytest.fixture
@@ -60,9 +67,21 @@ def ledger(store: Store, keys: KeyStore, settings: Settings) -> Ledger:
 
 
 @pytest.fixture
-def corpus(tmp_path: Path, ledger: Ledger, keys: KeyStore) -> Corpus:
-    """Eight files: a traced text, a watermarked traced image and an edited copy of it (cropped,
-    JPEG), a labelled image and text, a plain text, a corrupt PNG and an unreadable file (a
+def filing_id(store: Store) -> str:
+    """The demo filing, registered (what a traced output links a report to)."""
+    from govloop.classify import filing_classifier
+    from govloop.registry import Registry, example_filings, load_filing
+
+    demo = next(p for p in example_filings() if "demo" in p.name)
+    return Registry(store, classifier=filing_classifier()).register(load_filing(demo), actor="t").id
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, ledger: Ledger, keys: KeyStore, filing_id: str) -> Corpus:
+    """Thirteen files: a traced text, a watermarked traced image and an edited copy of it
+    (cropped, JPEG), a labelled image and text, a labelled text edited after signing (its
+    signature fails), a plain text, a labelled watermarked traced WAV and an edited copy of it
+    (trimmed, quieter, MP3), a clean WAV, a corrupt PNG and WAV, and an unreadable file (a
     dangling link: unreadable by root too)."""
     folder = tmp_path / "uploads"
     (folder / "sub").mkdir(parents=True)
@@ -74,7 +93,7 @@ def corpus(tmp_path: Path, ledger: Ledger, keys: KeyStore) -> Corpus:
         media_type="text",
         model="demo-model",
         provider_code=DEMO_PROVIDER_CODE,
-        filing_id="F-1",
+        filing_id=filing_id,
     ).index
     img = Image.open(io.BytesIO(png("coffee.png")))
     marked = embed_image(img, key=watermark_key(keys), payload=PAYLOAD)
@@ -107,7 +126,47 @@ def corpus(tmp_path: Path, ledger: Ledger, keys: KeyStore) -> Corpus:
         signer=keys.active("label"),
     )
     (folder / "sub" / "labelled.txt").write_bytes(note)
+    tampered = note.replace("下周二".encode(), "下周三".encode())
+    (folder / "tampered.txt").write_bytes(tampered)
+    audio_index, audio_payload = _audio(folder / "audio", ledger, keys, filing_id)
     (folder / "plain.txt").write_text("Just a note a person wrote about the weather.\n")
     (folder / "corrupt.png").write_bytes(png("astronaut.png")[:200])
     (folder / "gone.png").symlink_to(folder / "no-such-file.png")
-    return Corpus(folder, traced_index, watermarked_index)
+    return Corpus(folder, traced_index, watermarked_index, audio_index, audio_payload, filing_id)
+
+
+def _audio(folder: Path, ledger: Ledger, keys: KeyStore, filing_id: str) -> tuple[int, str]:
+    """Speech-like output as the gateway delivers it (watermarked with the ProduceID's tag,
+    labelled, recorded), an edited copy (trimmed, quieter, MP3), a clean WAV and a corrupt one.
+    Returns the ledger index of the output and its watermark payload (hex)."""
+    folder.mkdir()
+    rate = 16000
+    produce_id = new_produce_id()
+    payload = produce_tag(produce_id, PAYLOAD_BITS)
+    marked = embed_audio(music(2.1, rate, seed=3), rate, key=watermark_key(keys), payload=payload)
+    plain = write_audio(marked, rate, filename="speech.wav", subtype="PCM_16")
+    speech, _ = label_bytes(
+        plain,
+        filename="speech.wav",
+        producer_code=DEMO_PROVIDER_CODE,
+        signer=keys.active("label"),
+        produce_id=produce_id,
+        explicit=False,
+    )
+    (folder / "speech.wav").write_bytes(speech)
+    hex_payload = f"{payload:08x}"
+    index = record_output(
+        ledger,
+        speech,
+        media_type="audio",
+        model="demo-speech",
+        provider_code=DEMO_PROVIDER_CODE,
+        filing_id=filing_id,
+        produce_id=produce_id,
+        watermark={"scheme": SCHEME, "payload": hex_payload, "bits": PAYLOAD_BITS},
+    ).index
+    (folder / "edited.mp3").write_bytes(encode_mp3(0.7 * marked[int(0.25 * rate) :], rate))
+    clean = write_audio(music(2.1, rate, seed=9), rate, filename="clean.wav", subtype="PCM_16")
+    (folder / "clean.wav").write_bytes(clean)
+    (folder / "corrupt.wav").write_bytes(clean[:60])
+    return index, hex_payload

@@ -31,7 +31,7 @@ def test_parquet_holds_the_same_rows_as_jsonl(
     out = tmp_path / "r.parquet"
     scan(corpus.folder, out, ledger=ledger, engine=engine, fmt="parquet", batch_size=3, limit=5)
     summary = scan(corpus.folder, out, ledger=ledger, engine=engine, fmt="parquet")
-    assert summary.resumed == 5 and summary.scanned == 8
+    assert summary.resumed == 5 and summary.scanned == 13
     table = pq.read_table(out)
     assert table.column_names == list(COLUMNS)
     assert {r["path"]: r for r in table.to_pylist()} == _jsonl(tmp_path / "r.jsonl")
@@ -50,11 +50,11 @@ def test_cli_scans_prints_the_summary_and_resumes(
     assert res.exit_code == 0, res.output
     assert "scan summary" in res.stdout and "traced to the ledger" in res.stdout
     assert "error: decode_error" in res.stdout and "error: unreadable" in res.stdout
-    assert len(_jsonl(out)) == 8 and journal_path(out).is_file()
+    assert len(_jsonl(out)) == 13 and journal_path(out).is_file()
     again = cli.invoke(build_app(), [*args, "--json"])
     summary = json.loads(again.stdout)
-    assert summary["resumed"] == 8 and summary["traced"] == 3
-    assert summary["errors"] == {"decode_error": 1, "unreadable": 1}
+    assert summary["resumed"] == 13 and summary["traced"] == 5
+    assert summary["errors"] == {"decode_error": 2, "unreadable": 1}
 
 
 @pytest.mark.db
@@ -88,7 +88,7 @@ def test_cli_keeps_an_output_it_did_not_write(
     assert res.exit_code == 1 and "no scan journal" in res.output
     assert out.read_text() == "keep me\n"
     res = cli.invoke(build_app(), ["scan", str(corpus.folder), "-o", str(out), "--force"])
-    assert res.exit_code == 0 and len(_jsonl(out)) == 8
+    assert res.exit_code == 0 and len(_jsonl(out)) == 13
 
 
 @pytest.mark.db

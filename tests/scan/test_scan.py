@@ -66,8 +66,13 @@ def test_each_file_gets_its_evidence_and_trace(
         "edited.jpg",
         "labelled.png",
         "labelled.txt",
+        "tampered.txt",
         "plain.txt",
+        "speech.wav",
+        "edited.mp3",
+        "clean.wav",
         "corrupt.png",
+        "corrupt.wav",
         "gone.png",
     }
     assert all(list(r) == list(COLUMNS) for r in rows.values())
@@ -76,7 +81,7 @@ def test_each_file_gets_its_evidence_and_trace(
     assert traced["status"] == "ok" and traced["traced"] is True
     assert traced["ledger_index"] == corpus.traced_index and traced["proof_verified"] is True
     assert "digest" in traced["trace_evidence"].split(",")
-    assert traced["model"] == "demo-model" and traced["filing_id"] == "F-1"
+    assert traced["model"] == "demo-model" and traced["filing_id"] == corpus.filing_id
     assert traced["implicit_label"] is False and traced["watermark_detected"] is False
 
     marked = rows["marked.png"]
@@ -100,6 +105,29 @@ def test_each_file_gets_its_evidence_and_trace(
     assert note["explicit_label"] is True
     assert labelled["traced"] is False and labelled["ledger_index"] is None
 
+    tampered = rows["tampered.txt"]  # edited after signing: the label stays, its signature fails
+    assert tampered["implicit_label"] is True and tampered["signature_ok"] is False
+    assert tampered["producer_signature"] == "invalid" and tampered["traced"] is False
+
+    speech = rows["speech.wav"]
+    assert speech["media_type"] == "audio" and speech["format"] == "wav"
+    assert speech["implicit_label"] is True and speech["signature_ok"] is True
+    assert speech["watermark_detected"] is True and speech["watermark_bits"] == 32
+    assert speech["watermark_payload"] == corpus.audio_payload
+    assert speech["ledger_index"] == corpus.audio_index and speech["proof_verified"] is True
+    assert {"digest", "metadata", "watermark"} <= set(speech["trace_evidence"].split(","))
+    assert speech["model"] == "demo-speech" and speech["filing_id"] == corpus.filing_id
+    edited_audio = rows["edited.mp3"]  # trimmed, quieter, MP3: the label is gone, the mark is not
+    assert edited_audio["implicit_label"] is False
+    assert edited_audio["watermark_payload"] == corpus.audio_payload
+    assert edited_audio["ledger_index"] == corpus.audio_index
+    assert edited_audio["trace_evidence"] == "watermark" and edited_audio["proof_verified"]
+    clean = rows["clean.wav"]
+    assert clean["status"] == "ok" and clean["watermark_detected"] is False
+    assert clean["watermark_p_value"] > 1e-3 and clean["traced"] is False
+    assert rows["corrupt.wav"]["error_reason"] == "decode_error"
+    assert "corrupt.wav" in rows["corrupt.wav"]["error_detail"]
+
     plain = rows["plain.txt"]
     assert plain["status"] == "ok" and plain["traced"] is False
     assert plain["implicit_label"] is False and plain["watermark_detected"] is False
@@ -110,11 +138,11 @@ def test_each_file_gets_its_evidence_and_trace(
     assert rows["gone.png"]["error_reason"] == "unreadable"
     assert rows["gone.png"]["traced"] is None
 
-    assert summary.scanned == 8 and summary.resumed == 0
-    assert summary.labelled == 2 and summary.signature_ok == 2 and summary.signature_failed == 0
-    assert summary.watermarked == 2 and summary.traced == 3 and summary.explicit == 1
-    assert summary.errors == {"decode_error": 1, "unreadable": 1}
-    assert progress[0] == (0, 8) and progress[-1] == (8, 8)
+    assert summary.scanned == 13 and summary.resumed == 0
+    assert summary.labelled == 4 and summary.signature_ok == 3 and summary.signature_failed == 1
+    assert summary.watermarked == 4 and summary.traced == 5 and summary.explicit == 2
+    assert summary.errors == {"decode_error": 2, "unreadable": 1}
+    assert progress[0] == (0, 13) and progress[-1] == (13, 13)
     assert [d for d, _ in progress] == sorted(d for d, _ in progress)
 
 
@@ -132,15 +160,15 @@ def test_a_stopped_scan_resumes_without_redoing_items(
     out.write_text("garbage\n")
     second = InlineEngine()
     summary = scan(corpus.folder, out, ledger=ledger, engine=second, batch_size=2)
-    assert len(second.seen) == 4 and not set(first.seen) & set(second.seen)
-    assert summary.scanned == 8 and summary.resumed == 4
-    assert len(_rows(out)) == 8
+    assert len(second.seen) == 9 and not set(first.seen) & set(second.seen)
+    assert summary.scanned == 13 and summary.resumed == 4
+    assert len(_rows(out)) == 13
     third = InlineEngine()
     again = scan(corpus.folder, out, ledger=ledger, engine=third)
-    assert third.seen == [] and again.resumed == 8 and len(_rows(out)) == 8
+    assert third.seen == [] and again.resumed == 13 and len(_rows(out)) == 13
     fresh = InlineEngine()
     scan(corpus.folder, out, ledger=ledger, engine=fresh, fresh=True)
-    assert len(fresh.seen) == 8
+    assert len(fresh.seen) == 13
 
 
 @pytest.mark.db
@@ -197,7 +225,7 @@ def test_an_interrupted_scan_keeps_its_finished_batches(
     assert len(_rows(out)) == 4  # the two finished batches reached the output
     rest = InlineEngine()
     summary = scan(corpus.folder, out, ledger=ledger, engine=rest, batch_size=2)
-    assert summary.resumed == 4 and len(rest.seen) == 4 and len(_rows(out)) == 8
+    assert summary.resumed == 4 and len(rest.seen) == 9 and len(_rows(out)) == 13
 
 
 @pytest.mark.db

@@ -10,18 +10,21 @@ but plain data crosses the wire.
 
 Endpoints are protected the same way as in one process: ``concurrency`` bounds the questions in
 flight for the whole command. Each task asks at most ``concurrency // workers`` at once and at
-most ``workers`` tasks run at a time, whatever the cluster's size.
+most ``workers`` tasks run at a time, whatever the cluster's size. ``rate`` bounds the questions
+per second to each endpoint across all workers: one :class:`~govloop.assess._pacing.EndpointPacer`
+actor hands out the slots, and every task waits for its slot before each question.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from govloop.assess._assess import _close, build_judges, open_model
 from govloop.assess._bank import BankItem
+from govloop.assess._pacing import EndpointPacer, endpoint_key
 from govloop.assess._run import (
     RunOptions,
     RunSummary,
@@ -51,6 +54,8 @@ class Shard:
     options: dict[str, Any]
     items: list[tuple[int, dict[str, Any]]]
     concurrency: int
+    pacer: Any = None
+    """The command's :class:`EndpointPacer` actor handle, or None for no rate limit."""
 
 
 def answer_shard(shard: Shard) -> list[dict[str, Any]]:
@@ -61,9 +66,12 @@ def answer_shard(shard: Shard) -> list[dict[str, Any]]:
         model = open_model(shard.model_spec)
         judges = build_judges(options)
         sem = asyncio.Semaphore(max(1, shard.concurrency))
+        endpoint = endpoint_key(shard.model_spec)
 
         async def one(seq: int, item: dict[str, Any]) -> dict[str, Any]:
             async with sem:
+                if shard.pacer is not None:
+                    await asyncio.sleep(await shard.pacer.reserve.remote(endpoint))
                 return await _ask(model, judges, seq, BankItem.model_validate(item), options)
 
         try:
@@ -104,16 +112,21 @@ def fan_out_runs(
     address: str | None = None,
     concurrency: int = 16,
     shard_size: int = DEFAULT_SHARD,
+    rate: float | None = None,
     on_progress: FanOutProgress | None = None,
 ) -> list[RunSummary]:
     """Answer every planned question of ``run_ids`` on Ray; store results as shards return.
 
     ``address`` joins an existing cluster; without it a local Ray with ``workers`` CPUs is
-    started and stopped here. On any failure or Ctrl-C the answers already returned are stored
-    and the unfinished runs are marked ``interrupted`` (resume with ``assess run --resume``).
+    started and stopped here. ``rate`` (questions per second) is shared per endpoint by all
+    workers (:func:`~govloop.assess._pacing.endpoint_key`). On any failure or Ctrl-C the
+    answers already returned are stored and the unfinished runs are marked ``interrupted``
+    (resume with ``assess run --resume``).
     """
     if workers < 1:
         raise InputError(f"--workers must be at least 1, not {workers}")
+    if rate is not None and not rate > 0:
+        raise InputError(f"--rate must be a positive number of questions per second, not {rate}")
     try:
         import ray
     except ImportError as exc:
@@ -133,7 +146,11 @@ def fan_out_runs(
         started = True
     stored = 0
     inflight: dict[Any, Shard] = {}
+    pacer: Any = None
     try:
+        if rate is not None:  # one actor for the command: every worker's slots come from it
+            pacer = ray.remote(num_cpus=0)(EndpointPacer).remote(rate)
+            shards = [replace(s, pacer=pacer) for s in shards]
         task = ray.remote(num_cpus=1)(answer_shard)
         todo = list(reversed(shards))
         while todo or inflight:
@@ -156,6 +173,8 @@ def fan_out_runs(
             _set_status(store, run_id, "interrupted")
         raise
     finally:
+        if pacer is not None:
+            ray.kill(pacer)
         if started:
             ray.shutdown()
     for run_id in run_ids:

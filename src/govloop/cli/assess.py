@@ -105,6 +105,7 @@ def _run_many(
     workers: int,
     address: str | None,
     concurrency: int,
+    rate: float | None,
     as_json: bool,
 ) -> None:
     """Several models on one bank, or any run on Ray: runs are started, then fanned out."""
@@ -151,6 +152,7 @@ def _run_many(
                     workers=workers,
                     address=address,
                     concurrency=concurrency,
+                    rate=rate,
                     on_progress=on_progress,
                 )
             else:
@@ -296,6 +298,13 @@ def run_cmd(
         str | None,
         typer.Option("--address", help="Existing Ray cluster (default: start a local one)."),
     ] = None,
+    rate: Annotated[
+        float | None,
+        typer.Option(
+            "--rate",
+            help="Questions per second to each endpoint, shared by all workers (--engine ray).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Run a bank against a model; results are stored as they arrive (resumable)."""
@@ -306,6 +315,10 @@ def run_cmd(
         raise InputError(f"--engine {engine!r}: choose local or ray")
     if address and engine != "ray":
         raise InputError("--address is for --engine ray only")
+    if rate is not None and engine != "ray":
+        raise InputError(
+            "--rate is for --engine ray only (in one process, --concurrency bounds it)"
+        )
     if len(specs) > 1 and (filing or resume or demo):
         raise InputError("several models: --filing, --resume and --demo take one model")
     if engine == "ray" or len(specs) > 1:
@@ -333,6 +346,7 @@ def run_cmd(
             workers=workers,
             address=address,
             concurrency=concurrency,
+            rate=rate,
             as_json=as_json,
         )
         return

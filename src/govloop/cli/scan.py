@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from rich.progress import Task
     from rich.text import Text
 
-    from govloop.scan import ScanSummary
+    from govloop.scan import ReportSummary, ScanSummary
 
 
 def _rate_column() -> Any:
@@ -59,6 +59,20 @@ def _summary_table(ctx: typer.Context, summary: ScanSummary, output: Path) -> No
     state(ctx).console.print(table)
 
 
+def _reports_table(ctx: typer.Context, reports: ReportSummary) -> None:
+    from rich.table import Table
+
+    table = Table(title="scan reports (complaints)")
+    table.add_column("count")
+    table.add_column("hits", justify="right")
+    rows = [("hits", reports.hits), ("filed now", reports.filed)]
+    rows += [("already filed (not again)", reports.already_filed)]
+    rows += [(f"  {kind}", n) for kind, n in reports.by_kind.items()]
+    for name, count in rows:
+        table.add_row(name, str(count))
+    state(ctx).console.print(table)
+
+
 def scan_cmd(
     ctx: typer.Context,
     source: Annotated[
@@ -91,12 +105,26 @@ def scan_cmd(
     limit: Annotated[
         int | None, typer.Option("--limit", help="Scan at most this many new items, then stop.")
     ] = None,
+    file_reports: Annotated[
+        bool,
+        typer.Option(
+            "--file-reports",
+            help="File each hit (failed label signature, unlabeled traced output, traced "
+            "output) as a report into the complaint workflow, once (reruns file nothing twice).",
+        ),
+    ] = False,
+    reporter: Annotated[
+        str | None,
+        typer.Option("--reporter", help="The platform (or regulator) account filing reports."),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the reports: zh or en.")] = "zh",
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Scan many files: labels and signatures, watermarks, and the ledger entry of each.
 
     Resumable: finished items are journalled next to the output, and rerunning the same
     command scans only the rest. Unreadable or broken files are result rows with a reason.
+    With --file-reports --reporter NAME the hits become reports in the complaint workflow.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -109,6 +137,9 @@ def scan_cmd(
     out = output or Path(f"scan-results.{fmt}")
     chosen = make_engine(engine, workers=workers, address=address)
     st = state(ctx)
+    filer = _reporter(ctx, reporter, lang) if file_reports else None
+    if reporter and not file_reports:
+        raise InputError("--reporter is for --file-reports only")
     ledger = Ledger.open(st.store, st.keys, st.settings)
     columns = (
         "[progress.description]{task.description}",
@@ -140,10 +171,37 @@ def scan_cmd(
             progress=progress,
             limit=limit,
         )
+    reports = None
+    if filer is not None:
+        from govloop.feedback import Complaints
+        from govloop.registry import Registry
+        from govloop.scan import file_reports as file_hits
+        from govloop.scan import read_results
+
+        complaints = Complaints(st.store, ledger=ledger, registry=Registry(st.store))
+        reports = file_hits(read_results(out), complaints=complaints, reporter=filer, lang=lang)
     if as_json:
-        print_json(ctx, summary.to_json() | {"output": str(out)})
+        extra = {} if reports is None else {"reports": reports.to_json()}
+        print_json(ctx, summary.to_json() | {"output": str(out)} | extra)
     else:
         _summary_table(ctx, summary, out)
+        if reports is not None:
+            _reports_table(ctx, reports)
+
+
+def _reporter(ctx: typer.Context, username: str | None, lang: str) -> Any:
+    """The account filing reports, refused before the scan starts when it may not file."""
+    from govloop.accounts import Accounts
+    from govloop.errors import InputError
+    from govloop.scan import check_reporter
+
+    if not username:
+        raise InputError("--file-reports needs --reporter NAME (a platform or regulator account)")
+    if lang not in ("zh", "en"):
+        raise InputError(f"--lang must be zh or en, not {lang!r}")
+    user = Accounts(state(ctx).store).by_username(username)
+    check_reporter(user)
+    return user
 
 
 def register(app: typer.Typer) -> None:

@@ -99,7 +99,23 @@ class Complaints:
 
     def submit(self, complaint: ComplaintIn) -> Complaint:
         """Validate, trace the evidence, record the receipt in the ledger, then store it."""
+        return self.submit_once(complaint)[0]
+
+    def submit_once(self, complaint: ComplaintIn) -> tuple[Complaint, bool]:
+        """:meth:`submit`, idempotent on ``report_key``: the complaint and whether it is new.
+
+        ``(complaint, True)`` when filed now, ``(the earlier complaint, False)`` when one with
+        the same key exists (then nothing is written).
+
+        Within a process the check and the write hold one lock; across processes the unique
+        key decides, and the loser's receipt entry stays in the ledger without a row (as after
+        a crash between the two writes) while its caller gets the winner's complaint.
+        """
         c = validate_complaint(complaint)
+        if c.report_key is not None:
+            earlier = self.by_report_key(c.report_key)
+            if earlier is not None:
+                return earlier, False
         evidence, filename = self._evidence(c)
         summary, traced_index, traced_filing = self._trace(evidence, filename)
         filing = self._filing(c.filing_id, "filing_id") if c.filing_id else None
@@ -122,6 +138,10 @@ class Complaints:
         }
         record = event_record(fields)
         with self._lock:
+            if c.report_key is not None:
+                earlier = self.by_report_key(c.report_key)
+                if earlier is not None:
+                    return earlier, False
             index = append_event(
                 self.ledger,
                 record,
@@ -132,58 +152,65 @@ class Complaints:
                 filing_id=filing.id if filing is not None else None,
                 model_name=filing.model_name if filing is not None else None,
             )
-            with self.store.session() as s, s.begin():
-                s.add(
-                    ComplaintRow(
-                        id=complaint_id,
-                        receipt=receipt,
-                        category=c.category,
-                        description=c.description,
-                        state=ComplaintState.RECEIVED.value,
-                        filing_id=filing.id if filing is not None else None,
-                        model_name=filing.model_name if filing is not None else None,
-                        provider=provider,
-                        jurisdictions=_regions(filing),
-                        ledger_index=index,
-                        traced_entry_index=traced_index,
-                        trace_summary=summary,
-                        evidence_url=c.evidence_url,
-                        evidence_filename=filename if c.evidence_bytes else None,
-                        contact=c.contact,
-                        lang=c.lang,
-                        result=None,
-                        created_at=now,
-                        triage_due_at=now + self.limits.triage,
-                        due_at=now + self.limits.resolve_for(c.category),
-                        closed_at=None,
-                        updated_at=now,
-                    )
-                )
-                s.flush()
-                if evidence:
+            try:
+                with self.store.session() as s, s.begin():
                     s.add(
-                        EvidenceRow(
-                            complaint_id=complaint_id,
-                            filename=filename,
-                            sha256=hashlib.sha256(evidence).hexdigest(),
-                            data=evidence,
+                        ComplaintRow(
+                            id=complaint_id,
+                            receipt=receipt,
+                            category=c.category,
+                            description=c.description,
+                            state=ComplaintState.RECEIVED.value,
+                            filing_id=filing.id if filing is not None else None,
+                            model_name=filing.model_name if filing is not None else None,
+                            provider=provider,
+                            jurisdictions=_regions(filing),
+                            ledger_index=index,
+                            traced_entry_index=traced_index,
+                            trace_summary=summary,
+                            evidence_url=c.evidence_url,
+                            evidence_filename=filename if c.evidence_bytes else None,
+                            contact=c.contact,
+                            lang=c.lang,
+                            result=None,
+                            report_key=c.report_key,
+                            created_at=now,
+                            triage_due_at=now + self.limits.triage,
+                            due_at=now + self.limits.resolve_for(c.category),
+                            closed_at=None,
+                            updated_at=now,
                         )
                     )
-                s.add(
-                    ComplaintEventRow(
-                        complaint_id=complaint_id,
-                        seq=0,
-                        kind="state",
-                        name=ComplaintState.RECEIVED.value,
-                        actor="public",
-                        reason="received",
-                        outcome={},
-                        at=now,
-                        record=record,
-                        ledger_index=index,
+                    s.flush()
+                    if evidence:
+                        s.add(
+                            EvidenceRow(
+                                complaint_id=complaint_id,
+                                filename=filename,
+                                sha256=hashlib.sha256(evidence).hexdigest(),
+                                data=evidence,
+                            )
+                        )
+                    s.add(
+                        ComplaintEventRow(
+                            complaint_id=complaint_id,
+                            seq=0,
+                            kind="state",
+                            name=ComplaintState.RECEIVED.value,
+                            actor=c.reporter or "public",
+                            reason="received",
+                            outcome={},
+                            at=now,
+                            record=record,
+                            ledger_index=index,
+                        )
                     )
-                )
-        return self.get(complaint_id)
+            except sa.exc.IntegrityError:
+                earlier = self.by_report_key(c.report_key) if c.report_key else None
+                if earlier is None:
+                    raise
+                return earlier, False  # another process filed the same key first
+        return self.get(complaint_id), True
 
     @staticmethod
     def _evidence(c: ComplaintIn) -> tuple[bytes | None, str]:
@@ -266,6 +293,12 @@ class Complaints:
             if row is None:
                 raise NotFoundError(f"no complaint has the receipt number {key[:20]!r}")
             return self._public(s, row)
+
+    def by_report_key(self, key: str) -> Complaint | None:
+        """The complaint filed with this idempotency key, or None."""
+        with self.store.session() as s:
+            row = s.scalars(sa.select(ComplaintRow).where(ComplaintRow.report_key == key)).first()
+            return None if row is None else self._public(s, row)
 
     def list(self) -> builtins.list[Complaint]:
         """Every complaint, oldest first."""

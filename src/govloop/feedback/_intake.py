@@ -18,6 +18,7 @@ MAX_EVIDENCE_TEXT_CHARS = 100_000
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 _FILENAME = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
+_REPORT_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def new_receipt() -> str:
@@ -84,6 +85,14 @@ def validate_complaint(c: ComplaintIn) -> ComplaintIn:
     lang = (c.lang or "zh").strip().lower()
     if lang not in ("zh", "en"):
         raise InputError(f"field 'lang': {c.lang!r} must be zh or en")
+    reporter = (c.reporter or "").strip() or None
+    if reporter is not None and (len(reporter) > 200 or not reporter.isprintable()):
+        raise InputError("field 'reporter': at most 200 printable characters")
+    key = (c.report_key or "").strip() or None
+    if key is not None and not _REPORT_KEY.match(key):
+        raise InputError(
+            f"field 'report_key': {key[:70]!r} is not 16 to 64 characters [A-Za-z0-9_-]"
+        )
     return ComplaintIn(
         category=category,
         description=description,
@@ -94,4 +103,6 @@ def validate_complaint(c: ComplaintIn) -> ComplaintIn:
         contact=contact,
         filing_id=filing,
         lang=lang,
+        reporter=reporter,
+        report_key=key,
     )

@@ -89,6 +89,10 @@ class ComplaintIn:
     """The service complained about, when the complainant knows it."""
     lang: str = "zh"
     """Language of the complainant's pages: ``zh`` or ``en``."""
+    reporter: str | None = None
+    """Who filed it when an account did (``platform:NAME``); None: the public, anonymously."""
+    report_key: str | None = None
+    """An idempotency key (a bulk filer's): a second report with the same key files nothing."""
 
 
 class _Out(BaseModel):

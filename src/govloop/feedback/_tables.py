@@ -33,6 +33,7 @@ class ComplaintRow(Base):
     contact: Mapped[str | None] = mapped_column(sa.String(200))
     lang: Mapped[str] = mapped_column(sa.String(8))
     result: Mapped[str | None] = mapped_column(sa.Text)
+    report_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
     triage_due_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     due_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), index=True)

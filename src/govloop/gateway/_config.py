@@ -13,7 +13,7 @@ image models, each served under a filing of the same name)::
     labels: {position: end, language: zh-en, wording: null, audio_mode: both}
     violations: {window_s: 86400, warn_at: 1, throttle_at: 3, suspend_at: 5}
     default_tokens_per_minute: 1000000  # per API key: prompt + completion tokens
-    rate_limits: worker                 # or database: buckets shared by every gateway process
+    rate_limits: worker                 # or database / redis (with redis_url): shared buckets
 """
 
 from __future__ import annotations
@@ -170,11 +170,14 @@ class GatewayConfig(_Strict):
     whose bucket is empty gets 429 until it refills (``x-ratelimit-*-tokens`` tell the state)."""
     workers: int = Field(default=1, ge=1)
     """Worker processes; per-key rate limits are split between them (``rate_limits: worker``)."""
-    rate_limits: Literal["worker", "database"] = "worker"
+    rate_limits: Literal["worker", "database", "redis"] = "worker"
     """Where per-key buckets live. ``worker`` (default): in each worker, a key's rate split
     between the workers of one ``gateway serve``; no database round trip. ``database``: in
     the database, shared by every worker and every gateway process on it (use it with several
-    gateways behind a load balancer; one short transaction per request)."""
+    gateways behind a load balancer; one short transaction per request). ``redis``: the same
+    shared buckets in the Redis at ``redis_url`` (one Lua script per request)."""
+    redis_url: str | None = None
+    """Redis for ``rate_limits: redis`` (``redis://host:6379/0``); needs the ``redis`` extra."""
     serving_cache_s: float = Field(default=0.5, ge=0, le=0.5)
     """How long a worker trusts a filing's servable state (<= 0.5 s). Every worker and every
     gateway process on the database polls the registry this often, so a suspension made
@@ -199,6 +202,14 @@ class GatewayConfig(_Strict):
                 "keyword_pinyin needs the optional package 'pypinyin', which is not installed "
                 "(install it, or set keyword_pinyin: false)"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _redis_named(self) -> GatewayConfig:
+        if self.rate_limits == "redis" and not self.redis_url:
+            raise ValueError("rate_limits: redis needs redis_url (redis://host:6379/0)")
+        if self.redis_url and self.rate_limits != "redis":
+            raise ValueError("redis_url is for rate_limits: redis")
         return self
 
     @model_validator(mode="after")

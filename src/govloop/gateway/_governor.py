@@ -37,6 +37,7 @@ from govloop.gateway._errors import upstream_failure
 from govloop.gateway._logs import Delivery, GatewayLog
 from govloop.gateway._ports import FilterVerdict, GatewayPorts, OutputRecord
 from govloop.gateway._ratelimit import RateLimiter
+from govloop.gateway._redislimit import RedisRateLimiter
 from govloop.gateway._sharedlimit import SharedRateLimiter
 from govloop.ids import new_produce_id
 from govloop.models import GenerationRequest
@@ -141,11 +142,13 @@ class Governor:
         self.store = store
         self.keys = ApiKeys(store)
         self.log = GatewayLog(store, config.violations)
-        self.limiter: RateLimiter | SharedRateLimiter = (
-            SharedRateLimiter(store)
-            if config.rate_limits == "database"
-            else RateLimiter(share=1.0 / config.workers)
-        )
+        self.limiter: RateLimiter | SharedRateLimiter | RedisRateLimiter
+        if config.rate_limits == "database":
+            self.limiter = SharedRateLimiter(store)
+        elif config.rate_limits == "redis" and config.redis_url:
+            self.limiter = RedisRateLimiter.from_url(config.redis_url)
+        else:
+            self.limiter = RateLimiter(share=1.0 / config.workers)
         self._key_cache: TTLCache[str, Principal | None] = TTLCache(
             self.keys.authenticate, ttl=KEY_CACHE_S
         )
@@ -198,18 +201,18 @@ class Governor:
 
     async def _limit(self, check: Callable[[str, float], float], key: str, rate: float) -> float:
         """Run a limiter check: inline for worker buckets, in a thread for database ones."""
-        if isinstance(self.limiter, SharedRateLimiter):
+        if not isinstance(self.limiter, RateLimiter):  # shared: the database or Redis
             return await asyncio.to_thread(check, key, rate)
         return check(key, rate)
 
     def charge(self, ctx: RequestContext, prompt_tokens: int, completion_tokens: int) -> None:
         """Spend an answer's usage from its key's token bucket (``x-ratelimit-*-tokens``).
 
-        Database buckets are charged behind the answer (a background task, awaited on
-        shutdown): the answer is already made, and the next request sees the charge.
+        Shared (database or Redis) buckets are charged behind the answer (a background task,
+        awaited on shutdown): the answer is already made, and the next request sees the charge.
         """
         key, used = ctx.principal.key_id, prompt_tokens + completion_tokens
-        if not isinstance(self.limiter, SharedRateLimiter):
+        if isinstance(self.limiter, RateLimiter):
             self.limiter.spend_tokens(key, used)
             return
         task = asyncio.get_running_loop().create_task(
