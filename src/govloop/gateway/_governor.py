@@ -507,9 +507,12 @@ class Governor:
                 param="voice",
             )
         try:
-            speech = await backend.synthesize(
-                text, voice=voice, speed=speed, instructions=instructions
-            )
+            if instructions:
+                speech = await backend.synthesize(
+                    text, voice=voice, speed=speed, instructions=instructions
+                )
+            else:  # a backend written before ``instructions`` existed still works
+                speech = await backend.synthesize(text, voice=voice, speed=speed)
         except ModelError as exc:
             raise upstream_failure(exc, ctx.produce_id) from exc
         labeler, wm = self.ports.labeler, self.ports.watermarker
@@ -537,7 +540,7 @@ class Governor:
             extra["instructions"] = {
                 "sha256": hashlib.sha256(instructions.encode("utf-8")).hexdigest(),
                 "chars": len(instructions),
-                "handling": backend.instructions,
+                "handling": getattr(backend, "instructions", "ignored"),
             }
         await self.record(
             ctx,
