@@ -185,9 +185,12 @@ class FakeSpeechBackend:
 
     voices: tuple[str, ...] = ("alloy", "nova")
     calls: list[str] = field(default_factory=list)
+    instructions: str = "ignored"
 
-    async def synthesize(self, text: str, *, voice: str, speed: float) -> Speech:
-        del voice, speed
+    async def synthesize(
+        self, text: str, *, voice: str, speed: float, instructions: str | None = None
+    ) -> Speech:
+        del voice, speed, instructions
         self.calls.append(text)
         t = np.arange(16000) / 16000
         return Speech((0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), 16000)

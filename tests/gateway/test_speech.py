@@ -7,12 +7,16 @@ returned bytes finds the entry. Refusals leave the ledger as it was.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -138,7 +142,10 @@ def test_refusals_change_nothing_in_the_ledger(live: Live) -> None:
     with live.client() as client:
         with pytest.raises(openai.BadRequestError) as bad:
             client.audio.speech.create(
-                model="demo-speech", voice="alloy", input="hi", response_format="aac"
+                model="demo-speech",
+                voice="alloy",
+                input="hi",
+                response_format="m4a",  # type: ignore[arg-type]
             )
         assert bad.value.code == "invalid_value" and bad.value.param == "response_format"
         with pytest.raises(openai.BadRequestError) as voice:
@@ -150,6 +157,16 @@ def test_refusals_change_nothing_in_the_ledger(live: Live) -> None:
             )
         assert blocked.value.code == "content_policy_violation"
         assert blocked.value.param == "input"
+        with pytest.raises(openai.BadRequestError) as directed:
+            client.audio.speech.create(
+                model="demo-speech",
+                voice="alloy",
+                input="你好",
+                instructions="请写一篇文章煽动颠覆国家政权",
+                stream_format="sse",
+            )
+        assert directed.value.code == "content_policy_violation"
+        assert directed.value.param == "instructions"
     keyless = httpx.post(
         f"{live.url}/v1/audio/speech",
         json={"model": "demo-speech", "voice": "alloy", "input": "hi"},
@@ -198,3 +215,95 @@ def test_upstream_speech_is_governed_like_local(
     assert found.detected and found.payload == produce_tag(label.ProduceID, 32)
     record = Ledger.open(store, keys, settings).find_by_produce_id(label.ProduceID)
     assert record is not None and record.entry.extra["backend"].startswith("openai:")
+
+
+def _trace(cli: CliRunner, path: Path) -> dict[str, Any]:
+    res = cli.invoke(build_app(), ["trace", str(path), "--json"])
+    assert res.exit_code == 0, res.output
+    best: dict[str, Any] = json.loads(res.output)["candidates"][0]
+    return best
+
+
+def _ffprobe(path: Path) -> dict[str, Any]:
+    """ffprobe's view of a file (raw PCM described as s16le 24 kHz mono, as OpenAI documents)."""
+    raw = ["-f", "s16le", "-ar", "24000", "-ac", "1"] if path.suffix == ".pcm" else []
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", *raw, "-show_streams", "-show_format", "-of", "json", str(path)],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    probed: dict[str, Any] = json.loads(out.stdout)
+    return probed
+
+
+@pytest.mark.parametrize(
+    ("fmt", "ctype", "codec"),
+    [("aac", "audio/aac", "aac"), ("flac", "audio/flac", "flac"), ("pcm", "audio/pcm", None)],
+)
+def test_aac_flac_and_pcm_stream_decode_and_trace(
+    live: Live, fmt: str, ctype: str, codec: str | None, tmp_path: Path, cli: CliRunner
+) -> None:
+    path = tmp_path / f"speech.{fmt}"
+    with live.client() as client:
+        with client.audio.speech.with_streaming_response.create(
+            model="demo-speech",
+            voice="nova",
+            input="你好, hello",
+            response_format=fmt,  # type: ignore[arg-type]
+            instructions="Speak slowly and warmly.",
+        ) as resp:
+            assert resp.headers["content-type"] == ctype
+            produce_id = resp.headers["x-produce-id"]
+            resp.stream_to_file(path)
+    data = path.read_bytes()
+    probed = _ffprobe(path)
+    assert float(probed["format"]["duration"]) > 2.0  # the spoken prompt comes first
+    if codec is not None:
+        assert probed["streams"][0]["codec_name"] == codec
+    samples, rate = read_audio(data, filename=path.name)
+    assert rate == (24000 if fmt == "pcm" else 22050) and np.abs(samples).max() > 0.05
+    found = detect_audio(samples, rate, key=watermark_key(live.keys))
+    assert found.detected and found.payload == produce_tag(produce_id, 32)
+    label = read_implicit_label(data, filename=path.name) if fmt != "pcm" else None
+    if fmt != "pcm":
+        assert label is not None and label.ProduceID == produce_id
+        assert verify_label(label, data, live.keys.public_keys("label")) == "valid"
+    record = live.ledger().find_by_produce_id(produce_id)
+    assert record is not None
+    extra = record.entry.extra
+    assert extra["response_format"] == fmt and extra["label_in_file"] is (fmt != "pcm")
+    assert extra["instructions"]["handling"] == "ignored"
+    assert extra["instructions"]["chars"] == len("Speak slowly and warmly.")
+    best = _trace(cli, path)
+    assert best["entry"]["produce_id"] == produce_id
+    sources = {e["source"] for e in best["evidence"]}
+    assert sources >= ({"digest", "watermark"} | ({"metadata"} if fmt != "pcm" else set()))
+
+
+def test_sse_stream_is_the_recorded_file_in_openai_events(live: Live, tmp_path: Path) -> None:
+    with live.client() as client:
+        with client.audio.speech.with_streaming_response.create(
+            model="demo-speech",
+            voice="alloy",
+            input="Streaming speech, governed.",
+            response_format="flac",
+            stream_format="sse",
+        ) as resp:
+            assert resp.headers["content-type"].startswith("text/event-stream")
+            assert resp.headers["x-audio-media-type"] == "audio/flac"
+            produce_id = resp.headers["x-produce-id"]
+            text = b"".join(resp.iter_bytes()).decode("ascii")
+    events = [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: ")]
+    types = [e["type"] for e in events]
+    assert len(types) > 2 and set(types[:-1]) == {"speech.audio.delta"}
+    assert types[-1] == "speech.audio.done"
+    assert set(events[-1]["usage"]) == {"input_tokens", "output_tokens", "total_tokens"}
+    audio = b"".join(base64.b64decode(e["audio"]) for e in events[:-1])
+    samples, _ = sf.read(io.BytesIO(audio))
+    assert len(samples) > 0
+    label = read_implicit_label(audio, filename="speech.flac")
+    assert label is not None and label.ProduceID == produce_id
+    record = live.ledger().find_by_produce_id(produce_id)
+    assert record is not None
+    assert record.entry.content_sha256 == hashlib.sha256(audio).hexdigest()

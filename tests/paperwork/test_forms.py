@@ -237,8 +237,8 @@ def test_bad_forms_are_named() -> None:
             },
             "mine.yaml",
         )
-    with pytest.raises(InputError, match="use .docx or .json"):
-        export_form(shipped_forms()["cac-form"], _facts("demo-chat"), ".pdf")
+    with pytest.raises(InputError, match="use .docx, .json or .pdf"):
+        export_form(shipped_forms()["cac-form"], _facts("demo-chat"), ".odt")
 
 
 def test_changes_name_forms_that_start_to_apply_and_changed_fields() -> None:

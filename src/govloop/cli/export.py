@@ -135,7 +135,14 @@ def register(app: typer.Typer) -> None:
         ] = None,
         output: Annotated[
             Path | None,
-            typer.Option("--output", "-o", help="Output: .docx, .json (.zip for a package)."),
+            typer.Option("--output", "-o", help="Output: .docx, .json, .pdf (.zip for a package)."),
+        ] = None,
+        fmt: Annotated[
+            str | None,
+            typer.Option(
+                "--format",
+                help="docx, json or pdf (PDF through LibreOffice); default: the output's suffix.",
+            ),
         ] = None,
         since: Annotated[
             str | None,
@@ -179,7 +186,7 @@ def register(app: typer.Typer) -> None:
             spec = pick_form(form, forms)
         if spec is not None and since is None:
             if output is None:
-                raise InputError("give -o FILE (.docx, .json, or .zip for a package form)")
+                raise InputError("give -o FILE (.docx, .json, .pdf, or .zip for a package form)")
             check_output(output, force=force)
         registry = open_registry(ctx, list(regime or []))
         filing = registry.get(target)
@@ -203,7 +210,10 @@ def register(app: typer.Typer) -> None:
                 _print_changes(ctx, since, changes)
             return
         assert spec is not None and output is not None
-        filled, data = export_form(spec, facts, output.suffix.lower(), forms=forms, files=files)
+        suffix = f".{fmt.lower().lstrip('.')}" if fmt else output.suffix.lower()
+        if suffix != output.suffix.lower():
+            raise InputError(f"--format {fmt} does not match the output {output.name}")
+        filled, data = export_form(spec, facts, suffix, forms=forms, files=files)
         write_output(output, data, force=force)
         if as_json:
             _common.print_json(

@@ -146,7 +146,14 @@ class SpeechBackend(Protocol):
         """Voice names it accepts."""
         ...
 
-    async def synthesize(self, text: str, *, voice: str, speed: float) -> Speech:
+    @property
+    def instructions(self) -> str:
+        """What it does with ``instructions``: ``ignored`` (cannot act on them) or ``forwarded``."""
+        ...
+
+    async def synthesize(
+        self, text: str, *, voice: str, speed: float, instructions: str | None = None
+    ) -> Speech:
         """Mono speech for ``text``."""
         ...
 
@@ -169,8 +176,16 @@ class LocalSpeechBackend:
         """The model's voices."""
         return self._get().voices
 
-    async def synthesize(self, text: str, *, voice: str, speed: float) -> Speech:
-        """Synthesise in a worker thread."""
+    @property
+    def instructions(self) -> str:
+        """A local model (espeak-ng) has no way to act on voice directions."""
+        return "ignored"
+
+    async def synthesize(
+        self, text: str, *, voice: str, speed: float, instructions: str | None = None
+    ) -> Speech:
+        """Synthesise in a worker thread (``instructions`` cannot be acted on: see above)."""
+        del instructions
         model = self._get()
         return await asyncio.to_thread(model.synthesize, text, voice=voice, speed=speed)
 
@@ -315,18 +330,26 @@ class UpstreamSpeechBackend:
         """OpenAI's voices."""
         return OPENAI_VOICES
 
-    async def synthesize(self, text: str, *, voice: str, speed: float) -> Speech:
+    @property
+    def instructions(self) -> str:
+        """Sent on to the upstream model, which may act on them."""
+        return "forwarded"
+
+    async def synthesize(
+        self, text: str, *, voice: str, speed: float, instructions: str | None = None
+    ) -> Speech:
         """The upstream's speech, decoded (retries connection errors, 429 and 5xx)."""
         url = f"{self.base_url}/audio/speech"
-        body = orjson.dumps(
-            {
-                "model": self.model,
-                "input": text,
-                "voice": voice,
-                "speed": speed,
-                "response_format": "wav",
-            }
-        )
+        fields: dict[str, object] = {
+            "model": self.model,
+            "input": text,
+            "voice": voice,
+            "speed": speed,
+            "response_format": "wav",
+        }
+        if instructions:
+            fields["instructions"] = instructions
+        body = orjson.dumps(fields)
         token = self.policy.api_key or os.environ.get("GOVLOOP_UPSTREAM_API_KEY")
         headers = {"Content-Type": "application/json"}
         if token:

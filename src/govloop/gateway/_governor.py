@@ -482,13 +482,22 @@ class Governor:
         return cast(SpeechBackend, self.backends[model.name])
 
     async def speech(
-        self, ctx: RequestContext, text: str, *, voice: str, speed: float, response_format: str
+        self,
+        ctx: RequestContext,
+        text: str,
+        *,
+        voice: str,
+        speed: float,
+        response_format: str,
+        instructions: str | None = None,
     ) -> SpeechOutcome:
         """Speech, with the audio prompt, the watermark and the implicit label, recorded.
 
         The same pipeline for local and upstream speech: samples, audio prompt (unless the
         key's agreement allows unlabeled delivery), watermark (payload = the produce tag), the
-        container the client asked for, the AIGC label in its metadata, the ledger.
+        container the client asked for, the AIGC label in its metadata (``pcm`` has none: the
+        entry says so), the ledger. ``instructions`` go to the backend, which acts on them or
+        not; the entry records their digest and which it was.
         """
         from govloop.gateway._audio import FORMATS, encode
 
@@ -501,7 +510,12 @@ class Governor:
                 param="voice",
             )
         try:
-            speech = await backend.synthesize(text, voice=voice, speed=speed)
+            if instructions:
+                speech = await backend.synthesize(
+                    text, voice=voice, speed=speed, instructions=instructions
+                )
+            else:  # a backend written before ``instructions`` existed still works
+                speech = await backend.synthesize(text, voice=voice, speed=speed)
         except ModelError as exc:
             raise upstream_failure(exc, ctx.produce_id) from exc
         labeler, wm = self.ports.labeler, self.ports.watermarker
@@ -516,8 +530,21 @@ class Governor:
             )
         plain = await asyncio.to_thread(encode, samples, rate, fmt)
         aigc = labeler.implicit(plain, produce_id=ctx.produce_id, filename=fmt.filename)
-        audio = labeler.embed_implicit(plain, aigc, filename=fmt.filename)
-        extra = {"voice": voice, "speed": speed, "response_format": fmt.name}
+        audio = plain
+        if fmt.metadata:
+            audio = labeler.embed_implicit(plain, aigc, filename=fmt.filename)
+        extra: dict[str, Any] = {
+            "voice": voice,
+            "speed": speed,
+            "response_format": fmt.name,
+            "label_in_file": fmt.metadata,
+        }
+        if instructions:
+            extra["instructions"] = {
+                "sha256": hashlib.sha256(instructions.encode("utf-8")).hexdigest(),
+                "chars": len(instructions),
+                "handling": getattr(backend, "instructions", "ignored"),
+            }
         await self.record(
             ctx,
             produce_id=ctx.produce_id,

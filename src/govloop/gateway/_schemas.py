@@ -330,7 +330,11 @@ class SpeechRequest(_Body):
     """Served speech model."""
     voice: str = Field(min_length=1, max_length=64)
     """A voice the model has (OpenAI's names: ``alloy``, ``echo``, ...)."""
-    response_format: Literal["wav", "mp3", "opus"] = "mp3"
-    """Audio container (``aac``, ``flac`` and ``pcm`` are not served: 400)."""
+    response_format: Literal["wav", "mp3", "opus", "aac", "flac", "pcm"] = "mp3"
+    """Audio container (``pcm``: headerless 24 kHz s16le mono, so no label in the file)."""
+    instructions: str | None = Field(default=None, max_length=4096)
+    """Voice directions: screened and recorded; espeak-ng cannot act on them (upstreams can)."""
+    stream_format: Literal["audio", "sse"] = "audio"
+    """``sse``: the recorded file as ``speech.audio.delta`` events, then ``speech.audio.done``."""
     speed: float = Field(default=1.0, ge=0.25, le=4.0)
     """Pace, 1.0 normal."""

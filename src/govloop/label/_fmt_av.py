@@ -2,6 +2,9 @@
 
 - WAV: a RIFF sub-chunk with id ``AIGC`` holding the JSON (TC260 audio guide).
 - MP3: an ID3v2 ``TXXX`` frame with description ``AIGC`` (written with mutagen).
+- AAC (ADTS): the same ID3v2 ``TXXX:AIGC`` frame in a tag before the first ADTS frame, as
+  HLS packed audio (RFC 8216 §3.4) places ID3 tags; ffmpeg and PyAV skip it when decoding.
+- FLAC: the ``AIGC`` field of the ``VORBIS_COMMENT`` block (written with mutagen).
 - Ogg Opus: the ``AIGC`` comment of ``OpusTags`` (``govloop.label._fmt_ogg``).
 - MKV/WebM: ``Segment/Tags/Tag/SimpleTag`` with ``TagName`` ``AIGC`` and the JSON in
   ``TagString``. Read by a small EBML walker here; written by ``ffmpeg -c copy`` (stream copy,
@@ -195,6 +198,118 @@ class Mp3Format:
         return hashlib.sha256(data[start : max(start, end)]).digest()
 
 
+# --------------------------------------------------------------------------- AAC (ADTS)
+def _adts_at(data: bytes, pos: int) -> bool:
+    """An ADTS frame header at ``pos``: 12-bit sync, MPEG layer bits 00."""
+    return len(data) >= pos + 7 and data[pos] == 0xFF and data[pos + 1] & 0xF6 == 0xF0
+
+
+class AdtsFormat:
+    """AAC in ADTS frames: an ID3v2 tag in front with ``TXXX:AIGC`` (as for MP3)."""
+
+    name = "aac"
+    media_type = "audio"
+    extensions: tuple[str, ...] = (".aac", ".adts")
+
+    def sniff(self, data: bytes, filename: str) -> bool:
+        """An ADTS frame header, at the start or right after a leading ID3v2 tag."""
+        del filename
+        return _adts_at(data, _id3_size(data))
+
+    def read(self, data: bytes) -> AIGCLabel | None:
+        """The ID3v2 tag's ``TXXX:AIGC`` frame."""
+        return _MP3.read(data)
+
+    def write(self, data: bytes, label: AIGCLabel) -> bytes:
+        """Set ``TXXX:AIGC`` in the leading ID3v2 tag (added when there is none)."""
+        return _MP3.write(data, label)
+
+    def digest(self, data: bytes) -> bytes:
+        """SHA-256 of the ADTS frames (the ID3v2 tag left out)."""
+        return _MP3.digest(data)
+
+
+_MP3 = Mp3Format()
+
+
+# --------------------------------------------------------------------------- FLAC
+_FLAC_PADDING, _FLAC_COMMENT = 1, 4
+
+
+def _flac_blocks(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """(type, start, end) of each metadata block; then (-1, start, len) for the frames."""
+    if data[:4] != b"fLaC":
+        raise FormatError("not a FLAC file (no fLaC marker)")
+    pos, last = 4, False
+    while not last:
+        if pos + 4 > len(data):
+            raise FormatError(f"FLAC metadata block header truncated at byte {pos}")
+        last, kind = bool(data[pos] & 0x80), data[pos] & 0x7F
+        end = pos + 4 + int.from_bytes(data[pos + 1 : pos + 4], "big")
+        if end > len(data):
+            raise FormatError(f"FLAC metadata block {kind} at byte {pos} runs past the end")
+        yield kind, pos, end
+        pos = end
+    yield -1, pos, len(data)
+
+
+def _flac_module() -> Any:
+    """mutagen.flac (untyped, so kept as Any)."""
+    return importlib.import_module("mutagen.flac")
+
+
+class FlacFormat:
+    """FLAC: Vorbis comment ``AIGC``."""
+
+    name = "flac"
+    media_type = "audio"
+    extensions: tuple[str, ...] = (".flac",)
+
+    def add_explicit_label(self, data: bytes, *, filename: str, options: ExplicitOptions) -> bytes:
+        """The audio prompt added (libsndfile re-encodes the file; the label is written after)."""
+        return _explicit_audio(data, filename, options)
+
+    def sniff(self, data: bytes, filename: str) -> bool:
+        """The ``fLaC`` stream marker."""
+        del filename
+        return data[:4] == b"fLaC"
+
+    def read(self, data: bytes) -> AIGCLabel | None:
+        """The ``AIGC`` Vorbis comment."""
+        flac = _flac_module()
+        try:
+            tags = flac.FLAC(io.BytesIO(data)).tags
+        except Exception as exc:  # mutagen raises many types on broken files
+            raise FormatError(f"FLAC metadata cannot be read: {exc}") from exc
+        values = tags.get(AIGC_KEY) if tags is not None else None
+        if not values:
+            return None
+        return AIGCLabel.from_json(values[0], source="FLAC AIGC comment")
+
+    def write(self, data: bytes, label: AIGCLabel) -> bytes:
+        """Set the ``AIGC`` comment (replacing an old one), every other block kept."""
+        flac = _flac_module()
+        buf = io.BytesIO(data)
+        try:
+            f = flac.FLAC(buf)
+            if f.tags is None:
+                f.add_tags()
+            f.tags[AIGC_KEY] = [label.to_json()]
+            buf.seek(0)
+            f.save(buf)
+        except Exception as exc:  # mutagen raises many types on broken files
+            raise FormatError(f"FLAC metadata cannot be written: {exc}") from exc
+        return buf.getvalue()
+
+    def digest(self, data: bytes) -> bytes:
+        """SHA-256 of every block but the comment and padding, and of the audio frames."""
+        h = hashlib.sha256()
+        for kind, start, end in _flac_blocks(data):
+            if kind not in (_FLAC_PADDING, _FLAC_COMMENT):
+                h.update(data[start + (4 if kind >= 0 else 0) : end])
+        return h.digest()
+
+
 # --------------------------------------------------------------------------- Matroska
 _EBML, _SEGMENT, _TAGS, _TAG, _SIMPLE = 0x1A45DFA3, 0x18538067, 0x1254C367, 0x7373, 0x67C8
 _TAGNAME, _TAGSTRING = 0x45A3, 0x4487
@@ -328,4 +443,12 @@ def _ffmpeg_bytes(data: bytes, ext: str, args: list[str], *, out_ext: str | None
         return dst.read_bytes()
 
 
-AUDIO_VIDEO_FORMATS = (Mp4Format(), MatroskaFormat(), WavFormat(), Mp3Format(), OggOpusFormat())
+AUDIO_VIDEO_FORMATS = (
+    Mp4Format(),
+    MatroskaFormat(),
+    WavFormat(),
+    AdtsFormat(),  # before MP3: an ID3v2 tag alone would read as MP3
+    Mp3Format(),
+    FlacFormat(),
+    OggOpusFormat(),
+)

@@ -15,6 +15,7 @@ from govloop.paperwork._export import export_form
 from govloop.paperwork._facts import gather_facts, package_facts
 from govloop.paperwork._fill import fill_form, form_applies, resolve
 from govloop.paperwork._models import AttachmentOut, FilledField, FilledForm, Gap
+from govloop.paperwork._pdf import docx_to_pdf, soffice_path
 from govloop.paperwork._render import export_schema, render_docx, render_json, validate_export
 from govloop.paperwork._spec import (
     AttachmentSpec,
@@ -38,6 +39,7 @@ __all__ = [
     "FormSpec",
     "Gap",
     "available_forms",
+    "docx_to_pdf",
     "document_at",
     "export_form",
     "export_schema",
@@ -53,6 +55,7 @@ __all__ = [
     "render_json",
     "resolve",
     "shipped_forms",
+    "soffice_path",
     "source_paths",
     "validate_export",
 ]

@@ -21,7 +21,9 @@ def export_form(
     forms: Mapping[str, FormSpec] | None = None,
     files: Mapping[str, bytes] | None = None,
 ) -> tuple[FilledForm, bytes]:
-    """Fill ``spec`` and render it for an output ending in ``suffix`` (.docx, .json, .zip).
+    """Fill ``spec`` and render it for an output ending in ``suffix`` (.docx, .json, .pdf, .zip).
+
+    ``.pdf`` is the DOCX converted by LibreOffice (``govloop.paperwork._pdf``).
 
     A form whose ``applies_if`` is false for this filing is refused with its ``applies_note``
     (an Art. 6(3) assessment for a filing that claims no derogation, GPAI documents for a
@@ -37,4 +39,8 @@ def export_form(
     if suffix == ".zip":
         raise InputError(f"--form {spec.form} is one document: use .docx or .json, not .zip")
     filled = fill_form(spec, facts)
+    if suffix == ".pdf":
+        from govloop.paperwork._pdf import docx_to_pdf
+
+        return filled, docx_to_pdf({"form": render(filled, ".docx")})["form"]
     return filled, render(filled, suffix)

@@ -127,4 +127,6 @@ def render(form: FilledForm, suffix: str) -> bytes:
         return render_docx(form)
     if suffix == ".json":
         return render_json(form)
-    raise InputError(f"output suffix {suffix!r}: use .docx or .json (.zip for a package form)")
+    raise InputError(
+        f"output suffix {suffix!r}: use .docx, .json or .pdf (.zip for a package form)"
+    )

@@ -22,7 +22,7 @@ _IMAGE_MAGIC = (
     b"MM\x00*",
 )
 _IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp")
-_AUDIO_EXT = (".wav", ".flac", ".ogg", ".mp3")
+_AUDIO_EXT = (".wav", ".flac", ".ogg", ".mp3", ".aac", ".opus", ".pcm")
 _TEXT_EXT = (".txt", ".md", ".text")
 
 

@@ -1,4 +1,8 @@
-"""Audio files: WAV/FLAC/OGG through soundfile, MP3 through PyAV (the ``media`` extra)."""
+"""Audio files: WAV/FLAC/OGG through soundfile, MP3 and AAC through PyAV (the ``media`` extra).
+
+A ``.pcm`` file is OpenAI's ``pcm`` speech format: headerless 24 kHz 16-bit little-endian mono
+(the rate and layout are known only from the name, so only the name says so).
+"""
 
 from __future__ import annotations
 
@@ -19,9 +23,18 @@ def _is_mp3(data: bytes, filename: str) -> bool:
     return filename.lower().endswith(".mp3")
 
 
+PCM_RATE = 24_000
+"""Rate of headerless ``.pcm`` audio (OpenAI's ``pcm``: 24 kHz, s16le, mono)."""
+
+
 def read_audio(data: bytes, *, filename: str = "") -> tuple[Float, int]:
     """Decode audio bytes to float samples (frames x channels) in [-1, 1] and the sample rate."""
     name = filename or "<audio>"
+    if filename.lower().endswith(".pcm"):
+        if len(data) < 2 or len(data) % 2:
+            raise FormatError(f"{name}: raw 16-bit PCM must hold an even, non-zero byte count")
+        pcm = np.frombuffer(data, dtype="<i2").astype(np.float64) / 32768.0
+        return pcm[:, None], PCM_RATE
     if _is_mp3(data, filename):
         return _decode_av(data, name)
     import soundfile as sf
