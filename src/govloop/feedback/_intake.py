@@ -8,6 +8,7 @@ import secrets
 from govloop.errors import InputError
 from govloop.feedback._categories import check_category
 from govloop.feedback._models import ComplaintIn
+from govloop.languages import CODES
 
 MAX_DESCRIPTION_CHARS = 5000
 """Longest description accepted."""
@@ -82,8 +83,8 @@ def validate_complaint(c: ComplaintIn) -> ComplaintIn:
     if filing is not None and (len(filing) > 128 or not filing.isprintable()):
         raise InputError(f"field 'filing_id': {filing[:60]!r} is not a filing id")
     lang = (c.lang or "zh").strip().lower()
-    if lang not in ("zh", "en"):
-        raise InputError(f"field 'lang': {c.lang!r} must be zh or en")
+    if lang not in CODES:
+        raise InputError(f"field 'lang': {c.lang!r} must be one of {', '.join(CODES)}")
     return ComplaintIn(
         category=category,
         description=description,
