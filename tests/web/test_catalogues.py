@@ -3,45 +3,65 @@ intact, and the committed ``.mo`` says what its ``.po`` says."""
 
 from __future__ import annotations
 
+import functools
 import gettext
 import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from govloop.assess import _catalogue as report_catalogue
 from govloop.languages import LANGUAGES, Language
 from govloop.web._i18n import DOMAIN, LOCALE_DIR
 from govloop.web.pages._words import category_label
 
 WEB = LOCALE_DIR.parent
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%|\{(\w+)\}")
 
 
-def _msgids(root: Path, cfg: Path) -> set[str]:
+def _msgids(root: Path, cfg: Path, keywords: tuple[str, ...] = ()) -> set[str]:
     """The message ids Babel extracts with the repository's own ``babel.cfg``."""
     with cfg.open(encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f, filename=str(cfg))
     ids: set[str] = set()
+    kw = {**DEFAULT_KEYWORDS, **{k: None for k in keywords}}
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(root), method_map, options_map
+        str(root), method_map, options_map, keywords=kw
     ):
         ids.update([message] if isinstance(message, str) else [m for m in message if m])
     return ids
 
 
-@pytest.fixture(scope="module")
-def page_ids() -> set[str]:
-    ids = _msgids(WEB, LOCALE_DIR / "babel.cfg")
-    assert "Verify content" in ids and "draft" in ids, "the extractor found no page texts"
-    return ids
+ASSESS = report_catalogue.LOCALE_DIR.parent
+DOMAINS: dict[str, tuple[Path, Path, tuple[str, ...], tuple[str, ...]]] = {
+    # domain: (locale dir, sources, keywords beyond gettext's, two ids it must find)
+    DOMAIN: (LOCALE_DIR, WEB, ("N_",), ("Verify content", "draft")),
+    report_catalogue.DOMAIN: (
+        report_catalogue.LOCALE_DIR,
+        ASSESS,
+        ("N_",),
+        ("Clause table", "showing {n} of {total}"),
+    ),
+}
 
 
+@functools.cache
+def _domain_ids(domain: str) -> frozenset[str]:
+    locale_dir, root, keywords, expected = DOMAINS[domain]
+    ids = _msgids(root, locale_dir / "babel.cfg", keywords)
+    assert set(expected) <= ids, f"the extractor found no {domain} texts"
+    return frozenset(ids)
+
+
+@pytest.mark.parametrize("domain", sorted(DOMAINS))
 @pytest.mark.parametrize("language", LANGUAGES, ids=lambda lang: lang.code)
-def test_catalogue_translates_every_page_message(language: Language, page_ids: set[str]) -> None:
-    po = LOCALE_DIR / language.locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+def test_catalogue_translates_every_message(language: Language, domain: str) -> None:
+    locale_dir = DOMAINS[domain][0]
+    page_ids = _domain_ids(domain)
+    po = locale_dir / language.locale / "LC_MESSAGES" / f"{domain}.po"
     assert po.is_file(), f"{po} is missing: every language in govloop.languages needs one"
     with po.open("rb") as f:
         catalogue = read_po(f)
@@ -58,7 +78,7 @@ def test_catalogue_translates_every_page_message(language: Language, page_ids: s
             assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(msgid)), (
                 f"{po}: placeholders of {msgid!r} differ in {text!r}"
             )
-    compiled = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language.locale])
+    compiled = gettext.translation(domain, locale_dir, languages=[language.locale])
     stale = [i for i in sorted(page_ids) if strings[i] and compiled.gettext(i) != strings[i]]
     assert not stale, f"{po.with_suffix('.mo')} is older than its .po (run pybabel compile)"
 

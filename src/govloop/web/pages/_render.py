@@ -93,6 +93,9 @@ def render(
         "lang": lang,
         "html_lang": HTML_LANG[lang],
         "dir": DIRECTION[lang],
+        # arrows that point back and forward in the page's reading direction
+        "back": "→" if DIRECTION[lang] == "rtl" else "←",
+        "fwd": "←" if DIRECTION[lang] == "rtl" else "→",
         "languages": SWITCH,
         "_": gettext_for(lang),
         "user": user if user is not None else page_user(request),
