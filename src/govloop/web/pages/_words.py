@@ -68,6 +68,8 @@ WORDS: tuple[str, ...] = (
     N_("Missing or misleading AI-generated content labels"),
     N_("Privacy and personal information"),
     N_("Other"),
+    # the default source of the complaint time limits (govloop.feedback.TimeLimits.source)
+    N_("govloop default (no number is set by the Interim Measures Art. 15)"),
 )
 """Every such word (only the extractor reads this)."""
 
