@@ -1,6 +1,7 @@
 """The loop in a real browser: the public verifies a traced image and complains, the provider
 responds, the regulator suspends the service, the gateway refuses it, and the complainant's
-status page shows the result; once in Chinese and once in English, with screenshots; and an Arabic (right-to-left) page."""
+status page shows the result; once in Chinese and once in English, with screenshots; and one
+Arabic (right-to-left) page."""
 
 from __future__ import annotations
 
