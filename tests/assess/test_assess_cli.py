@@ -73,8 +73,11 @@ def test_run_report_and_runs_with_python_model(cli: CliRunner, tmp_path: Path) -
     report = json.loads(json_path.read_text(encoding="utf-8"))
     assert report["run"]["id"] == run_id and report["metrics"]["qualified_rate"]["n"] == 20
     assert report_digest(report) in res.output.replace("\n", "")
-    res = cli.invoke(build_app(), ["assess", "report", run_id, "--lang", "fr"])
-    assert res.exit_code == 1 and "--lang 'fr'" in res.output
+    res = cli.invoke(build_app(), ["assess", "report", run_id, "--lang", "ar"])
+    assert res.exit_code == 0 and '<html lang="ar" dir="rtl">' in res.stdout
+    assert "جدول البنود" in res.stdout  # "Clause table" from the report catalogue
+    res = cli.invoke(build_app(), ["assess", "report", run_id, "--lang", "de"])
+    assert res.exit_code == 1 and "--lang 'de'" in res.output
     res = cli.invoke(build_app(), ["assess", "runs"])
     assert run_id in res.stdout
     res = cli.invoke(build_app(), ["assess", "report", "nope"])

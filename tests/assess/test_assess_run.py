@@ -27,9 +27,11 @@ from govloop.assess import (
     run_summary,
     start_run,
 )
+from govloop.assess._catalogue import report_gettext
 from govloop.assess._run import get_run
 from govloop.assess._tables import ResultRow
 from govloop.errors import ModelError
+from govloop.languages import LANGUAGES
 from govloop.models import Generation, GenerationRequest
 from govloop.store import Store
 
@@ -120,6 +122,13 @@ async def test_unsafe_answers_fail_with_evidence(store: Store, tmp_path: Path) -
     assert "Qualified rate" in html_en and "http" not in html_en.replace(
         'xmlns="http://www.w3.org/2000/svg"', ""
     )
+    for language in LANGUAGES:  # every shipped language, through the report catalogue
+        page = render_html(report, lang=language.code)
+        title = report_gettext(language.code)("Generative AI service safety assessment")
+        rtl = ' dir="rtl"' if language.rtl else ""
+        assert f'<html lang="{language.code}"{rtl}>' in page
+        assert f"<h1>{title}</h1>" in page
+        assert language.code in ("en",) or title != "Generative AI service safety assessment"
 
 
 class Flaky:

@@ -1,4 +1,7 @@
-"""Self-contained HTML rendering of a JSON report, in Chinese or English.
+"""Self-contained HTML rendering of a JSON report, in any language of :mod:`govloop.languages`.
+
+Its texts come from the gettext catalogue ``report`` (:mod:`govloop.assess._catalogue`), the
+same mechanism as the web pages; risk and clause names stay Chinese or English (they are data).
 
 No scripts, fonts or images are fetched: styles are inline and charts are inline SVG (one bar
 per risk category with its Wilson 95 % interval and the threshold line).
@@ -9,67 +12,71 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from govloop.assess._catalogue import N_, report_gettext
 from govloop.assess._taxonomy import ANSWER_ASPECTS, Taxonomy
+from govloop.languages import BY_CODE
 
-_T: dict[str, dict[str, str]] = {
-    "title": {
-        "zh": "生成式人工智能服务安全评估报告",
-        "en": "Generative AI service safety assessment",
-    },
-    "model": {"zh": "模型", "en": "Model"},
-    "bank": {"zh": "题库", "en": "Bank"},
-    "starter": {"zh": "（入门题库，非经审定）", "en": " (starter bank, not vetted)"},
-    "seed": {"zh": "抽样种子", "en": "Sampling seed"},
-    "run": {"zh": "评估编号", "en": "Run"},
-    "status": {"zh": "状态", "en": "Status"},
-    "answered": {"zh": "已作答 / 计划 / 错误", "en": "Answered / planned / errors"},
-    "conclusion": {"zh": "结论", "en": "Conclusion"},
-    "passed": {"zh": "通过", "en": "PASSED"},
-    "failed": {"zh": "未通过", "en": "FAILED"},
-    "metrics": {"zh": "指标", "en": "Metrics"},
-    "metric": {"zh": "指标", "en": "Metric"},
-    "rate": {"zh": "比率", "en": "Rate"},
-    "ci": {"zh": "95% 置信区间", "en": "95% interval"},
-    "threshold": {"zh": "要求", "en": "Requirement"},
-    "result": {"zh": "结果", "en": "Result"},
-    "qualified_rate": {"zh": "生成内容合格率", "en": "Qualified rate of generated content"},
-    "refusal_rate_should_refuse": {"zh": "应拒答题拒答率", "en": "Refusal rate, should-refuse"},
-    "refusal_rate_should_answer": {"zh": "非拒答题拒答率", "en": "Refusal rate, should-answer"},
-    "clauses": {"zh": "条款符合性", "en": "Clause table"},
-    "refusal_classes": {"zh": "拒答判定分类", "en": "Refusal judge classes"},
-    "kind": {"zh": "题型", "en": "Kind"},
-    "full_compliance": {"zh": "完全回答", "en": "Full compliance"},
-    "full_refusal": {"zh": "完全拒答", "en": "Full refusal"},
-    "partial_refusal": {"zh": "部分拒答", "en": "Partial refusal"},
-    "unknown": {"zh": "未分类", "en": "Unclassified"},
-    "clause": {"zh": "条款", "en": "Clause"},
-    "item": {"zh": "评估项", "en": "Item"},
-    "evidence": {"zh": "证据 / 理由", "en": "Evidence / reason"},
-    "per_risk": {"zh": "按风险类别", "en": "Per risk category"},
-    "failing": {"zh": "未通过的题目及证据", "en": "Failing items and evidence"},
-    "question": {"zh": "问题", "en": "Question"},
-    "answer": {"zh": "回答", "en": "Answer"},
-    "judges": {"zh": "判定证据", "en": "Judge evidence"},
-    "shown": {"zh": "显示前 {n} 条，共 {total} 条", "en": "showing {n} of {total}"},
-    "reasons": {"zh": "未通过原因", "en": "Reasons"},
-    "digest": {"zh": "报告摘要（JSON 的 SHA-256）", "en": "Report digest (SHA-256 of the JSON)"},
-    "none": {"zh": "无", "en": "none"},
+_T: dict[str, str] = {
+    "title": N_("Generative AI service safety assessment"),
+    "model": N_("Model"),
+    "bank": N_("Bank"),
+    "starter": N_(" (starter bank, not vetted)"),
+    "seed": N_("Sampling seed"),
+    "run": N_("Run"),
+    "status": N_("Status"),
+    "answered": N_("Answered / planned / errors"),
+    "conclusion": N_("Conclusion"),
+    "passed": N_("PASSED"),
+    "failed": N_("FAILED"),
+    "metrics": N_("Metrics"),
+    "metric": N_("Metric"),
+    "rate": N_("Rate"),
+    "ci": N_("95%% interval"),
+    "threshold": N_("Requirement"),
+    "result": N_("Result"),
+    "qualified_rate": N_("Qualified rate of generated content"),
+    "refusal_rate_should_refuse": N_("Refusal rate, should-refuse"),
+    "refusal_rate_should_answer": N_("Refusal rate, should-answer"),
+    "clauses": N_("Clause table"),
+    "refusal_classes": N_("Refusal judge classes"),
+    "kind": N_("Kind"),
+    "full_compliance": N_("Full compliance"),
+    "full_refusal": N_("Full refusal"),
+    "partial_refusal": N_("Partial refusal"),
+    "unknown": N_("Unclassified"),
+    "clause": N_("Clause"),
+    "item": N_("Item"),
+    "evidence": N_("Evidence / reason"),
+    "per_risk": N_("Per risk category"),
+    "failing": N_("Failing items and evidence"),
+    "question": N_("Question"),
+    "answer": N_("Answer"),
+    "judges": N_("Judge evidence"),
+    "shown": N_("showing {n} of {total}"),
+    "reasons": N_("Reasons"),
+    "digest": N_("Report digest (SHA-256 of the JSON)"),
+    "none": N_("none"),
 }
+"""Each text of the report by key; the message id is the English text (catalogue ``report``)."""
 _STATUS_EN = {
-    "符合": "conforming",
-    "不符合": "non-conforming",
-    "不适用": "not applicable",
-    "部分符合": "partly conforming",
+    "符合": N_("conforming"),
+    "不符合": N_("non-conforming"),
+    "不适用": N_("not applicable"),
+    "部分符合": N_("partly conforming"),
 }
 _MAX_ROWS = 200
 
 
 def _t(key: str, lang: str) -> str:
-    return _T[key][lang]
+    """The text ``key`` in ``lang``; ids with ``%%`` are python-format (``95%% interval``)."""
+    text = report_gettext(lang)(_T[key])
+    return text % {} if "%" in _T[key] else text
 
 
 def _status(s: str, lang: str) -> str:
-    return s if lang == "zh" else f"{s} ({_STATUS_EN.get(s, s)})"
+    if lang == "zh":
+        return s
+    return f"{s} ({report_gettext(lang)(_STATUS_EN[s]) if s in _STATUS_EN else s})"
 
 
 def _pct(v: float | None) -> str:
@@ -169,6 +176,11 @@ vertical-align:top;text-align:left;font-size:13px}th{background:#f3f3f3}.ok{colo
 code{font-size:12px;word-break:break-all}"""
 
 
+_DIR_RTL = ' dir="rtl"'
+_CSS_RTL = "\ntd,th{text-align:right}svg,pre,code{direction:ltr}"
+"""Only right-to-left pages get these, so the zh and en pages stay byte for byte as they were."""
+
+
 def _classes_table(classes: dict[str, dict[str, int]], lang: str) -> list[str]:
     """The refusal judge's three classes per bank kind (both refusal classes count as refused)."""
     if not classes:
@@ -185,15 +197,17 @@ def _classes_table(classes: dict[str, dict[str, int]], lang: str) -> list[str]:
 
 
 def render_html(report: dict[str, Any], *, lang: str = "zh", digest: str = "") -> str:
-    """The report as one self-contained HTML page in ``lang`` (``zh`` or ``en``)."""
-    if lang not in ("zh", "en"):
+    """The report as one self-contained HTML page in ``lang`` (a :mod:`govloop.languages` code)."""
+    if lang not in BY_CODE:
         lang = "zh"
+    rtl = BY_CODE[lang].rtl
     tax = Taxonomy.builtin()
     e = html.escape
     run = report["run"]
     out: list[str] = [
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
-        f"<title>{_t('title', lang)} – {e(run['model'])}</title><style>{_CSS}</style></head><body>",
+        f'<!DOCTYPE html><html lang="{lang}"{_DIR_RTL if rtl else ""}><head><meta charset="utf-8">',
+        f"<title>{_t('title', lang)} – {e(run['model'])}</title>"
+        f"<style>{_CSS}{_CSS_RTL if rtl else ''}</style></head><body>",
         f"<h1>{_t('title', lang)}</h1><p>{e(report['standard'])}</p><table>",
     ]
     starter = _t("starter", lang) if run.get("bank_starter") else ""

@@ -466,7 +466,10 @@ def report_cmd(
     ctx: typer.Context,
     run: Annotated[str, typer.Argument(help="Run id.")],
     fmt: Annotated[str, typer.Option("--format", help="html or json.")] = "html",
-    lang: Annotated[str, typer.Option("--lang", help="zh or en (HTML).")] = "zh",
+    lang: Annotated[
+        str,
+        typer.Option("--lang", help="HTML language: zh, en, ar, ru, es, fr, pt, id, hi, sw."),
+    ] = "zh",
     out: Annotated[
         Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")
     ] = None,
@@ -479,8 +482,10 @@ def report_cmd(
 
     if fmt not in ("html", "json"):
         raise InputError(f"--format {fmt!r}: use html or json")
-    if lang not in ("zh", "en"):
-        raise InputError(f"--lang {lang!r}: use zh or en")
+    from govloop.languages import CODES
+
+    if lang not in CODES:
+        raise InputError(f"--lang {lang!r}: use one of {', '.join(CODES)}")
     if out is not None:
         check_output(out, force=force)
     report = build_report(state(ctx).store, run)

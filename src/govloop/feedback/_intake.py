@@ -8,6 +8,7 @@ import secrets
 from govloop.errors import InputError
 from govloop.feedback._categories import check_category
 from govloop.feedback._models import ComplaintIn
+from govloop.languages import CODES
 
 MAX_DESCRIPTION_CHARS = 5000
 """Longest description accepted."""
@@ -83,8 +84,8 @@ def validate_complaint(c: ComplaintIn) -> ComplaintIn:
     if filing is not None and (len(filing) > 128 or not filing.isprintable()):
         raise InputError(f"field 'filing_id': {filing[:60]!r} is not a filing id")
     lang = (c.lang or "zh").strip().lower()
-    if lang not in ("zh", "en"):
-        raise InputError(f"field 'lang': {c.lang!r} must be zh or en")
+    if lang not in CODES:
+        raise InputError(f"field 'lang': {c.lang!r} must be one of {', '.join(CODES)}")
     reporter = (c.reporter or "").strip() or None
     if reporter is not None and (len(reporter) > 200 or not reporter.isprintable()):
         raise InputError("field 'reporter': at most 200 printable characters")

@@ -2,9 +2,11 @@
 
 The choice, first match wins: ``?lang=`` in the URL (remembered in the ``govloop_lang`` cookie
 by the page that answers it), then that cookie, then the browser's ``Accept-Language``, then
-Chinese. Only ``zh`` and ``en`` exist; catalogues are compiled ``.mo`` files shipped in
-``govloop/web/locale`` (``zh_Hans`` and ``en``), loaded once per process. Message ids are the
-English texts, so a missing translation shows English rather than a key.
+Chinese. The languages are those of :mod:`govloop.languages` (one table for every face), so
+adding a language is a row there plus a catalogue here. Catalogues are compiled ``.mo`` files
+committed in ``govloop/web/locale/<babel locale>/LC_MESSAGES`` (a wheel carries them; a test
+checks they match their ``.po``), loaded once per process. Message ids are the English texts,
+so a missing translation shows English rather than a key.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 
 from starlette.requests import HTTPConnection
 
-LANGS: tuple[str, ...] = ("zh", "en")
+from govloop.languages import BY_CODE, CODES, LANGUAGES
+
+LANGS: tuple[str, ...] = CODES
 """Languages the pages speak; the first is the default."""
 DEFAULT_LANG = "zh"
 """Chinese unless the visitor asks otherwise."""
@@ -26,17 +30,20 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 """Where the compiled catalogues live."""
 DOMAIN = "messages"
 """The gettext domain of the pages."""
-_CATALOGUE = {"zh": "zh_Hans", "en": "en"}
-HTML_LANG = {"zh": "zh-CN", "en": "en"}
+HTML_LANG: dict[str, str] = {lang.code: lang.html for lang in LANGUAGES}
 """Value of ``<html lang>`` per language (CJK fonts are chosen by it)."""
+DIRECTION: dict[str, str] = {lang.code: lang.direction for lang in LANGUAGES}
+"""Value of ``<html dir>`` per language (``rtl`` for Arabic)."""
+SWITCH: tuple[tuple[str, str], ...] = tuple((lang.code, lang.native) for lang in LANGUAGES)
+"""The language switch: each language by its own name."""
 
 
 def normalise(value: str | None) -> str | None:
-    """``zh``/``en`` for a language tag such as ``zh-CN``, ``zh_Hans``, ``en-GB``; else None."""
+    """The shipped code of a language tag such as ``zh-CN``, ``zh_Hans``, ``ar-EG``; else None."""
     if not value:
         return None
     primary = value.strip().replace("_", "-").split("-", 1)[0].lower()
-    return primary if primary in LANGS else None
+    return primary if primary in BY_CODE else None
 
 
 def from_accept_language(header: str) -> str | None:
@@ -75,8 +82,10 @@ def choose_language(conn: HTTPConnection) -> str:
 @functools.cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``lang`` (a null catalogue when none is installed)."""
-    name = _CATALOGUE.get(lang, "en")
-    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[name], fallback=True)
+    language = BY_CODE.get(lang, BY_CODE["en"])
+    return gettext.translation(
+        DOMAIN, localedir=LOCALE_DIR, languages=[language.locale], fallback=True
+    )
 
 
 def gettext_for(lang: str) -> Callable[[str], str]:

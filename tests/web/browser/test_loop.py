@@ -1,6 +1,7 @@
 """The loop in a real browser: the public verifies a traced image and complains, the provider
 responds, the regulator suspends the service, the gateway refuses it, and the complainant's
-status page shows the result; once in Chinese and once in English, with screenshots."""
+status page shows the result; once in Chinese and once in English, with screenshots; and one
+Arabic (right-to-left) page."""
 
 from __future__ import annotations
 
@@ -202,3 +203,29 @@ def test_complaint_closes_the_loop_in_the_browser(
     assert t["resolved"] in d.find_element(By.ID, "complaint-state").text
     assert t["result"] in d.find_element(By.ID, "complaint-result").text
     shot(d, f"{lang}-11-status")
+
+
+def test_arabic_pages_run_right_to_left_and_take_a_complaint(
+    browser: Any, live_url: str, demo_data: DemoData
+) -> None:
+    """One RTL language end to end: layout mirrored, Arabic texts, a complaint filed in Arabic."""
+    d, url = browser, live_url
+    d.delete_all_cookies()
+    d.get(f"{url}/?lang=ar")
+    assert d.execute_script("return document.documentElement.dir") == "rtl"
+    assert d.execute_script("return getComputedStyle(document.body).direction") == "rtl"
+    brand = d.find_element(By.CSS_SELECTOR, "header.site .brand").rect
+    switch = d.find_element(By.CSS_SELECTOR, "header.site nav.lang").rect
+    assert brand["x"] > switch["x"], "the brand should sit on the right of an RTL header"
+    links = d.find_elements(By.CSS_SELECTOR, "nav.main > a")
+    assert links[0].rect["x"] > links[1].rect["x"], "the main menu should run right to left"
+    assert "التحقق من المحتوى" in d.page_source
+    shot(d, "ar-01-home")
+    d.get(f"{url}/complain?filing_id={demo_data.filings['demo']}")
+    d.find_element(By.CSS_SELECTOR, "input[name=category][value='A.2']").click()
+    d.find_element(By.ID, "complaint-description").send_keys("الإجابة تميّز ضد فئة من الناس.")
+    shot(d, "ar-02-complain")
+    submit(d, "complaint-submit")
+    assert "تم استلام شكواك" in d.find_element(By.ID, "receipt").text
+    assert d.find_element(By.ID, "receipt-number").text.startswith("GL-")
+    shot(d, "ar-03-receipt")

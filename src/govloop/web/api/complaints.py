@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from govloop.accounts import Role, User
 from govloop.errors import NotFoundError
 from govloop.feedback import ACTIONS, Complaint, ComplaintIn, ComplaintState
+from govloop.languages import CODES
 from govloop.web._access import may_see_complaint
 from govloop.web._deps import get_services, require_role
 from govloop.web._problems import ProblemError
@@ -48,7 +49,7 @@ _FORM = {
                         "evidence_url": {"type": "string"},
                         "contact": {"type": "string"},
                         "filing_id": {"type": "string"},
-                        "lang": {"type": "string", "enum": ["zh", "en"]},
+                        "lang": {"type": "string", "enum": list(CODES)},
                         "file": {"type": "string", "format": "binary"},
                     },
                 }

@@ -19,7 +19,16 @@ from starlette.responses import HTMLResponse, Response
 
 from govloop.accounts import User
 from govloop.web._csrf import csrf_token
-from govloop.web._i18n import HTML_LANG, LANG_COOKIE, LANGS, choose_language, gettext_for, normalise
+from govloop.web._i18n import (
+    DIRECTION,
+    HTML_LANG,
+    LANG_COOKIE,
+    LANGS,
+    SWITCH,
+    choose_language,
+    gettext_for,
+    normalise,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 """The package's templates."""
@@ -83,6 +92,11 @@ def render(
         "request": request,
         "lang": lang,
         "html_lang": HTML_LANG[lang],
+        "dir": DIRECTION[lang],
+        # arrows that point back and forward in the page's reading direction
+        "back": "→" if DIRECTION[lang] == "rtl" else "←",
+        "fwd": "←" if DIRECTION[lang] == "rtl" else "→",
+        "languages": SWITCH,
         "_": gettext_for(lang),
         "user": user if user is not None else page_user(request),
         "csrf": csrf_token(request),

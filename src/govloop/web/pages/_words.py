@@ -6,6 +6,9 @@ They are marked here so the catalogue extractor sees them; templates translate t
 
 from __future__ import annotations
 
+from govloop.feedback import category_name
+from govloop.web._i18n import gettext_for
+
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional marker name
     """Mark ``message`` for extraction; it is translated where it is shown."""
@@ -55,5 +58,22 @@ WORDS: tuple[str, ...] = (
     N_("audio"),
     N_("video"),
     N_("other"),
+    # complaint categories: the English names of govloop.feedback._categories (a test keeps
+    # the two in step; the Chinese catalogue carries the module's own Chinese names)
+    N_("Content violating core socialist values"),
+    N_("Discriminatory content"),
+    N_("Commercial violations"),
+    N_("Infringing others' legitimate rights and interests"),
+    N_("Failing the safety needs of the service type"),
+    N_("Missing or misleading AI-generated content labels"),
+    N_("Privacy and personal information"),
+    N_("Other"),
+    # the default source of the complaint time limits (govloop.feedback.TimeLimits.source)
+    N_("govloop default (no number is set by the Interim Measures Art. 15)"),
 )
 """Every such word (only the extractor reads this)."""
+
+
+def category_label(code: str, lang: str) -> str:
+    """A complaint category's name in ``lang``, through the pages' catalogue."""
+    return gettext_for(lang)(category_name(code, "en"))

@@ -15,13 +15,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from govloop.errors import GovloopError, NotFoundError
-from govloop.feedback import CATEGORIES, DEFAULT_TIME_LIMITS, ComplaintIn, TimeLimits, category_name
+from govloop.feedback import CATEGORIES, DEFAULT_TIME_LIMITS, ComplaintIn, TimeLimits
 from govloop.web._deps import get_services
 from govloop.web._i18n import choose_language, gettext_for
 from govloop.web._services import Services
 from govloop.web._views import PUBLIC_STATES, public_view
 from govloop.web.pages._forms import FormError, field, read_form
 from govloop.web.pages._render import render
+from govloop.web.pages._words import category_label
 
 router = APIRouter()
 _Services = Annotated[Services, Depends(get_services)]
@@ -50,7 +51,7 @@ def _form_context(request: Request, services: Services, filing_id: str | None) -
             filing = public_view(found)
     limits: TimeLimits = getattr(services.complaints, "limits", DEFAULT_TIME_LIMITS)
     return {
-        "categories": [(c, category_name(c, lang)) for c in CATEGORIES],
+        "categories": [(c, category_label(c, lang)) for c in CATEGORIES],
         "filing": filing,
         "form": {},
         "limits": {
@@ -140,5 +141,5 @@ def status(
     return render(
         request,
         "status.html",
-        {"c": view, "new": bool(new), "category": category_name(view["category"], lang)},
+        {"c": view, "new": bool(new), "category": category_label(view["category"], lang)},
     )

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from govloop.accounts import Role, User
-from govloop.feedback import CATEGORIES, category_name
+from govloop.feedback import CATEGORIES
 from govloop.web._access import may_see_complaint, may_see_filing
 from govloop.web._charts import bar_chart, line_chart
 from govloop.web._deps import get_services, require_role
@@ -27,6 +27,7 @@ from govloop.web._i18n import choose_language, gettext_for
 from govloop.web._services import Services
 from govloop.web._views import tiers
 from govloop.web.pages._render import render
+from govloop.web.pages._words import category_label
 
 router = APIRouter()
 _Services = Annotated[Services, Depends(get_services)]
@@ -106,13 +107,13 @@ def dashboard(services: Services, user: User, lang: str) -> dict[str, Any]:
         ),
         "categories": bar_chart(
             _("Complaints by category"),
-            [(category_name(c, lang), by_category[c]) for c in CATEGORIES if by_category[c]],
+            [(category_label(c, lang), by_category[c]) for c in CATEGORIES if by_category[c]],
             empty=empty,
         ),
         "resolution": bar_chart(
             _("Median hours to resolution"),
             [
-                (category_name(c, lang), round(pystats.median(hours[c]), 1))
+                (category_label(c, lang), round(pystats.median(hours[c]), 1))
                 for c in CATEGORIES
                 if hours.get(c)
             ],

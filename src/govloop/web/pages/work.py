@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from govloop.accounts import Role, User
 from govloop.errors import GovloopError, NotFoundError
-from govloop.feedback import ACTIONS, TRANSITIONS, Complaint, ComplaintState, category_name
+from govloop.feedback import ACTIONS, TRANSITIONS, Complaint, ComplaintState
 from govloop.web._access import may_see_complaint, may_see_filing
 from govloop.web._deps import get_services, require_role
 from govloop.web._i18n import choose_language, gettext_for
@@ -28,6 +28,7 @@ from govloop.web.api.complaints import PROVIDER_ACTIONS
 from govloop.web.api.review import DECISIONS, actor_of, decide
 from govloop.web.pages._forms import FormError, field, read_form
 from govloop.web.pages._render import render
+from govloop.web.pages._words import category_label
 
 router = APIRouter()
 _Services = Annotated[Services, Depends(get_services)]
@@ -164,7 +165,7 @@ def queue(request: Request, user: _Handler, services: _Services) -> Response:
     lang = choose_language(request)
     now = dt.datetime.now(dt.UTC)
     items = [
-        {"c": c, "clock": clock(c, now, lang), "category": category_name(c.category, lang)}
+        {"c": c, "clock": clock(c, now, lang), "category": category_label(c.category, lang)}
         for c in services.complaints.list()
         if _visible(user, c)
     ]
@@ -190,7 +191,7 @@ def _complaint_page(
         {
             "c": c,
             "clock": clock(c, dt.datetime.now(dt.UTC), lang),
-            "category": category_name(c.category, lang),
+            "category": category_label(c.category, lang),
             "moves": [s.value for s in TRANSITIONS[c.state]],
             "actions": actions,
             "error": error,

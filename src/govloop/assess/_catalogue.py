@@ -1,0 +1,39 @@
+"""The HTML report's gettext catalogue (domain ``report``), one per language of govloop.languages.
+
+The same mechanism as the web pages (Babel-extracted English message ids, committed ``.po`` and
+compiled ``.mo`` under ``govloop/assess/locale/<babel locale>/LC_MESSAGES``), kept in its own
+domain so the report can be rendered without the web package. A missing translation shows the
+English text.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from collections.abc import Callable
+from pathlib import Path
+
+from govloop.languages import BY_CODE
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+"""Where the report's catalogues live."""
+DOMAIN = "report"
+"""The gettext domain of the report."""
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional marker name
+    """Mark ``message`` for extraction; it is translated where it is shown."""
+    return message
+
+
+@functools.cache
+def _translations(lang: str) -> gettext.NullTranslations:
+    language = BY_CODE.get(lang, BY_CODE["en"])
+    return gettext.translation(
+        DOMAIN, localedir=LOCALE_DIR, languages=[language.locale], fallback=True
+    )
+
+
+def report_gettext(lang: str) -> Callable[[str], str]:
+    """``_`` for the report in ``lang``: the translated text of an English message id."""
+    return _translations(lang).gettext
