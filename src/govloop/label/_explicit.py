@@ -19,27 +19,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govloop.errors import ConfigError, InputError
+from govloop.label._wording import AI_TERMS, GENERATION_TERMS, IMAGE, TEXT, resolve_language
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
 
-#: Default wording per language; each contains an AI element and a generation element.
-TEXT_WORDING = {
-    "zh": "本内容由人工智能生成",
-    "en": "This content was AI-generated.",
-    "zh-en": "本内容由人工智能生成 (This content was AI-generated.)",
-}
-IMAGE_WORDING = {
-    "zh": ("AI生成",),
-    "en": ("AI-generated", "AI gen."),
-    "zh-en": ("AI生成 AI-generated", "AI生成"),
-}
+#: Default wording per language (see ``_wording``); each has an AI and a generation element.
+TEXT_WORDING = TEXT
+IMAGE_WORDING = IMAGE
 #: Minimum text height as a share of the shortest side (GB 45438 images and video).
 MIN_HEIGHT_RATIO = 0.05
 #: Smallest text height drawn, whatever the image size (legibility).
 MIN_LEGIBLE_PX = 10.0
-_AI = r"(人工智能|\bA\.?I\b|AI(?=[\u4e00-\u9fff-]))"
-_GEN = r"(生成|合成|generated|synthesi[sz]ed|generation)"
+_AI = "(" + "|".join(AI_TERMS) + ")"
+_GEN = "(" + "|".join(GENERATION_TERMS) + ")"
 EXPLICIT_TEXT_RE = re.compile(rf"{_AI}.{{0,24}}?{_GEN}|{_GEN}.{{0,24}}?{_AI}", re.I | re.S)
 _FONT_PATHS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
@@ -53,9 +46,9 @@ CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 POSITIONS = ("start", "end", "middle")
 
 
-def _check_language(language: str) -> None:
-    if language not in TEXT_WORDING:
-        raise InputError(f"label language {language!r} must be one of {sorted(TEXT_WORDING)}")
+def _check_language(language: str) -> str:
+    """The wording key for ``language`` (InputError naming the value and the choices)."""
+    return resolve_language(language)
 
 
 def has_explicit_text_label(text: str) -> bool:
@@ -67,7 +60,7 @@ def add_explicit_text_label(
     text: str, *, position: str = "end", language: str = "zh-en", wording: str | None = None
 ) -> str:
     """``text`` with an explicit label at the start, end or middle (a paragraph break)."""
-    _check_language(language)
+    language = _check_language(language)
     if position not in POSITIONS:
         raise InputError(f"label position {position!r} must be one of {', '.join(POSITIONS)}")
     prompt = wording if wording is not None else TEXT_WORDING[language]
@@ -139,7 +132,7 @@ def render_label_overlay(
     """A transparent RGBA layer of ``size`` holding the label (used for images and video)."""
     from PIL import Image, ImageDraw
 
-    _check_language(language)
+    language = _check_language(language)
     if corner not in CORNERS:
         raise InputError(f"label corner {corner!r} must be one of {', '.join(CORNERS)}")
     width, height = size
