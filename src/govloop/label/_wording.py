@@ -122,7 +122,11 @@ def label_languages() -> tuple[str, ...]:
 
 def missing_wording() -> list[str]:
     """``code/kind`` for every language of the table (and ``zh-en``) that lacks wording."""
-    tables = {"text": TEXT, "image": IMAGE, "spoken": SPOKEN}
+    tables: dict[str, dict[str, str] | dict[str, tuple[str, ...]]] = {
+        "text": TEXT,
+        "image": IMAGE,
+        "spoken": SPOKEN,
+    }
     return [
         f"{code}/{kind}"
         for code in label_languages()
@@ -132,8 +136,10 @@ def missing_wording() -> list[str]:
 
 
 def resolve_language(language: str) -> str:
-    """The wording key for ``language``: ``zh-en`` as is, else the table's code (``pt-BR`` is
-    ``pt``); :class:`InputError` naming the value and the choices when there is no wording."""
+    """The wording key for ``language``: ``zh-en`` as is, else the table's code.
+
+    ``pt-BR`` is ``pt``; :class:`InputError` names the value and the choices when there is none.
+    """
     if language in TEXT:
         return language
     try:
