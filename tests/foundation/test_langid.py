@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from govloop.languages import CODES
 from govloop.langid import detect_language
+from govloop.languages import CODES
 
 SAMPLES = {
     "zh": "这段文字是由人工智能生成的",
