@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+
+import numpy as np
 import pytest
 
 from govloop.errors import InputError
-from govloop.label import add_explicit_text_label, has_explicit_text_label
+from govloop.label import (
+    add_explicit_audio_label,
+    add_explicit_text_label,
+    has_explicit_text_label,
+    spoken_prompt,
+)
 from govloop.label._wording import (
     IMAGE,
     MEDIA_KINDS,
@@ -14,7 +22,7 @@ from govloop.label._wording import (
     label_languages,
     missing_wording,
 )
-from govloop.languages import CODES
+from govloop.languages import CODES, LANGUAGES
 
 ALL = label_languages()
 
@@ -74,3 +82,24 @@ def test_region_subtags_resolve_and_unknown_languages_are_named() -> None:
 )
 def test_ordinary_text_is_not_taken_for_a_label(text: str) -> None:
     assert not has_explicit_text_label(text)
+
+
+def test_every_table_language_has_an_installed_espeak_voice() -> None:
+    out = subprocess.run(
+        ["espeak-ng", "--voices"], capture_output=True, text=True, timeout=30, check=True
+    ).stdout
+    installed = {row.split()[1] for row in out.splitlines()[1:] if len(row.split()) > 1}
+    missing = [f"{lang.code}:{lang.espeak_voice}" for lang in LANGUAGES]
+    missing = [m for m in missing if m.split(":")[1] not in installed]
+    assert not missing, f"espeak-ng lacks the voices {missing}"
+
+
+def test_hindi_spoken_notice_is_spoken_in_the_hindi_voice() -> None:
+    rate = 22050  # espeak-ng's own rate: no resampling in a fast test
+    hindi = spoken_prompt(rate, language="hi")
+    english = spoken_prompt(rate, language="en")
+    assert len(hindi) > rate * 0.8 and np.abs(hindi).max() > 0.05
+    # Devanagari read by the Hindi voice, not spelled out as unknown characters or silence
+    assert abs(len(hindi) - len(english)) > rate * 0.1
+    audio = add_explicit_audio_label(np.zeros(rate // 2), rate, mode="speech", language="hi")
+    assert len(audio) == len(hindi) + rate // 2

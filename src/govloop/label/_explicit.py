@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govloop.errors import ConfigError, InputError
+from govloop.label._script_fonts import Layout, layout_for
 from govloop.label._wording import AI_TERMS, GENERATION_TERMS, IMAGE, TEXT, resolve_language
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ _FONT_PATHS = (
 )
 #: Fallback: GB 2312 level-1 subset of Noto Sans CJK SC Bold (OFL-1.1); scripts/build-label-font
 SHIPPED_FONT = Path(__file__).with_name("fonts") / "GovloopLabelSans-Bold.otf"
+#: Pillow layout engines by :class:`Layout` name (values of ``PIL.ImageFont.Layout``).
+_ENGINES = {"basic": 0, "raqm": 1}
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 POSITIONS = ("start", "end", "middle")
 
@@ -111,14 +114,22 @@ def find_cjk_font() -> Path:
     )
 
 
-def label_font(text: str, target_height: float) -> tuple[ImageFont.FreeTypeFont, tuple[float, ...]]:
-    """A font whose rendered ``text`` is at least ``target_height`` pixels tall, and its bbox."""
+def label_font(
+    text: str, target_height: float, *, layout: Layout | None = None
+) -> tuple[ImageFont.FreeTypeFont, tuple[float, ...]]:
+    """A font whose rendered ``text`` is at least ``target_height`` pixels tall, and its bbox.
+
+    ``layout`` (from :func:`layout_for`) picks the script's font and layout engine; without it
+    the CJK font draws, as for Chinese and ASCII labels.
+    """
     from PIL import ImageFont
 
-    path = find_cjk_font()
+    path = layout.font if layout is not None and layout.font is not None else find_cjk_font()
+    engine = None if layout is None else layout.engine
+    kwargs = {} if engine is None else {"layout_engine": _ENGINES[engine]}
     size = max(6, math.ceil(target_height))
     for _ in range(64):
-        font = ImageFont.truetype(str(path), size)
+        font = ImageFont.truetype(str(path), size, **kwargs)
         bbox = font.getbbox(text)
         if bbox[3] - bbox[1] >= target_height:
             return font, bbox
@@ -142,8 +153,10 @@ def render_label_overlay(
     stroke = max(1, round(target / 12))
     margin = max(2, round(shortest * 0.02))
     choices = IMAGE_WORDING[language]
-    for i, text in enumerate(choices):
-        font, bbox = label_font(text, target)
+    for i, wording in enumerate(choices):
+        layout = layout_for(wording)
+        text = layout.text
+        font, bbox = label_font(text, target, layout=layout)
         text_w, text_h = bbox[2] - bbox[0] + 2 * stroke, bbox[3] - bbox[1] + 2 * stroke
         pad = max(2, round(text_h * 0.25))
         box_w, box_h = text_w + 2 * pad, text_h + 2 * pad
