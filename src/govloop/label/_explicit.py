@@ -43,8 +43,6 @@ _FONT_PATHS = (
 )
 #: Fallback: GB 2312 level-1 subset of Noto Sans CJK SC Bold (OFL-1.1); scripts/build-label-font
 SHIPPED_FONT = Path(__file__).with_name("fonts") / "GovloopLabelSans-Bold.otf"
-#: Pillow layout engines by :class:`Layout` name (values of ``PIL.ImageFont.Layout``).
-_ENGINES = {"basic": 0, "raqm": 1}
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 POSITIONS = ("start", "end", "middle")
 
@@ -125,11 +123,17 @@ def label_font(
     from PIL import ImageFont
 
     path = layout.font if layout is not None and layout.font is not None else find_cjk_font()
-    engine = None if layout is None else layout.engine
-    kwargs = {} if engine is None else {"layout_engine": _ENGINES[engine]}
+    name = None if layout is None else layout.engine
+    engine = (
+        None
+        if name is None
+        else ImageFont.Layout.RAQM
+        if name == "raqm"
+        else ImageFont.Layout.BASIC
+    )
     size = max(6, math.ceil(target_height))
     for _ in range(64):
-        font = ImageFont.truetype(str(path), size, **kwargs)
+        font = ImageFont.truetype(str(path), size, layout_engine=engine)
         bbox = font.getbbox(text)
         if bbox[3] - bbox[1] >= target_height:
             return font, bbox

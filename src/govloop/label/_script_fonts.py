@@ -75,8 +75,8 @@ def layout_for(text: str, *, use_raqm: bool | None = None) -> Layout:
             "(Pillow finds it at run time)"
         )
     try:
-        import arabic_reshaper
-        from bidi.algorithm import get_display
+        import arabic_reshaper  # type: ignore[import-untyped]
+        from bidi.algorithm import get_display  # type: ignore[import-untyped]
     except ImportError as exc:
         raise ConfigError(
             f"label {text!r} is Arabic and Pillow has no raqm: install the Debian package "
