@@ -57,6 +57,7 @@ from govloop.label._registry import (
     write_implicit_label,
 )
 from govloop.label._sign import SignatureCheck, check_signature, make_producer_label, verify_label
+from govloop.label._wording import label_languages, resolve_language
 from govloop.label._xmp import TC260_NS, TC260_PREFIX, build_xmp, read_xmp_label
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "has_explicit_text_label",
     "label_bytes",
     "label_file",
+    "label_languages",
     "make_producer_label",
     "output_path",
     "propagate_bytes",
@@ -98,6 +100,7 @@ __all__ = [
     "read_xmp_label",
     "register_format",
     "render_label_overlay",
+    "resolve_language",
     "rhythm_prompt",
     "spoken_prompt",
     "verify_label",
