@@ -103,8 +103,10 @@ class LabelPolicy(_Strict):
     @classmethod
     def _known_language(cls, value: str) -> str:
         from govloop.errors import InputError
-        from govloop.label._wording import resolve_language
+        from govloop.label._wording import AUTO, resolve_language
 
+        if value.strip().lower() == AUTO:
+            return AUTO
         try:
             return resolve_language(value)
         except InputError as exc:  # pydantic reports ValueError with the field name

@@ -47,9 +47,9 @@ CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 POSITIONS = ("start", "end", "middle")
 
 
-def _check_language(language: str) -> str:
+def _check_language(language: str, *, content: str = "") -> str:
     """The wording key for ``language`` (InputError naming the value and the choices)."""
-    return resolve_language(language)
+    return resolve_language(language, content=content)
 
 
 def has_explicit_text_label(text: str) -> bool:
@@ -61,7 +61,7 @@ def add_explicit_text_label(
     text: str, *, position: str = "end", language: str = "zh-en", wording: str | None = None
 ) -> str:
     """``text`` with an explicit label at the start, end or middle (a paragraph break)."""
-    language = _check_language(language)
+    language = _check_language(language, content=text)
     if position not in POSITIONS:
         raise InputError(f"label position {position!r} must be one of {', '.join(POSITIONS)}")
     prompt = wording if wording is not None else TEXT_WORDING[language]

@@ -23,6 +23,9 @@ MEDIA_KINDS = ("text", "image", "spoken")
 #: Bilingual Chinese-English, the historical default; not a row of the languages table.
 BILINGUAL = "zh-en"
 
+#: The language of the labelled content, detected (text only; other media fall back to zh-en).
+AUTO = "auto"
+
 #: Text prompt per language (placed in brackets at the start, the middle or the end).
 TEXT: dict[str, str] = {
     "zh": "本内容由人工智能生成",
@@ -135,11 +138,20 @@ def missing_wording() -> list[str]:
     ]
 
 
-def resolve_language(language: str) -> str:
+def resolve_language(language: str, *, content: str = "") -> str:
     """The wording key for ``language``: ``zh-en`` as is, else the table's code.
 
     ``pt-BR`` is ``pt``; :class:`InputError` names the value and the choices when there is none.
+    ``auto`` is the detected language of ``content`` (:func:`govloop.langid.detect_language`),
+    and ``zh-en`` when there is no text to detect (images, audio) or no table language is found.
     """
+    if language.strip().lower() == AUTO:
+        if not content.strip():
+            return BILINGUAL
+        from govloop.langid import detect_language
+
+        found = detect_language(content)
+        return found if found in TEXT else BILINGUAL
     if language in TEXT:
         return language
     try:
@@ -148,4 +160,6 @@ def resolve_language(language: str) -> str:
         code = ""
     if code in TEXT:
         return code
-    raise InputError(f"label language {language!r} must be one of {', '.join(label_languages())}")
+    raise InputError(
+        f"label language {language!r} must be one of {', '.join(label_languages())} or {AUTO}"
+    )
