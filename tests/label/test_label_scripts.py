@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -9,11 +10,15 @@ import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageFont
 
+from govloop.config import DEMO_PROVIDER_CODE
 from govloop.errors import ConfigError
+from govloop.keys import SigningKey
+from govloop.label import ExplicitOptions, label_bytes, read_implicit_label
 from govloop.label._explicit import SHIPPED_FONT, add_explicit_image_label
 from govloop.label._script_fonts import ARABIC_FONT, layout_for, raqm_available
 from govloop.label._wording import IMAGE, label_languages
 
+PRODUCER = DEMO_PROVIDER_CODE
 needs_raqm = pytest.mark.skipif(not raqm_available(), reason="Pillow built without libraqm")
 
 
@@ -71,3 +76,23 @@ def test_chinese_and_ascii_labels_keep_the_cjk_font() -> None:
     for wording in (*IMAGE["zh"], *IMAGE["en"], *IMAGE["zh-en"]):
         assert layout_for(wording).font is None
         assert layout_for(wording).engine is None
+
+
+@pytest.mark.parametrize("language", ["ar", "hi", "ru"])
+def test_labelled_png_keeps_its_implicit_label_in_every_script(
+    language: str, signer: SigningKey
+) -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (200, 120), (40, 80, 120)).save(buf, format="PNG")
+    out, outcome = label_bytes(
+        buf.getvalue(),
+        filename="a.png",
+        producer_code=PRODUCER,
+        signer=signer,
+        options=ExplicitOptions(language=language),
+    )
+    assert outcome.explicit == "added"
+    label = read_implicit_label(out, filename="a.png")
+    assert label is not None and label.as_dict()["ContentProducer"] == PRODUCER
+    drawn = np.asarray(Image.open(io.BytesIO(out)).convert("RGB"))
+    assert (drawn == 255).all(axis=2).sum() > 20  # the overlay is there too
