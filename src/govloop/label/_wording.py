@@ -65,7 +65,7 @@ SPOKEN: dict[str, str] = {
     "ar": "تم إنشاؤه بالذكاء الاصطناعي",
     "ru": "Сгенерировано искусственным интеллектом",
     "es": "Generado por inteligencia artificial",
-    "fr": "Généré par intelligence artificielle",
+    "fr": "Généré par une intelligence artificielle",
     "pt": "Gerado por inteligência artificial",
     "id": "Dihasilkan oleh kecerdasan buatan",
     "hi": "कृत्रिम बुद्धिमत्ता द्वारा निर्मित",
