@@ -103,10 +103,10 @@ class LabelPolicy(_Strict):
     @classmethod
     def _known_language(cls, value: str) -> str:
         from govloop.errors import InputError
-        from govloop.label._wording import AUTO, resolve_language
+        from govloop.label import AUTO_LANGUAGE, resolve_language
 
-        if value.strip().lower() == AUTO:
-            return AUTO
+        if value.strip().lower() == AUTO_LANGUAGE:
+            return AUTO_LANGUAGE
         try:
             return resolve_language(value)
         except InputError as exc:  # pydantic reports ValueError with the field name

@@ -57,12 +57,14 @@ from govloop.label._registry import (
     write_implicit_label,
 )
 from govloop.label._sign import SignatureCheck, check_signature, make_producer_label, verify_label
+from govloop.label._wording import AUTO as AUTO_LANGUAGE
 from govloop.label._wording import label_languages, resolve_language
 from govloop.label._xmp import TC260_NS, TC260_PREFIX, build_xmp, read_xmp_label
 
 __all__ = [
     "AIGCLabel",
     "AIGC_FIELDS",
+    "AUTO_LANGUAGE",
     "CheckReport",
     "ExplicitOptions",
     "LABEL_VALUES",
