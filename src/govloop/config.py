@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     """How often a running gateway issues a signed checkpoint."""
 
     language: str = "zh-en"
-    """Default language of explicit labels and reports: ``zh``, ``en`` or ``zh-en``."""
+    """Default language of explicit labels and reports: ``zh-en``, a table code, or ``auto``."""
 
     @field_validator("provider_code", "platform_code", mode="after")
     @classmethod

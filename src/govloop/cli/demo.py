@@ -41,13 +41,17 @@ class _RichReporter:
 def demo(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Label language: zh-en (default), zh, en, ar, ru, es, ..."),
+    ] = None,
 ) -> None:
     """Run the whole loop: register, classify, assess, label, watermark, record, trace, serve."""
     from govloop.demo import run_demo
 
     st = state(ctx)
     reporter = _RichReporter(st.console, quiet=as_json)
-    summary = run_demo(st.settings, reporter)
+    summary = run_demo(st.settings, reporter, lang=lang)
     if as_json:
         print_json(ctx, dataclasses.asdict(summary))
         return

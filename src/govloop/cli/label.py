@@ -79,7 +79,12 @@ def apply_cmd(
     produce_id: Annotated[
         str | None, typer.Option("--produce-id", help="ProduceID (default: a new ULID).")
     ] = None,
-    language: Annotated[str | None, typer.Option(help="zh, en or zh-en.")] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            help="zh-en, zh, en, ar, ru, es, fr, pt, id, hi, sw, or auto (the text's language)."
+        ),
+    ] = None,
     position: Annotated[str, typer.Option(help="Text label: start, end or middle.")] = "end",
     wording: Annotated[str | None, typer.Option(help="Text label wording.")] = None,
     corner: Annotated[str, typer.Option(help="Image/video label corner.")] = "bottom-right",

@@ -63,6 +63,8 @@ class DemoSummary:
     """Demo platform accounts: user name → role."""
     seconds: float = 0.0
     """Wall time of the whole demo."""
+    label_language: str = ""
+    """Language of the explicit labels (``--lang``; empty: the default ``zh-en``)."""
 
 
 def _get_or_register(registry: Any, path: Path) -> Any:
@@ -200,6 +202,8 @@ class _Publisher:
     signer: Any
     folder: Path
     summary: DemoSummary
+    options: Any = None
+    """ExplicitOptions of the labels (None: the defaults, bilingual zh-en)."""
     rows: list[list[str]] = field(default_factory=list)
 
     def publish(
@@ -221,6 +225,7 @@ class _Publisher:
             producer_code=self.settings.provider_code,
             signer=self.signer,
             produce_id=produce_id,
+            options=self.options,
         )
         result = record_output(
             self.ledger,
@@ -245,6 +250,15 @@ class _Publisher:
         return path
 
 
+def _label_options(summary: DemoSummary) -> Any:
+    """The labels' options for the demo's language (None keeps the bilingual default)."""
+    from govloop.label import ExplicitOptions
+
+    if not summary.label_language:
+        return None
+    return ExplicitOptions(language=summary.label_language)
+
+
 def _stage_generate(
     settings: Settings,
     ledger: Any,
@@ -266,7 +280,9 @@ def _stage_generate(
     folder = settings.home / "demo"
     folder.mkdir(parents=True, exist_ok=True)
     wkey = watermark_key(keys)
-    publisher = _Publisher(settings, ledger, keys.active("label"), folder, summary)
+    publisher = _Publisher(
+        settings, ledger, keys.active("label"), folder, summary, options=_label_options(summary)
+    )
     model = open_text_model("demo")
     if not isinstance(model, LogitsModel):
         raise ModelError("the demo text model must expose logits for generation-time watermarks")
@@ -396,7 +412,10 @@ def _stage_gateway(
     from govloop.trace import trace
 
     out.stage("6. Serve through the governed gateway (official openai client)")
-    result = demo_roundtrip(settings, filing="demo", image_filing="demo-image")
+    from govloop.gateway import LabelPolicy
+
+    labels = LabelPolicy(language=summary.label_language) if summary.label_language else None
+    result = demo_roundtrip(settings, filing="demo", image_filing="demo-image", label_policy=labels)
     rows = [
         [kind, pid, label.get("ContentProducer", "")]
         for kind, pid, label in zip(
@@ -517,10 +536,18 @@ def _stage_platform(
     )
 
 
-def run_demo(settings: Settings, out: DemoReporter, *, quick: bool = False) -> DemoSummary:
-    """Run the whole loop on ``settings`` (its SQLite file, keys and home) and report."""
+def run_demo(
+    settings: Settings, out: DemoReporter, *, quick: bool = False, lang: str | None = None
+) -> DemoSummary:
+    """Run the whole loop on ``settings`` (its SQLite file, keys and home) and report.
+
+    ``lang`` (``ar``, ``hi``, ... or ``zh-en``) is the language of every explicit label the loop
+    draws, in the provider's files and the gateway's answers; None keeps the bilingual default.
+    """
+    from govloop.label import resolve_language
+
     started = time.monotonic()
-    summary = DemoSummary()
+    summary = DemoSummary(label_language=resolve_language(lang) if lang else "")
     settings.home.mkdir(parents=True, exist_ok=True)
     store = Store.open(settings.db_url)
     keys = KeyStore.open(settings.keys_dir)

@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from govloop.errors import ConfigError
 
@@ -79,8 +86,8 @@ class LabelPolicy(_Strict):
 
     position: Literal["start", "end"] = "end"
     """Where the explicit text label goes."""
-    language: Literal["zh", "en", "zh-en"] = "zh-en"
-    """Label language."""
+    language: str = "zh-en"
+    """Label language: ``zh-en`` or a code of the languages table (``ar``, ``hi``, ...)."""
     wording: str | None = None
     """Custom label wording; None uses the standard wording."""
     image_corner: Literal["top-left", "top-right", "bottom-left", "bottom-right"] = "bottom-right"
@@ -91,6 +98,19 @@ class LabelPolicy(_Strict):
     answers)."""
     audio_position: Literal["start", "end", "both"] = "start"
     """Where the audio prompt goes."""
+
+    @field_validator("language", mode="after")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        from govloop.errors import InputError
+        from govloop.label import AUTO_LANGUAGE, resolve_language
+
+        if value.strip().lower() == AUTO_LANGUAGE:
+            return AUTO_LANGUAGE
+        try:
+            return resolve_language(value)
+        except InputError as exc:  # pydantic reports ValueError with the field name
+            raise ValueError(str(exc)) from exc
 
 
 class ViolationPolicy(_Strict):

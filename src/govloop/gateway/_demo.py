@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from govloop.config import Settings
 from govloop.gateway._accounts import ApiKeys
 from govloop.gateway._app import PortsFactory, create_app
-from govloop.gateway._config import GatewayConfig, ServedModel
+from govloop.gateway._config import GatewayConfig, LabelPolicy, ServedModel
 from govloop.gateway._ports import GatewayPorts
 from govloop.gateway._server import serve_in_thread
 from govloop.store import Store
@@ -43,6 +43,7 @@ def demo_roundtrip(
     image_filing: str | None = None,
     speech_filing: str | None = None,
     config: GatewayConfig | None = None,
+    label_policy: LabelPolicy | None = None,
     ports: GatewayPorts | PortsFactory | None = None,
     prompts: tuple[str, ...] = DEMO_PROMPTS,
     requester: str = "demo-user",
@@ -51,7 +52,8 @@ def demo_roundtrip(
 
     The first prompt goes through non-streamed chat, the second streamed, any others as plain
     completions; with ``image_filing`` one image is generated too, with ``speech_filing`` the
-    first prompt is spoken (``demo-speech``, espeak-ng) as WAV. Uses the official ``openai``
+    first prompt is spoken (``demo-speech``, espeak-ng) as WAV; ``label_policy`` sets the labels
+    (its language) when no ``config`` is given. Uses the official ``openai``
     client against a real uvicorn server on a free local port.
     """
     import base64
@@ -68,7 +70,11 @@ def demo_roundtrip(
         models.append(
             ServedModel(name="demo-speech", filing=speech_filing, backend="espeak", kind="speech")
         )
-    cfg = config or GatewayConfig(models=tuple(models))
+    cfg = config or (
+        GatewayConfig(models=tuple(models))
+        if label_policy is None
+        else GatewayConfig(models=tuple(models), labels=label_policy)
+    )
     store = Store.open(settings.db_url)
     try:
         _, token = ApiKeys(store).create(requester)

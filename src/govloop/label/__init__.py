@@ -57,11 +57,14 @@ from govloop.label._registry import (
     write_implicit_label,
 )
 from govloop.label._sign import SignatureCheck, check_signature, make_producer_label, verify_label
+from govloop.label._wording import AUTO as AUTO_LANGUAGE
+from govloop.label._wording import label_languages, resolve_language
 from govloop.label._xmp import TC260_NS, TC260_PREFIX, build_xmp, read_xmp_label
 
 __all__ = [
     "AIGCLabel",
     "AIGC_FIELDS",
+    "AUTO_LANGUAGE",
     "CheckReport",
     "ExplicitOptions",
     "LABEL_VALUES",
@@ -91,6 +94,7 @@ __all__ = [
     "has_explicit_text_label",
     "label_bytes",
     "label_file",
+    "label_languages",
     "make_producer_label",
     "output_path",
     "propagate_bytes",
@@ -98,6 +102,7 @@ __all__ = [
     "read_xmp_label",
     "register_format",
     "render_label_overlay",
+    "resolve_language",
     "rhythm_prompt",
     "spoken_prompt",
     "verify_label",

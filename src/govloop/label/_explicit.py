@@ -19,27 +19,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govloop.errors import ConfigError, InputError
+from govloop.label._script_fonts import Layout, layout_for
+from govloop.label._wording import AI_TERMS, GENERATION_TERMS, IMAGE, TEXT, resolve_language
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
 
-#: Default wording per language; each contains an AI element and a generation element.
-TEXT_WORDING = {
-    "zh": "本内容由人工智能生成",
-    "en": "This content was AI-generated.",
-    "zh-en": "本内容由人工智能生成 (This content was AI-generated.)",
-}
-IMAGE_WORDING = {
-    "zh": ("AI生成",),
-    "en": ("AI-generated", "AI gen."),
-    "zh-en": ("AI生成 AI-generated", "AI生成"),
-}
+#: Default wording per language (see ``_wording``); each has an AI and a generation element.
+TEXT_WORDING = TEXT
+IMAGE_WORDING = IMAGE
 #: Minimum text height as a share of the shortest side (GB 45438 images and video).
 MIN_HEIGHT_RATIO = 0.05
 #: Smallest text height drawn, whatever the image size (legibility).
 MIN_LEGIBLE_PX = 10.0
-_AI = r"(人工智能|\bA\.?I\b|AI(?=[\u4e00-\u9fff-]))"
-_GEN = r"(生成|合成|generated|synthesi[sz]ed|generation)"
+_AI = "(" + "|".join(AI_TERMS) + ")"
+_GEN = "(" + "|".join(GENERATION_TERMS) + ")"
 EXPLICIT_TEXT_RE = re.compile(rf"{_AI}.{{0,24}}?{_GEN}|{_GEN}.{{0,24}}?{_AI}", re.I | re.S)
 _FONT_PATHS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
@@ -53,9 +47,9 @@ CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 POSITIONS = ("start", "end", "middle")
 
 
-def _check_language(language: str) -> None:
-    if language not in TEXT_WORDING:
-        raise InputError(f"label language {language!r} must be one of {sorted(TEXT_WORDING)}")
+def _check_language(language: str, *, content: str = "") -> str:
+    """The wording key for ``language`` (InputError naming the value and the choices)."""
+    return resolve_language(language, content=content)
 
 
 def has_explicit_text_label(text: str) -> bool:
@@ -67,7 +61,7 @@ def add_explicit_text_label(
     text: str, *, position: str = "end", language: str = "zh-en", wording: str | None = None
 ) -> str:
     """``text`` with an explicit label at the start, end or middle (a paragraph break)."""
-    _check_language(language)
+    language = _check_language(language, content=text)
     if position not in POSITIONS:
         raise InputError(f"label position {position!r} must be one of {', '.join(POSITIONS)}")
     prompt = wording if wording is not None else TEXT_WORDING[language]
@@ -118,14 +112,28 @@ def find_cjk_font() -> Path:
     )
 
 
-def label_font(text: str, target_height: float) -> tuple[ImageFont.FreeTypeFont, tuple[float, ...]]:
-    """A font whose rendered ``text`` is at least ``target_height`` pixels tall, and its bbox."""
+def label_font(
+    text: str, target_height: float, *, layout: Layout | None = None
+) -> tuple[ImageFont.FreeTypeFont, tuple[float, ...]]:
+    """A font whose rendered ``text`` is at least ``target_height`` pixels tall, and its bbox.
+
+    ``layout`` (from :func:`layout_for`) picks the script's font and layout engine; without it
+    the CJK font draws, as for Chinese and ASCII labels.
+    """
     from PIL import ImageFont
 
-    path = find_cjk_font()
+    path = layout.font if layout is not None and layout.font is not None else find_cjk_font()
+    name = None if layout is None else layout.engine
+    engine = (
+        None
+        if name is None
+        else ImageFont.Layout.RAQM
+        if name == "raqm"
+        else ImageFont.Layout.BASIC
+    )
     size = max(6, math.ceil(target_height))
     for _ in range(64):
-        font = ImageFont.truetype(str(path), size)
+        font = ImageFont.truetype(str(path), size, layout_engine=engine)
         bbox = font.getbbox(text)
         if bbox[3] - bbox[1] >= target_height:
             return font, bbox
@@ -139,7 +147,7 @@ def render_label_overlay(
     """A transparent RGBA layer of ``size`` holding the label (used for images and video)."""
     from PIL import Image, ImageDraw
 
-    _check_language(language)
+    language = _check_language(language)
     if corner not in CORNERS:
         raise InputError(f"label corner {corner!r} must be one of {', '.join(CORNERS)}")
     width, height = size
@@ -149,8 +157,10 @@ def render_label_overlay(
     stroke = max(1, round(target / 12))
     margin = max(2, round(shortest * 0.02))
     choices = IMAGE_WORDING[language]
-    for i, text in enumerate(choices):
-        font, bbox = label_font(text, target)
+    for i, wording in enumerate(choices):
+        layout = layout_for(wording)
+        text = layout.text
+        font, bbox = label_font(text, target, layout=layout)
         text_w, text_h = bbox[2] - bbox[0] + 2 * stroke, bbox[3] - bbox[1] + 2 * stroke
         pad = max(2, round(text_h * 0.25))
         box_w, box_h = text_w + 2 * pad, text_h + 2 * pad

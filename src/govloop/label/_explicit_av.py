@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from govloop.errors import ConfigError, FormatError, InputError
 from govloop.label._explicit import render_label_overlay
 from govloop.label._options import ExplicitOptions
+from govloop.label._wording import BILINGUAL, SPOKEN, resolve_language
+from govloop.languages import BY_CODE
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
 SHORT_S, LONG_S, GAP_S = 0.12, 0.36, 0.12
 RHYTHM = "SLSS"
 TONE_HZ = 880.0
-SPOKEN = {"zh": "人工智能生成", "en": "AI generated", "zh-en": "人工智能生成. AI generated"}
 AUDIO_MODES = ("rhythm", "speech", "both")
 AUDIO_POSITIONS = ("start", "end", "both")
 #: Minimum seconds a video label stays on screen (GB 45438 §5.4 "不应少于2s").
@@ -56,19 +57,18 @@ def rhythm_prompt(rate: int, *, amplitude: float = 0.5) -> npt.NDArray[np.float3
 
 
 def spoken_prompt(rate: int, *, language: str = "zh-en") -> npt.NDArray[np.float32]:
-    """A spoken "人工智能生成"/"AI generated" prompt from espeak-ng (mono float32 at ``rate``)."""
+    """The spoken notice of ``language`` from espeak-ng with the table's voice (mono float32)."""
     import numpy as np
     import soundfile as sf
     from scipy.signal import resample_poly
 
-    if language not in SPOKEN:
-        raise InputError(f"label language {language!r} must be one of {sorted(SPOKEN)}")
+    language = resolve_language(language)
     exe = shutil.which("espeak-ng")
     if exe is None:
         raise ConfigError("espeak-ng is not installed; install the Debian package 'espeak-ng'")
     chunks = []
-    for lang in ("zh", "en") if language == "zh-en" else (language,):
-        voice = "cmn" if lang == "zh" else "en"
+    for lang in ("zh", "en") if language == BILINGUAL else (language,):
+        voice = BY_CODE[lang].espeak_voice
         proc = subprocess.run(
             [exe, "-v", voice, "--stdout", SPOKEN[lang]],
             capture_output=True,
@@ -76,7 +76,8 @@ def spoken_prompt(rate: int, *, language: str = "zh-en") -> npt.NDArray[np.float
             check=False,
         )
         if proc.returncode != 0 or not proc.stdout:
-            raise ConfigError(f"espeak-ng failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+            detail = proc.stderr.decode("utf-8", "replace").strip()
+            raise ConfigError(f"espeak-ng voice {voice!r} ({lang}) failed: {detail}")
         # espeak-ng writes a streaming WAV with unset sizes; soundfile reads it fine from memory
         speech, speech_rate = sf.read(io.BytesIO(proc.stdout), dtype="float32")
         if speech.ndim > 1:

@@ -15,7 +15,7 @@ class ExplicitOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     language: str = "zh-en"
-    """zh, en or zh-en."""
+    """``zh-en`` or a code of :data:`govloop.languages.LANGUAGES` (``zh``, ``en``, ``ar``, ...)."""
     text_position: str = "end"
     """start, end or middle (text)."""
     text_wording: str | None = None
