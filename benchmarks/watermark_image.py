@@ -454,6 +454,11 @@ def main() -> None:
         print(f"{s.name}: {rows[-1].seconds:.0f} s", flush=True)
     report(rows, len(imgs), attacks)
     out: dict[str, object] = {"photos": list(imgs), "rows": [r.__dict__ for r in rows]}
+    if args.plot:
+        plot(rows, len(imgs), args.plot)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(out, f, indent=1)
     if not args.no_timing:
         times = timing(schemes, imgs)
         out["ms_1024"] = {k: v * 1000 for k, v in times.items()}
@@ -463,11 +468,9 @@ def main() -> None:
             print(
                 f"1024x1024 embed+detect {name:10s} {t * 1000:7.0f} ms  vs dwtDctSvd x{ratio:.2f}"
             )
-    if args.plot:
-        plot(rows, len(imgs), args.plot)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(out, f, indent=1)
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(out, f, indent=1)
 
 
 if __name__ == "__main__":
