@@ -20,6 +20,7 @@ is reported only when its CRC matches: error correction never decides presence.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -58,7 +59,7 @@ AFFINE_WEIGHT = 0.15
 """Share of alpha split over the lattice (affine) hypotheses: MAX_BASES bases x 8 orientations."""
 ORIENTATIONS = tuple((k, flip) for flip in (False, True) for k in range(4))[1:]
 """(quarter turns, mirrored) of an image turned or flipped after marking; exact, no resampling."""
-PERIOD_RANGE = (0.75, 2.2)
+PERIOD_RANGE = (0.6, 2.2)
 """Tile periods (as multiples of TILE) the scale search considers: crops down to ~45 %."""
 SNR_WEIGHT_PERCENTILE = 50.0
 """Pixels busier than this percentile of local residual RMS are down-weighted (see whiten)."""
@@ -188,50 +189,76 @@ def _p_value(z: float, weight: float) -> float:
     return float(min(1.0, TILE * TILE * tail_bound(z) / weight))
 
 
+@dataclass(frozen=True)
+class _Hypothesis:
+    """One tested geometry: its alignment, its share of alpha, and how it was reached."""
+
+    al: _Alignment
+    weight: float
+    orientation: tuple[int, bool]
+    lattice: list[list[float]] | None
+
+
+def _hypotheses(subkey: bytes, res: Float) -> Iterator[_Hypothesis]:
+    """Every geometry the detector may test, cheapest and likeliest first.
+
+    The set and the weights are fixed by the residual alone (never the key), and the weights sum
+    to at most one, so stopping early anywhere keeps the weighted union bound valid.
+    """
+    yield _Hypothesis(_align(subkey, res, (TILE, TILE)), DIRECT_WEIGHT, (0, False), None)
+    periods = period_candidates(res)
+    scale_weight = SCALE_WEIGHT / (N_SCALE_HYPOTHESES - 1)
+    for period in periods:
+        yield _Hypothesis(_align(subkey, res, (period, period)), scale_weight, (0, False), None)
+    # turned by quarter turns or mirrored after marking: undo it exactly and test again, at the
+    # unscaled period and at every scale hypothesis (a turned and cropped photo)
+    orient_weight = ORIENT_WEIGHT / (len(ORIENTATIONS) * N_SCALE_HYPOTHESES)
+    for k, flip in ORIENTATIONS:
+        upright = np.ascontiguousarray(np.rot90(np.fliplr(res) if flip else res, -k))
+        for period in (float(TILE), *periods):
+            yield _Hypothesis(
+                _align(subkey, upright, (period, period)), orient_weight, (k, flip), None
+            )
+    # rotated, stretched, sheared or seen at a slant: read the tile lattice, undo the map, test
+    affine_weight = AFFINE_WEIGHT / (MAX_BASES * 8)
+    for basis in lattice_bases(res):
+        rect = rectify(res, basis)
+        lattice = [[round(float(x), 2) for x in row] for row in basis]
+        for k, flip in ((0, False), *ORIENTATIONS):
+            upright = np.ascontiguousarray(np.rot90(np.fliplr(rect) if flip else rect, -k))
+            al = _align(subkey, upright, (TILE, TILE))
+            yield _Hypothesis(al, affine_weight, (k, flip), lattice)
+
+
 def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -> WatermarkResult:
-    """Test ``image`` for the watermark of ``key`` and decode its 48-bit payload if present."""
+    """Test ``image`` for the watermark of ``key`` and decode its 48-bit payload if present.
+
+    Hypotheses are tested in order until one both passes the presence test and decodes (CRC):
+    a geometry close enough to detect may still be too blurred to decode (a slanted photo
+    detects at the direct hypothesis; its lattice, tested later, decodes). The reported
+    p-value is the smallest over every hypothesis tested, each against its own share of alpha.
+    """
     planes = to_planes(image)
     y = luma(planes.colour)
     res = whiten(resize(y, working_shape(*y.shape)))
     subkey = key.derive(SCHEME)
-    best = _align(subkey, res, (TILE, TILE))
-    p = _p_value(best.z, DIRECT_WEIGHT)
-    tried = 1
-    orientation = (0, False)
-    lattice: list[list[float]] | None = None
-    if p > ALPHA:
-        scale_weight = SCALE_WEIGHT / (N_SCALE_HYPOTHESES - 1)
-        for period in period_candidates(res):
-            cand = _align(subkey, res, (period, period))
-            tried += 1
-            cand_p = _p_value(cand.z, scale_weight)
-            if cand_p < p or (cand_p == p and cand.z > best.z):
-                best, p = cand, cand_p
-    if p > ALPHA:
-        # turned by quarter turns or mirrored after marking: undo it exactly and test again
-        orient_weight = ORIENT_WEIGHT / len(ORIENTATIONS)
-        for k, flip in ORIENTATIONS:
-            upright = np.rot90(np.fliplr(res) if flip else res, -k)
-            cand = _align(subkey, np.ascontiguousarray(upright), (TILE, TILE))
-            tried += 1
-            cand_p = _p_value(cand.z, orient_weight)
-            if cand_p < p:
-                best, p, orientation = cand, cand_p, (k, flip)
-    if p > ALPHA:
-        # rotated, stretched or sheared: read the tile lattice, undo the map, test again
-        affine_weight = AFFINE_WEIGHT / (MAX_BASES * 8)
-        for basis in lattice_bases(res):
-            rect = rectify(res, basis)
-            for k, flip in ((0, False), *ORIENTATIONS):
-                upright = np.rot90(np.fliplr(rect) if flip else rect, -k)
-                cand = _align(subkey, np.ascontiguousarray(upright), (TILE, TILE))
-                tried += 1
-                cand_p = _p_value(cand.z, affine_weight)
-                if cand_p < p:
-                    best, p, orientation = cand, cand_p, (k, flip)
-                    lattice = [[round(float(x), 2) for x in row] for row in basis]
+    p, tried = 1.0, 0
+    best: _Hypothesis | None = None
+    payload: int | None = None
+    for hyp in _hypotheses(subkey, res):
+        tried += 1
+        hyp_p = _p_value(hyp.al.z, hyp.weight)
+        if best is None or hyp_p < p or (hyp_p == p and hyp.al.z > best.al.z):
+            if payload is None:
+                best = hyp
+            p = min(p, hyp_p)
+        if hyp_p <= ALPHA and payload is None:
+            payload = _decode(subkey, hyp.al)
+            if payload is not None:
+                best = hyp
+                break
+    assert best is not None
     detected = p <= ALPHA
-    payload = _decode(subkey, best) if detected else None
     return WatermarkResult(
         detected=detected,
         p_value=p,
@@ -240,13 +267,13 @@ def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -
         scheme=SCHEME,
         key_id=key.key_id,
         details={
-            "z": round(best.z, 3),
+            "z": round(best.al.z, 3),
             "alpha": ALPHA,
-            "tile_shift": list(best.shift),
-            "tile_period": round(best.period[0], 2),
-            "orientation": {"quarter_turns": orientation[0], "mirrored": orientation[1]},
+            "tile_shift": list(best.al.shift),
+            "tile_period": round(float(best.al.period[0]), 2),
+            "orientation": {"quarter_turns": best.orientation[0], "mirrored": best.orientation[1]},
             "hypotheses": tried,
-            "lattice": lattice,
+            "lattice": best.lattice,
         },
     )
 

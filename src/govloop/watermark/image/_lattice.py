@@ -22,10 +22,12 @@ import numpy as np
 from govloop.watermark.image._io import Float
 from govloop.watermark.image._pattern import TILE
 
-MAX_BASES = 3
+MAX_BASES = 6
 """Lattice bases (affine hypotheses) the detector may test; fixed, for the multiplicity bound."""
 _RADIUS = (0.55 * TILE, 2.6 * TILE)
 """Lengths of a tile side after the edits in scope (crops, downscaling, aspect 0.75 to 1.33)."""
+_SUPPORT_RADIUS = 3.2 * TILE
+"""Lags (pixels) over which a basis's lattice support is summed."""
 _CANDIDATE_PEAKS = 24
 _MIN_ANGLE_DEG = 50.0
 """A basis's two sides are at least this far from parallel (90 degrees when unedited)."""
@@ -101,17 +103,20 @@ def _peaks(acf: Float, shape: tuple[int, int]) -> list[tuple[float, float, float
 def _support(acf: Float, u: np.ndarray, v: np.ndarray, shape: tuple[int, int]) -> float:
     """Summed (sharpened) autocorrelation over the small lattice points the image can show.
 
-    A sum, not a mean: the fundamental basis predicts every lattice point a coarser basis does
-    and more, while points off the lattice add about nothing.
+    A sum over a fixed disc of lags, not a mean: the fundamental basis predicts every lattice
+    point a coarser basis does and more inside the same disc, while points off the lattice add
+    about nothing, so the fundamental one ranks first (a sum over a fixed range of indices
+    ranked an aspect-stretched lattice's doubled basis first).
     """
     h, w = shape
     vals = []
-    for m in range(-2, 3):
-        for n in range(-2, 3):
+    for m in range(-6, 7):
+        for n in range(-6, 7):
             if (m, n) == (0, 0):
                 continue
             p = m * u + n * v
-            if abs(p[0]) < h - TILE // 2 and abs(p[1]) < w - TILE // 2:
+            inside = abs(p[0]) < h - TILE // 2 and abs(p[1]) < w - TILE // 2
+            if inside and math.hypot(float(p[0]), float(p[1])) <= _SUPPORT_RADIUS:
                 vals.append(_refine(acf, (float(p[0]), float(p[1])), 1)[0])
     return float(np.sum(vals)) if len(vals) >= 3 else -math.inf
 
@@ -138,8 +143,8 @@ def _fit(acf: Float, u: np.ndarray, v: np.ndarray, shape: tuple[int, int]) -> np
 def lattice_bases(res: Float, count: int = MAX_BASES) -> list[np.ndarray]:
     """Up to ``count`` likely lattice bases (2x2, columns u and v in (row, col) pixels).
 
-    Bases within a few percent of the unedited square tile are left out: the direct and scale
-    hypotheses already cover them.
+    Bases near the unedited square tile are kept: a slanted photo (perspective) detects at the
+    direct hypothesis but decodes only once its small shear and scale are undone.
     """
     acf = sharpened(autocorrelation(res))
     shape = res.shape
@@ -152,7 +157,7 @@ def lattice_bases(res: Float, count: int = MAX_BASES) -> list[np.ndarray]:
             lu, lv = float(np.hypot(*u)), float(np.hypot(*v))
             if not 0.6 <= lu / lv <= 1.0 / 0.6:
                 continue
-            angle = math.degrees(math.acos(abs(float(u @ v)) / (lu * lv)))
+            angle = math.degrees(math.acos(min(1.0, abs(float(u @ v)) / (lu * lv))))
             if angle < _MIN_ANGLE_DEG:
                 continue
             basis = np.stack([u, v], axis=1)
@@ -165,23 +170,12 @@ def lattice_bases(res: Float, count: int = MAX_BASES) -> list[np.ndarray]:
         fitted = _fit(acf, basis[:, 0], basis[:, 1], shape)
         if abs(np.linalg.det(fitted)) < 1e-6:
             continue
-        if _near_square(fitted) or any(_same(fitted, o) for o in out):
+        if any(_same(fitted, o) for o in out):
             continue
         out.append(fitted)
         if len(out) == count:
             break
     return out
-
-
-def _near_square(basis: np.ndarray) -> bool:
-    """Whether ``basis`` is the unedited lattice up to isotropic scale (and side order/sign)."""
-    scale = math.sqrt(abs(float(np.linalg.det(basis))))
-    unit = basis / scale
-    for ref in (np.eye(2), np.array([[0.0, 1.0], [1.0, 0.0]])):
-        for signs in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
-            if np.max(np.abs(unit - ref * np.array(signs))) < 0.02:
-                return True
-    return False
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
