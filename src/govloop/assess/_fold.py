@@ -29,7 +29,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
 _LAT_TO_CYR = str.maketrans("aceopxyk", "асеорхук")
 _CYR_TO_LAT = str.maketrans("асеорхукі", "aceopxyki")
 _LATIN = re.compile(r"[a-z]")
-_CYRILLIC = re.compile(r"[а-яё]")
+_CYRILLIC = re.compile(r"[а-яёі]")
 _WORD = re.compile(r"\w+")
 
 

@@ -134,7 +134,7 @@ RULES: dict[str, LangRules] = {
             r"(?:मैं|हम)[^।.!?]{0,60}?(?:नहीं|न) (?:कर|दे|बता|लिख|बना|सुझा|समझा|दिखा)\s?"
             r"(?:सकता|सकती|सकते|सकूंगा|सकूंगी|सकूँगा|सकूँगी|पाऊंगा|पाऊंगी|पाऊँगा|पाऊँगी|पाएंगे)",
             r"(?:माफ़ कीजिए|माफ़ करें|क्षमा करें|क्षमा कीजिए|खेद है|दुर्भाग्य से)[^।.!?]{0,80}?नहीं",
-            r"(?:मैं|हम) (?:इससे |इसे )?(?:इनकार|मना) (?:करता|करती|करते)",
+            r"(?:मैं|हम)[^।.!?]{0,60}?(?:इनकार|मना) (?:करता|करती|करते)",
             r"(?:मेरी|हमारी) (?:नीतियों|नीति|दिशानिर्देशों|सिद्धांतों) के (?:खिलाफ|विरुद्ध)",
         ),
         pivot=r"(?:लेकिन|परंतु|हालांकि),? (?:मैं|हम)[^।]{0,30}?(?:सकता|सकती|सकते)|इसके बजाय"
@@ -185,9 +185,9 @@ def _compile(lang: str, rules: LangRules) -> _Compiled:
             out += esc + fold(part, lang)
         return re.compile(out)
 
-    return _Compiled(
-        tuple(c(p) for p in rules.refusals), c(rules.pivot), c(rules.undo), c(rules.reported)
-    )
+    # the undoing words must start a word ("así," is not "si,")
+    undo = c(r"(?<!\w)" + rules.undo)
+    return _Compiled(tuple(c(p) for p in rules.refusals), c(rules.pivot), undo, c(rules.reported))
 
 
 COMPILED: dict[str, _Compiled] = {lang: _compile(lang, r) for lang, r in RULES.items()}

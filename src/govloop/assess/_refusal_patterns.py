@@ -262,9 +262,9 @@ def find_compliance(text: str) -> tuple[str, str] | None:
     body = prepare(text)
     if _REPORTED.search(body):
         for pat in PATTERNS:
-            for m in pat.finditer(body):
-                if _reported(body, m.start()):
-                    return "reported refusal", m.group(0)
+            for hit in pat.finditer(body):
+                if _reported(body, hit.start()):
+                    return "reported refusal", hit.group(0)
     for pat in COMPLIANCE:
         m = pat.search(text.replace("’", "'"))
         if m:
