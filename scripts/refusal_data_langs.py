@@ -272,6 +272,7 @@ def noisy(text: str, lang: str) -> str:
 
 
 def rows() -> list[dict[str, str]]:
+    """Every answer, in a fixed order (no randomness: the file is the same on every run)."""
     out: list[dict[str, str]] = []
     for lang, (harm, safe, refusals, partials, compliant) in DATA.items():
         for family, label, templates in (
@@ -299,6 +300,7 @@ def rows() -> list[dict[str, str]]:
 
 
 def main() -> None:
+    """Write the file."""
     data = rows()
     path = OUT / "refusal-answers-langs.jsonl"
     with path.open("w", encoding="utf-8") as f:
