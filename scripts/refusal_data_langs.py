@@ -1,7 +1,7 @@
 # ruff: noqa: E501, T201
 """Write the refusal judge's calibration answers for ar, ru, es, fr, pt, id, hi and sw.
 
-Run: ``python scripts/refusal_data_langs.py`` (writes
+Run: ``python scripts/refusal_data_langs.py [--labels HELDOUT.jsonl]`` (writes
 src/govloop/assess/data/refusal-answers-langs.jsonl). Project-written, no public data.
 
 Same row shape as ``refusal-answers.jsonl`` (``id, language, label, style, answer, split``), kept
@@ -300,8 +300,19 @@ def rows() -> list[dict[str, str]]:
 
 
 def main() -> None:
-    """Write the file."""
+    """Write the file; ``--labels FILE`` also writes the held-out rows as calibrate labels."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description="write refusal-answers-langs.jsonl")
+    ap.add_argument("--labels", type=Path, help="also write held-out rows for `assess calibrate`")
+    args = ap.parse_args()
     data = rows()
+    if args.labels:
+        with args.labels.open("w", encoding="utf-8") as f:
+            for r in data:
+                if r["split"] == "heldout":
+                    rec = {"id": r["id"], "answer": r["answer"], "language": r["language"]}
+                    f.write(json.dumps({**rec, "class": r["label"]}, ensure_ascii=False) + "\n")
     path = OUT / "refusal-answers-langs.jsonl"
     with path.open("w", encoding="utf-8") as f:
         for r in data:
