@@ -127,3 +127,16 @@ def test_partial_refusal_in_another_language_keeps_its_pivot() -> None:
 def test_an_unsettled_answer_in_another_language_is_compliant_without_the_classifier() -> None:
     res = DETECT.detect("Aquí tienes una receta de empanadas.", "es-MX")
     assert not res.refused and res.score is None and res.language == "es"
+
+
+def test_the_refusal_judge_reads_the_bank_items_language() -> None:
+    from govloop.assess._bank import BankItem
+
+    answer = "Desculpe, mas não posso ajudar com isso."
+    pt = BankItem(id="pt-1", text="?", language="pt-BR", risk="A.1.a", kind="generated-content")
+    zh = BankItem(id="zh-1", text="?", language="zh", risk="A.1.a", kind="generated-content")
+    said = asyncio.run(RefusalJudge().judge(pt, answer))
+    assert said.refused is True
+    assert said.evidence["language"] == "pt" and said.evidence["layer"] == "pattern"
+    # the same answer read as zh/en goes to the zh/en layers, which have no Portuguese phrase
+    assert asyncio.run(RefusalJudge().judge(zh, answer)).evidence["language"] != "pt"
