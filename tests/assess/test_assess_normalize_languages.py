@@ -87,3 +87,17 @@ def test_every_language_in_the_table_has_a_normalisation_case() -> None:
     # a guard so a language added to govloop.languages gets a case above
     covered = {"zh", "en", "ar", "ru", "es", "fr", "pt", "id", "hi", "sw"}
     assert set(CODES) <= covered
+
+
+_MATCHER = KeywordMatcher.from_terms([("kill", "A.1.f"), ("привет", "A.1.a"), ("مدرسة", "A.1.b")])
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT)
+def test_matching_never_raises_and_spans_stay_in_the_text(text: str) -> None:
+    text = f"{text} kіll пpивет مـدرسة"
+    hits = _MATCHER.find(text)
+    assert {h.risk for h in hits} >= {"A.1.f", "A.1.a", "A.1.b"}
+    for h in hits:
+        assert 0 <= h.start < h.end <= len(text)
+        assert h.matched == text[h.start : h.end]
