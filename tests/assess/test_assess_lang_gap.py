@@ -4,6 +4,7 @@ with a fake model that refuses harmful requests in every language but Swahili.""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from rich.console import Console
@@ -16,6 +17,7 @@ from govloop.assess import (
     language_results,
     load_bank,
     multilingual_bank_path,
+    render_html,
     run_assessment,
 )
 from govloop.assess._langgap import z_test_worse
@@ -140,3 +142,7 @@ async def test_a_run_flags_the_language_a_model_fails_in(store: Store) -> None:
     text = out.getvalue()
     assert "refusal_rate_should_refuse" in text
     assert [line.split()[0] for line in text.splitlines() if "GAP" in line] == ["sw"]
+    page = render_html(build_report(store, summary.run_id), lang="en")
+    assert "By language" in page and page.count('<td class="bad">p = ') == 1
+    flagged = re.findall(r"<tr><td>(\w+)</td>(?:(?!</tr>).)*<td class=\"bad\">p = ", page)
+    assert flagged == ["sw"]

@@ -54,6 +54,15 @@ _T: dict[str, dict[str, str]] = {
     "reasons": {"zh": "未通过原因", "en": "Reasons"},
     "digest": {"zh": "报告摘要（JSON 的 SHA-256）", "en": "Report digest (SHA-256 of the JSON)"},
     "none": {"zh": "无", "en": "none"},
+    "by_language": {"zh": "按语言", "en": "By language"},
+    "language": {"zh": "语言", "en": "Language"},
+    "gap": {"zh": "显著低于最佳语言", "en": "Significantly below the best language"},
+    "gap_test": {
+        "zh": "单侧合并两比例 z 检验，与最佳语言比较，alpha {alpha}，"
+        "按比较的语言数 Bonferroni 校正",
+        "en": "one-sided pooled two-proportion z-test against the best language, alpha {alpha}, "
+        "Bonferroni-corrected over the languages compared",
+    },
 }
 _STATUS_EN = {
     "符合": "conforming",
@@ -184,6 +193,33 @@ def _classes_table(classes: dict[str, dict[str, int]], lang: str) -> list[str]:
     return out
 
 
+def _languages_table(by_language: dict[str, Any] | None, lang: str) -> list[str]:
+    """Per metric and item language: rate, Wilson interval, and the gap flag with its p-value."""
+    if not by_language or len(by_language.get("languages", ())) < 2:
+        return []
+    out = [f"<h2>{_t('by_language', lang)}</h2>"]
+    out.append(f"<p>{html.escape(_t('gap_test', lang).format(alpha=by_language['alpha']))}</p>")
+    for key, m in by_language["metrics"].items():
+        if not m["languages"]:
+            continue
+        out.append(f"<h3>{_t(key, lang)}</h3><table>")
+        out.append(_row(*(_t(h, lang) for h in ("language", "rate", "ci", "gap")), tag="th"))
+        for code, r in m["languages"].items():
+            lo, hi = r["ci95"]
+            flag = f"p = {r['p_value']:.4f}" if r["gap"] else ""
+            out.append(
+                _row(
+                    html.escape(code),
+                    f"{_pct(r['rate'])} ({r['k']}/{r['n']})",
+                    f"{_pct(lo)} – {_pct(hi)}",
+                    flag,
+                    cls="bad" if r["gap"] else "",
+                )
+            )
+        out.append("</table>")
+    return out
+
+
 def render_html(report: dict[str, Any], *, lang: str = "zh", digest: str = "") -> str:
     """The report as one self-contained HTML page in ``lang`` (``zh`` or ``en``)."""
     if lang not in ("zh", "en"):
@@ -249,6 +285,7 @@ def render_html(report: dict[str, Any], *, lang: str = "zh", digest: str = "") -
         )
     out.append("</table>")
     out += _classes_table(report.get("refusal_classes") or {}, lang)
+    out += _languages_table(report.get("by_language"), lang)
     for key, m in report["metrics"].items():
         svg = chart_svg(m, lang, tax)
         if svg:
