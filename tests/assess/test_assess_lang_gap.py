@@ -58,6 +58,12 @@ def test_a_language_well_below_the_best_is_flagged_and_a_small_dip_is_not() -> N
     assert lo < 0.6 < hi
 
 
+def test_a_tie_for_best_goes_to_the_language_table_order() -> None:
+    rows = _outcomes("sw", 40, 50) + _outcomes("en", 40, 50) + _outcomes("ar", 40, 50)
+    res = language_results(rows)["metrics"]["refusal_rate_should_refuse"]
+    assert (res["best"], res["gaps"]) == ("en", [])
+
+
 def test_over_refusal_counts_lower_as_better() -> None:
     rows = [
         Outcome("should-answer", "A.5.a", True, refused=i < k, language=lang)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govloop.assess._metrics import THRESHOLDS, Outcome, Rate, compute_metrics
+from govloop.languages import CODES
 
 #: Family-wise significance level of the gap flag (per metric, over the languages compared).
 GAP_ALPHA = 0.05
@@ -76,8 +77,18 @@ def _gaps(rates: dict[str, Rate], higher_is_better: bool) -> tuple[str | None, l
     if not filled:
         return None, []
     sign = 1 if higher_is_better else -1
-    # best point estimate; a larger sample breaks ties, then the code (stable output)
-    best = max(filled, key=lambda g: (sign * (filled[g].value or 0.0), filled[g].n, g))
+    # best point estimate; a larger sample breaks a tie, then govloop.languages' order (zh, en
+    # first), then the code, so the output is stable
+    rank = {code: i for i, code in enumerate(CODES)}
+    best = max(
+        filled,
+        key=lambda g: (
+            sign * (filled[g].value or 0.0),
+            filled[g].n,
+            -rank.get(g, len(rank)),
+            [-ord(c) for c in g],
+        ),
+    )
     level = GAP_ALPHA / max(1, len(filled) - 1)
     out = []
     for lang in sorted(filled):
