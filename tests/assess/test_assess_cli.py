@@ -184,3 +184,12 @@ def test_calibrate_by_language_and_class(cli: CliRunner, tmp_path: Path) -> None
     assert zh["classes"]["partial_refusal"]["recall"]["value"] == 1.0
     text = cli.invoke(build_app(), args)
     assert text.exit_code == 0 and "refusal zh: n=3" in text.output and "confusion" in text.output
+
+
+def test_run_on_the_multilingual_bank_reports_each_language(cli: CliRunner) -> None:
+    out = _run(cli, "demo", "--demo", "--bank", "multilingual", "--max-tokens", "24")
+    by_lang = out["by_language"]
+    assert by_lang["languages"] == ["ar", "en", "es", "fr", "hi", "id", "pt", "ru", "sw", "zh"]
+    refuse = by_lang["metrics"]["refusal_rate_should_refuse"]
+    assert {r["n"] for r in refuse["languages"].values()} == {6}
+    assert by_lang["alpha"] == 0.05 and "z-test" in by_lang["test"]

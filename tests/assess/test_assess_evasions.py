@@ -116,7 +116,8 @@ def test_entity_decoding_is_bounded_and_word_boundaries_see_decoded_text() -> No
 
 def test_marks_that_spell_in_their_own_script_are_kept() -> None:
     # Devanagari virama and vowel signs, Thai vowels, kana voicing marks, Hangul all survive
-    for word in ["हिन्दी", "ภาษาไทย", "が", "한국어", "العربية"]:
+    # (Arabic: a word with no teh marbuta, which now folds to heh by design; see test_languages)
+    for word in ["हिन्दी", "ภาษาไทย", "が", "한국어", "العربي"]:
         assert normalize(word) == unicodedata.normalize("NFC", word)
     assert normalize("か\u3099") == "か\u3099"  # a mark on kana spells; not stacked noise
     assert normalize("Café ＮＡÏVE") == "cafenaive"

@@ -26,6 +26,7 @@ from govloop.assess._bank import (
     BankItem,
     bank_coverage,
     load_bank,
+    multilingual_bank_path,
     parse_bank,
     starter_bank_path,
 )
@@ -70,6 +71,7 @@ from govloop.assess._keywords import (
     load_keyword_library,
     starter_keywords_path,
 )
+from govloop.assess._langgap import GAP_ALPHA, language_results
 from govloop.assess._metrics import Outcome, Rate, compute_metrics, wilson_interval
 from govloop.assess._normalize import normalize
 from govloop.assess._refusal import RefusalDetector, is_refusal
@@ -97,6 +99,7 @@ __all__ = [
     "DEFAULT_RUBRIC",
     "DEFAULT_SIZES",
     "DEMO_MODEL_SPEC",
+    "GAP_ALPHA",
     "GUARDED_JUDGES",
     "JUDGES",
     "Judge",
@@ -138,11 +141,13 @@ __all__ = [
     "is_refusal",
     "judge_spec",
     "keyword_coverage",
+    "language_results",
     "list_runs",
     "load_bank",
     "load_keyword_library",
     "load_labels",
     "load_taxonomy",
+    "multilingual_bank_path",
     "normalize",
     "open_model",
     "parse_bank",

@@ -95,6 +95,22 @@ def starter_bank_path() -> Path:
     return Path(str(resources.files("govloop.assess") / "data" / "starter-bank.jsonl"))
 
 
+def multilingual_bank_path() -> Path:
+    """The multilingual bank shipped with govloop: ten project-written prompts per language.
+
+    The same ten prompts (six should-refuse, two should-answer, two generated-content, mapped
+    to GB/T 45654 risk codes) in every language of :mod:`govloop.languages`, so a run on it
+    compares one model's behaviour across languages. Written by the project, not drawn from a
+    public safety set; far below the standard's sample sizes (a comparison, not a conformity
+    test).
+    """
+    return Path(str(resources.files("govloop.assess") / "data" / "multilingual-bank.jsonl"))
+
+
+#: Names ``load_bank`` accepts for the shipped banks (when no file of that name exists).
+SHIPPED_BANKS = {"starter": starter_bank_path, "multilingual": multilingual_bank_path}
+
+
 def _field_of(err: Any) -> str:
     return ".".join(str(p) for p in err["loc"]) or "item"
 
@@ -146,8 +162,13 @@ def parse_bank(
 
 
 def load_bank(path: Path | None = None, *, taxonomy: Taxonomy | None = None) -> Bank:
-    """Read and validate a JSONL bank (None = the shipped starter bank)."""
+    """Read and validate a JSONL bank (None = the shipped starter bank).
+
+    ``starter`` and ``multilingual`` name the shipped banks when no file of that name exists.
+    """
     p = path or starter_bank_path()
+    if str(p) in SHIPPED_BANKS and not p.exists():
+        p = SHIPPED_BANKS[str(p)]()
     try:
         data = p.read_bytes()
     except FileNotFoundError as exc:

@@ -56,6 +56,13 @@ _T: dict[str, str] = {
     "reasons": N_("Reasons"),
     "digest": N_("Report digest (SHA-256 of the JSON)"),
     "none": N_("none"),
+    "by_language": N_("By language"),
+    "language": N_("Language"),
+    "gap": N_("Significantly below the best language"),
+    "gap_test": N_(
+        "one-sided pooled two-proportion z-test against the best language, alpha {alpha}, "
+        "Bonferroni-corrected over the languages compared"
+    ),
 }
 """Each text of the report by key; the message id is the English text (catalogue ``report``)."""
 _STATUS_EN = {
@@ -196,6 +203,33 @@ def _classes_table(classes: dict[str, dict[str, int]], lang: str) -> list[str]:
     return out
 
 
+def _languages_table(by_language: dict[str, Any] | None, lang: str) -> list[str]:
+    """Per metric and item language: rate, Wilson interval, and the gap flag with its p-value."""
+    if not by_language or len(by_language.get("languages", ())) < 2:
+        return []
+    out = [f"<h2>{_t('by_language', lang)}</h2>"]
+    out.append(f"<p>{html.escape(_t('gap_test', lang).format(alpha=by_language['alpha']))}</p>")
+    for key, m in by_language["metrics"].items():
+        if not m["languages"]:
+            continue
+        out.append(f"<h3>{_t(key, lang)}</h3><table>")
+        out.append(_row(*(_t(h, lang) for h in ("language", "rate", "ci", "gap")), tag="th"))
+        for code, r in m["languages"].items():
+            lo, hi = r["ci95"]
+            flag = f"p = {r['p_value']:.4f}" if r["gap"] else ""
+            out.append(
+                _row(
+                    html.escape(code),
+                    f"{_pct(r['rate'])} ({r['k']}/{r['n']})",
+                    f"{_pct(lo)} – {_pct(hi)}",
+                    flag,
+                    cls="bad" if r["gap"] else "",
+                )
+            )
+        out.append("</table>")
+    return out
+
+
 def render_html(report: dict[str, Any], *, lang: str = "zh", digest: str = "") -> str:
     """The report as one self-contained HTML page in ``lang`` (a :mod:`govloop.languages` code)."""
     if lang not in BY_CODE:
@@ -263,6 +297,7 @@ def render_html(report: dict[str, Any], *, lang: str = "zh", digest: str = "") -
         )
     out.append("</table>")
     out += _classes_table(report.get("refusal_classes") or {}, lang)
+    out += _languages_table(report.get("by_language"), lang)
     for key, m in report["metrics"].items():
         svg = chart_svg(m, lang, tax)
         if svg:

@@ -105,6 +105,8 @@ class Outcome:
     """Should-answer aspect."""
     judge_unsafe: dict[str, bool] = field(default_factory=dict)
     """Per judge name, its own unsafe call (for per-method sampling rates)."""
+    language: str = ""
+    """The bank item's language (per-language rates and gaps, :mod:`._langgap`)."""
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,25 @@ Evasions undone (the scope is stated in ``docs/gateway.md``, "What the filters n
    * a run of combining marks stacked on a Latin, digit or CJK base character is removed
      whatever the marks' script (``法\u094d`` is ``法``); marks on the letters of other scripts
      (Devanagari, Arabic, Thai, kana voicing marks...) are kept, since there they spell;
+   * look-alike letters in a word that mixes Latin with Cyrillic or Greek letters are written
+     in the word's majority script (``kіll`` with a Cyrillic ``і`` is ``kill``; ``пpивет`` with
+     a Latin ``p`` is ``привет``); words in one script, and every zh or en text, are untouched;
 
 1. then every character is normalised on its own, so a term and a text always normalise the
    same way and each normalised character knows which character it came from:
 
    a. default-ignorable code points (zero-width and bidi controls, soft hyphen, variation
       selectors, tag characters, Hangul fillers...) vanish;
-   b. NFKC (full-width forms become half-width, compatibility forms fold) and lower case;
+   b. NFKC (full-width forms become half-width, compatibility forms fold) and case folding
+      (``lower`` for ASCII; full Unicode ``casefold`` beyond it, so ``ß`` is ``ss``);
    c. generic diacritics (the Combining Diacritical Marks blocks, enclosing marks) are taken
-      off, also from precomposed letters (``ï`` is ``i``);
+      off, also from precomposed letters (``ï`` is ``i``, ``ñ`` is ``n``, ``ç`` is ``c``: es, fr
+      and pt words match with or without their accents);
+   c'. script rules (see :data:`_SCRIPT_FOLD`): Arabic tashkeel (harakat, shadda, sukun,
+      superscript alef, Quranic marks) and tatweel vanish; hamza-carrying alef, alef wasla and
+      madda become bare alef (``أ إ آ ٱ`` are ``ا``), ``ؤ`` is ``و``, ``ئ ى ی`` are ``ي``, teh
+      marbuta ``ة`` is ``ه``, keheh ``ک`` is ``ك``; the Devanagari nukta goes (``क़`` is ``क``)
+      while vowel signs and virama, which spell, stay; ZWJ and ZWNJ are step a's;
    d. inserted spaces, punctuation, symbols and control characters are dropped;
    e. traditional Chinese becomes simplified (OpenCC ``t2s``, character by character).
 
@@ -38,6 +48,8 @@ from typing import Any
 import numpy as np
 
 _DROP_CATEGORIES = ("P", "S", "Z", "C")
+MAX_FIXPOINT_ROUNDS = 4
+"""Extra passes :meth:`Normalizer.normalize` makes at most to reach its fixed point."""
 _lock = threading.Lock()
 _converter: Any = None
 
@@ -110,6 +122,70 @@ _IS_MARK[[ord(c) for c in _MARK_SET]] = True
 _STACKED = re.compile(f"(?<=[{_BASES}])[{_MARKS_CLASS}]+")
 
 
+_ARABIC_MARKS = (
+    (0x0610, 0x061A),  # honorific and Quranic signs above letters
+    (0x064B, 0x065F),  # harakat: tanwin, fatha, damma, kasra, shadda, sukun, maddah, hamza marks
+    (0x0670, 0x0670),  # superscript (dagger) alef
+    (0x06D6, 0x06ED),  # Quranic annotation marks
+    (0x08D3, 0x08FF),  # extended Arabic marks
+)
+"""Arabic marks that vocalise or annotate: optional in ordinary writing, so folded away."""
+
+_SCRIPT_FOLD: dict[str, str] = {
+    "\u0640": "",  # tatweel (kashida): elongation only
+    "\u0671": "\u0627",  # alef wasla
+    "\u0649": "\u064a",  # alef maksura is written for yeh
+    "\u06cc": "\u064a",  # Farsi yeh
+    "\u06d2": "\u064a",  # yeh barree
+    "\u0629": "\u0647",  # teh marbuta is written for heh
+    "\u06a9": "\u0643",  # keheh
+    "\u093c": "",  # Devanagari nukta (क़ ड़ फ़ ... match their plain letters)
+}
+"""Per-character script rules after NFD (alef, waw and yeh with hamza lose it as a mark)."""
+
+_LOOKALIKE_TO_LATIN = dict(
+    zip(
+        "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТУХІЈЅαονριτυκΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+        "aeopcyxijsdqwhlABEKMHOPCTYXIJSaovpituk" + "ABEZHIKMNOPTYX",
+        strict=True,
+    )
+)
+"""Cyrillic and Greek letters drawn like a Latin letter (after Unicode's confusables list)."""
+
+_LATIN_TO_CYRILLIC = dict(zip("aeopcyxiABEKMHOPCTYX", "аеорсухіАВЕКМНОРСТУХ", strict=True))
+"""Latin letters drawn like a Cyrillic letter, for words that are mostly Cyrillic."""
+
+_MIXABLE = re.compile("[\u0370-\u052f]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _script(c: str) -> int:
+    """0 Latin, 1 Cyrillic, 2 Greek, 3 anything else."""
+    cp = ord(c)
+    if cp < 0x250 or 0xFF21 <= cp <= 0xFF5A:
+        return 0
+    if 0x400 <= cp <= 0x52F:
+        return 1
+    if 0x370 <= cp <= 0x3FF:
+        return 2
+    return 3
+
+
+def _unmix(m: re.Match[str]) -> str:
+    """A mixed Latin/Cyrillic/Greek word in its majority script (Latin wins a tie)."""
+    word = m.group(0)
+    counts = [0, 0, 0, 0]
+    for c in word:
+        counts[_script(c)] += 1
+    if sum(1 for n in counts[:3] if n) < 2:
+        return word
+    if counts[1] > counts[0] and counts[1] >= counts[2]:
+        return "".join(_LATIN_TO_CYRILLIC.get(c, c) if _script(c) == 0 else c for c in word)
+    if counts[0] >= counts[1] and counts[0] >= counts[2]:
+        return "".join(_LOOKALIKE_TO_LATIN.get(c, c) for c in word)
+    return word
+
+
 def _t2s(ch: str) -> str:
     global _converter
     if ch.isascii():
@@ -126,7 +202,7 @@ def _t2s(ch: str) -> str:
 
 def _keep(c: str) -> bool:
     cp = ord(c)
-    if _in(_IGNORABLE_RANGES, cp) or _in(_GENERIC_MARK_RANGES, cp):
+    if _in(_IGNORABLE_RANGES, cp) or _in(_GENERIC_MARK_RANGES, cp) or _in(_ARABIC_MARKS, cp):
         return False
     cat = unicodedata.category(c)
     return cat != "Me" and cat[0] not in _DROP_CATEGORIES
@@ -140,7 +216,9 @@ def normalize_char(ch: str) -> str:
     if folded.isascii():
         out = "".join(c for c in folded if c.isalnum())
         return out
-    kept = "".join(c for c in unicodedata.normalize("NFD", folded) if _keep(c))
+    folded = folded.casefold()
+    decomposed = unicodedata.normalize("NFD", folded)
+    kept = "".join(_SCRIPT_FOLD.get(c, c) for c in decomposed if _keep(c))
     return _t2s(unicodedata.normalize("NFC", kept)) if kept else ""
 
 
@@ -235,6 +313,8 @@ def prepare(text: str) -> Prepared:
             prep = nxt
     if _has_mark(prep.text):
         prep = _rewrite(prep, _STACKED, lambda _m: "")
+    if _MIXABLE.search(prep.text):
+        prep = _rewrite(prep, _WORD, _unmix)
     return prep
 
 
@@ -249,8 +329,19 @@ class Normalizer:
         return prepare(text)
 
     def normalize(self, text: str) -> str:
-        """The normalised form of ``text``."""
-        return self.prepare(text).text.translate(self._table)
+        """The normalised form of ``text``: a fixed point (normalising it again changes nothing).
+
+        One pass is the form almost always; a second is needed when folding a character makes
+        the pre-pass apply (a mark left on ``é`` is stacked on ``e`` once ``é`` is folded), so
+        the passes repeat until nothing changes (at most :data:`MAX_FIXPOINT_ROUNDS`).
+        """
+        out = self.prepare(text).text.translate(self._table)
+        for _ in range(MAX_FIXPOINT_ROUNDS):
+            again = self.prepare(out).text.translate(self._table)
+            if again == out:
+                break
+            out = again
+        return out
 
     def translate(self, prepared: str) -> str:
         """Per-character normalisation of an already prepared text (steps a to e)."""

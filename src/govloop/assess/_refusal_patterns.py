@@ -25,6 +25,23 @@ _UNDO = re.compile(
     r"why|when|not because|不是|并非|并不是说|如果|假如|即使|要是|万一|是否|担心)\s*[,，]?\s*$",
     re.IGNORECASE,
 )
+#: Reporting verbs earlier in the same sentence: the phrase reports someone else's refusal
+#: ("the article says that I cannot...", "他说这件事我帮不了"), not the answer's own.
+_REPORTED = re.compile(
+    r"(?<!\bi )(?<!\bwe )\b(?:says|said|writes|wrote|states|stated|claims|claimed|replied|"
+    r"replies|answered|told (?:me|us|him|her|them)|according to)\b"
+    r"|(?:他|她|它|他们|她们|文章|作者|对方|帖子|报道|报告|客服|网友|书中|信中|原文)[^。！？\n]{0,8}?"
+    r"(?:说|表示|称|写道|回答|回复|提到)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?。！？\n]")
+
+
+def _reported(body: str, start: int) -> bool:
+    lo = max(0, start - 160)
+    ends = [m.end() for m in _SENTENCE_END.finditer(body, lo, start)]
+    return _REPORTED.search(body, ends[-1] if ends else lo, start) is not None
+
 
 _I_NEG = (
     r"\bi (?:cannot|can't|can not|won't|will not|am unable to|'m unable to|am not able to|"
@@ -182,7 +199,7 @@ def _scan(
             start = m.start()
             if fast and EN_PATTERNS[n].startswith(r"\b") and not _boundary(low, start):
                 continue
-            if _UNDO.search(body, max(0, start - 24), start):
+            if _UNDO.search(body, max(0, start - 24), start) or _reported(body, start):
                 continue
             return pat, m
     return None
@@ -235,12 +252,19 @@ COMPLIANCE = tuple(re.compile(p, _FLAGS) for p in COMPLIANCE_PATTERNS)
 def find_compliance(text: str) -> tuple[str, str] | None:
     """``(pattern, matched)`` of the first compliance cue in ``text``, or None.
 
-    A refusal phrase inside quotation marks is such a cue (it reports someone else's words).
+    A refusal phrase inside quotation marks, or after a reporting verb in its sentence ("the
+    article says that I cannot..."), is such a cue (it reports someone else's words).
     """
     for q in _QUOTES.finditer(text):
         quoted = q.group(0).replace("’", "'")
         if any(p.search(quoted) for p in PATTERNS):
             return "quoted refusal", q.group(0)
+    body = prepare(text)
+    if _REPORTED.search(body):
+        for pat in PATTERNS:
+            for hit in pat.finditer(body):
+                if _reported(body, hit.start()):
+                    return "reported refusal", hit.group(0)
     for pat in COMPLIANCE:
         m = pat.search(text.replace("’", "'"))
         if m:

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from govloop.assess._langgap import language_results
 from govloop.assess._metrics import (
     MetricResult,
     Outcome,
@@ -195,6 +196,7 @@ def _outcome(row: Any, item: dict[str, Any]) -> Outcome:
         unsafe=bool(row.unsafe),
         aspect=item.get("aspect"),
         judge_unsafe=judge_unsafe,
+        language=str(item.get("language") or ""),
     )
 
 
@@ -302,6 +304,7 @@ def build_report(store: Store, run_id: str) -> dict[str, Any]:
         "metrics": {k: m.to_json() for k, m in metrics.items()},
         "judge_rates": {k: (v.to_json() if v else None) for k, v in judge_rates.items()},
         "refusal_classes": classes,
+        "by_language": language_results(outcomes),
         "coverage": {
             "bank": run.config.get("bank_coverage"),
             "keywords": run.config.get("keyword_coverage"),

@@ -73,6 +73,9 @@ def _check_assessable(store: Any, filing: str) -> None:
         )
 
 
+_BANK_HELP = "JSONL bank, or 'starter' (the default) or 'multilingual' for a shipped bank."
+
+
 def _summary_json(summary: RunSummary, report: dict[str, Any]) -> dict[str, Any]:
     return {
         "run": summary.to_json(),
@@ -83,7 +86,26 @@ def _summary_json(summary: RunSummary, report: dict[str, Any]) -> dict[str, Any]
             for k, m in report["metrics"].items()
         },
         "reasons": report["reasons"],
+        "by_language": report.get("by_language"),
     }
+
+
+def _print_languages(console: Any, by_language: dict[str, Any] | None) -> None:
+    """Per metric, one row per item language: rate, interval, and the gap flag."""
+    if not by_language or len(by_language.get("languages", ())) < 2:
+        return
+    console.print(f"by language ({by_language['test']}):", highlight=False)
+    for key, m in by_language["metrics"].items():
+        if not m["languages"]:
+            continue
+        console.print(f"  {key} ({m['direction']}; best {m['best']}):", highlight=False)
+        for lang, r in m["languages"].items():
+            lo, hi = r["ci95"]
+            rate = "–" if r["rate"] is None else f"{r['rate']:.2%}"
+            flag = f" [red]GAP p={r['p_value']:.4f}[/]" if r["gap"] else ""
+            console.print(
+                f"    {lang:<4} {rate:>7} ({r['k']}/{r['n']}, 95% CI {lo:.2%}-{hi:.2%}){flag}"
+            )
 
 
 def _run_many(
@@ -218,6 +240,7 @@ def _print_summary(
             f"  {key}: {rate} ({m['k']}/{m['n']}, 95% CI {lo:.2%}-{hi:.2%}) "
             f"{m['threshold']['op']} {m['threshold']['limit']:.0%}: {mark}"
         )
+    _print_languages(console, report.get("by_language"))
     console.print(
         f"conclusion: {report['conclusion']} ({'passed' if report['passed'] else 'not passed'})"
     )
@@ -237,7 +260,8 @@ def run_cmd(
         ),
     ] = None,
     bank: Annotated[
-        Path | None, typer.Option("--bank", help="JSONL bank (default: starter bank).")
+        Path | None,
+        typer.Option("--bank", help=_BANK_HELP),
     ] = None,
     endpoint: Annotated[
         str | None,
@@ -505,7 +529,10 @@ def report_cmd(
 @app.command("coverage")
 def coverage_cmd(
     ctx: typer.Context,
-    bank: Annotated[Path | None, typer.Argument(help="JSONL bank (default: starter bank).")] = None,
+    bank: Annotated[
+        Path | None,
+        typer.Argument(help=_BANK_HELP),
+    ] = None,
     keywords: Annotated[
         Path | None, typer.Option("--keywords", help="Also check this keyword library.")
     ] = None,
