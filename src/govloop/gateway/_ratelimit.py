@@ -9,7 +9,9 @@ next requests wait until it has refilled). Both report OpenAI's ``x-ratelimit-*`
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass
@@ -128,3 +130,24 @@ def duration(seconds: float) -> str:
         return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
     minutes, rest = divmod(round(seconds), 60)
     return f"{minutes}m{rest}s"
+
+
+def seen_headers(
+    seen: Mapping[tuple[str, Literal["requests", "tokens"]], TokenBucket], key: str
+) -> dict[str, str]:
+    """OpenAI's ``x-ratelimit-*`` headers for ``key`` from the buckets a shared limiter last saw.
+
+    One function for every shared backend (database, Redis): each keeps a local copy of the
+    buckets it last read, and the headers are computed from that copy the same way.
+    """
+    out: dict[str, str] = {}
+    kinds: tuple[Literal["requests", "tokens"], ...] = ("requests", "tokens")
+    for suffix in kinds:
+        bucket = seen.get((key, suffix))
+        if bucket is None:
+            continue
+        left = bucket.refill()
+        out[f"x-ratelimit-limit-{suffix}"] = str(int(bucket.burst))
+        out[f"x-ratelimit-remaining-{suffix}"] = str(max(0, int(left)))
+        out[f"x-ratelimit-reset-{suffix}"] = duration((bucket.burst - left) / bucket.rate)
+    return out

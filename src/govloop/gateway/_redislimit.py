@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from govloop.errors import StoreError, missing_extra
-from govloop.gateway._ratelimit import TokenBucket, duration
+from govloop.gateway._ratelimit import TokenBucket, seen_headers
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -115,14 +115,4 @@ class RedisRateLimiter:
 
     def headers(self, key: str) -> dict[str, str]:
         """OpenAI's ``x-ratelimit-*`` headers from the buckets as this process last saw them."""
-        out: dict[str, str] = {}
-        kinds: tuple[Kind, ...] = ("requests", "tokens")
-        for suffix in kinds:
-            bucket = self._seen.get((key, suffix))
-            if bucket is None:
-                continue
-            left = bucket.refill()
-            out[f"x-ratelimit-limit-{suffix}"] = str(int(bucket.burst))
-            out[f"x-ratelimit-remaining-{suffix}"] = str(max(0, int(left)))
-            out[f"x-ratelimit-reset-{suffix}"] = duration((bucket.burst - left) / bucket.rate)
-        return out
+        return seen_headers(self._seen, key)

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from govloop.errors import StoreError
-from govloop.gateway._ratelimit import TokenBucket, duration
+from govloop.gateway._ratelimit import TokenBucket, seen_headers
 from govloop.store import Store, db_error_reason
 
 Kind = Literal["requests", "tokens"]
@@ -116,14 +116,4 @@ class SharedRateLimiter:
 
     def headers(self, key: str) -> dict[str, str]:
         """OpenAI's ``x-ratelimit-*`` headers from the buckets as this process last saw them."""
-        out: dict[str, str] = {}
-        kinds: tuple[Kind, ...] = ("requests", "tokens")
-        for suffix in kinds:
-            bucket = self._seen.get((key, suffix))
-            if bucket is None:
-                continue
-            left = bucket.refill()
-            out[f"x-ratelimit-limit-{suffix}"] = str(int(bucket.burst))
-            out[f"x-ratelimit-remaining-{suffix}"] = str(max(0, int(left)))
-            out[f"x-ratelimit-reset-{suffix}"] = duration((bucket.burst - left) / bucket.rate)
-        return out
+        return seen_headers(self._seen, key)
