@@ -161,6 +161,17 @@ def test_format_without_hooks_says_so_clearly() -> None:
         PLUGINS.label_format.unregister("bare-test")
 
 
+def test_format_lookup_sees_registrations_made_after_it_was_used() -> None:
+    # find_format caches the ordered formats (a gateway hot path); the cache must follow changes
+    assert find_format(b"BARE\nhello").name != "bare-test"
+    PLUGINS.label_format.register("bare-test", _Bare, first=True)
+    try:
+        assert find_format(b"BARE\nhello").name == "bare-test"
+    finally:
+        PLUGINS.label_format.unregister("bare-test")
+    assert find_format(b"BARE\nhello").name != "bare-test"
+
+
 @pytest.mark.db
 async def test_run_with_plugin_judge_stores_and_rebuilds_it(store: Store) -> None:
     bank = load_bank()

@@ -102,9 +102,23 @@ def register_format(fmt: LabelFormat, *, first: bool = False) -> None:
     FORMATS.register(fmt.name, _constant(fmt), first=first, replace=True)
 
 
+_FORMATS_CACHE: tuple[int, tuple[LabelFormat, ...]] = (-1, ())
+
+
+def _ordered_formats() -> tuple[LabelFormat, ...]:
+    """The formats in matching order, rebuilt only when the registry changed (a hot path)."""
+    global _FORMATS_CACHE
+    generation = FORMATS.generation()
+    cached_generation, cached = _FORMATS_CACHE
+    if cached_generation != generation:
+        cached = tuple(FORMATS.instance(name) for name in FORMATS.names())
+        _FORMATS_CACHE = (generation, cached)
+    return cached
+
+
 def formats() -> list[LabelFormat]:
     """Every registered format, in matching order."""
-    return [FORMATS.instance(name) for name in FORMATS.names()]
+    return list(_ordered_formats())
 
 
 def explicit_labeller(fmt: LabelFormat) -> SupportsExplicitLabel:
@@ -121,7 +135,7 @@ def explicit_checker(fmt: LabelFormat) -> SupportsExplicitCheck | None:
 
 def find_format(data: bytes, *, filename: str = "") -> LabelFormat:
     """The format of ``data``: by magic bytes, else by extension; FormatError when unknown."""
-    fmts = formats()
+    fmts = _ordered_formats()
     for fmt in fmts:
         if fmt.sniff(data, filename):
             return fmt

@@ -141,6 +141,8 @@ class Registry(Generic[T]):
         self._expect: Callable[[object], bool] | None = None
         self._instances: dict[str, T] = {}
         self._lock = threading.RLock()
+        self._generation = 0
+        """Bumped on every change to the entries, so callers may cache what they derive."""
 
     # ------------------------------------------------------------------ set-up by the owner
     def set_builtins(self, loader: Callable[[], None], *, expect: type | None = None) -> None:
@@ -198,6 +200,7 @@ class Registry(Generic[T]):
             if not builtin and self._builtins is None and not self._builtins_done:
                 # owning package not imported yet: keep it until its built-ins are in
                 self._pending.append(entry)
+                self._generation += 1
                 return factory
             if not builtin:
                 self._ensure_builtins()
@@ -215,6 +218,7 @@ class Registry(Generic[T]):
             del self._entries[entry.name]
         self._entries[entry.name] = entry
         self._instances.pop(entry.name, None)
+        self._generation += 1
 
     def unregister(self, name: str) -> None:
         """Remove ``name`` (tests and plugin reloads); unknown names are ignored."""
@@ -222,6 +226,7 @@ class Registry(Generic[T]):
             self._entries.pop(name, None)
             self._instances.pop(name, None)
             self._pending = [e for e in self._pending if e.name != name]
+            self._generation += 1
 
     def peek(self, name: str) -> Entry[T] | None:
         """The entry of ``name`` as registered so far (loads nothing: for built-in loaders)."""
@@ -246,6 +251,16 @@ class Registry(Generic[T]):
         items = list(self._visible().values())
         head = [e for e in reversed(items) if e.first]
         return head + [e for e in items if not e.first]
+
+    def generation(self) -> int:
+        """A number that changes whenever an entry is added, replaced or removed.
+
+        Lookups on hot paths (the gateway sniffs a label format for every answer) cache what they
+        build from :meth:`entries` and rebuild only when this number moves.
+        """
+        if not (self._builtins_done and self._owner.plugins_loaded):
+            self._ready()
+        return self._generation
 
     def names(self) -> list[str]:
         """Every name, in lookup order."""
@@ -356,6 +371,11 @@ class PluginRegistry:
         """How installed plugins are found (the entry-point loader; tests swap it)."""
         with self._lock:
             self._plugin_loader = loader
+
+    @property
+    def plugins_loaded(self) -> bool:
+        """Whether installed plugins were loaded (lookups then need no lock)."""
+        return self._plugins_loaded
 
     def load_plugins(self, *, reload: bool = False) -> None:
         """Load installed plugins once (``reload`` runs the loader again)."""
