@@ -58,21 +58,9 @@ def _resample(x: np.ndarray, rate: int, target: int) -> np.ndarray:
 
 
 def _encode_aac(x: np.ndarray, rate: int) -> bytes:
-    import av
+    from govloop.watermark.audio import encode_with_av
 
-    buf = io.BytesIO()
-    with av.open(buf, mode="w", format="adts") as container:
-        stream = container.add_stream("aac", rate=rate)
-        stream.bit_rate = AAC_BITRATE
-        stream.layout = "mono"
-        pcm = (x * 32767).astype(np.int16).reshape(1, -1)
-        frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
-        frame.sample_rate = rate
-        for packet in stream.encode(frame):
-            container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-    return buf.getvalue()
+    return encode_with_av(x, rate, container="adts", codec="aac", bitrate=AAC_BITRATE)
 
 
 def encode(samples: np.ndarray, rate: int, fmt: AudioFormat) -> bytes:

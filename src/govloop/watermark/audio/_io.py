@@ -95,23 +95,32 @@ def _decode_av(data: bytes, name: str) -> tuple[Float, int]:
     return np.concatenate(chunks, axis=0), int(rate)
 
 
-def encode_mp3(samples: Float, rate: int, *, bitrate: int = 128_000) -> bytes:
-    """Encode float samples as MP3 (libmp3lame inside PyAV)."""
+def encode_with_av(samples: Float, rate: int, *, container: str, codec: str, bitrate: int) -> bytes:
+    """Encode float samples (mono or the first two channels) with one of PyAV's encoders.
+
+    One encode loop for every compressed format govloop writes through FFmpeg (MP3 here, AAC
+    for the gateway's speech), so flushing and sample conversion are done the same way.
+    """
     av = _av()
     x = np.asarray(samples, dtype=np.float64)
     if x.ndim == 1:
         x = x[:, None]
     layout = "mono" if x.shape[1] == 1 else "stereo"
     buf = io.BytesIO()
-    with av.open(buf, mode="w", format="mp3") as container:
-        stream = container.add_stream("libmp3lame", rate=rate)
+    with av.open(buf, mode="w", format=container) as out:
+        stream = out.add_stream(codec, rate=rate)
         stream.bit_rate = bitrate
         stream.layout = layout
         pcm = (np.clip(x[:, :2], -1, 1) * 32767).astype(np.int16)
         frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout=layout)
         frame.sample_rate = rate
         for packet in stream.encode(frame):
-            container.mux(packet)
+            out.mux(packet)
         for packet in stream.encode(None):
-            container.mux(packet)
+            out.mux(packet)
     return buf.getvalue()
+
+
+def encode_mp3(samples: Float, rate: int, *, bitrate: int = 128_000) -> bytes:
+    """Encode float samples as MP3 (libmp3lame inside PyAV)."""
+    return encode_with_av(samples, rate, container="mp3", codec="libmp3lame", bitrate=bitrate)
