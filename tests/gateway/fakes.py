@@ -49,15 +49,24 @@ class FakeFilter:
 
 
 class FakeLabeler:
-    def text_affixes(self) -> tuple[str, str]:
+    def __init__(self) -> None:
+        self.languages: list[str | None] = []
+        """The label language asked for with each explicit label (None: configured)."""
+
+    def text_affixes(self, language: str | None = None) -> tuple[str, str]:
+        self.languages.append(language)
         return LABEL_PREFIX, LABEL_SUFFIX
 
-    def explicit_image(self, image: Image.Image) -> Image.Image:
+    def explicit_image(self, image: Image.Image, language: str | None = None) -> Image.Image:
+        self.languages.append(language)
         out = image.copy()
         out.putpixel((0, 0), (255, 0, 0))
         return out
 
-    def explicit_audio(self, samples: np.ndarray, rate: int) -> np.ndarray:
+    def explicit_audio(
+        self, samples: np.ndarray, rate: int, language: str | None = None
+    ) -> np.ndarray:
+        self.languages.append(language)
         return np.concatenate([np.full(rate // 10, 0.5, dtype=np.float32), samples])
 
     def implicit(self, content: bytes, *, produce_id: str, filename: str) -> dict[str, str]:

@@ -117,6 +117,9 @@ class RequestContext:
     """ProduceID of the (first) output."""
     request_id: str = ""
     """The answer's ``x-request-id`` (kept in the ledger entry's ``extra.request_id``)."""
+    label_language: str | None = None
+    """Explicit-label language of this request (``labels.language: auto``: the detected
+    language of its first screened prompt); None is the configured language."""
 
 
 def _log_failure(fut: asyncio.Future[None]) -> None:
@@ -282,6 +285,11 @@ class Governor:
             )
         verdict = self.ports.input_filter.check(text)
         if not verdict.blocked:
+            if ctx.label_language is None and self.config.labels.language == "auto":
+                from govloop.label import AUTO_LANGUAGE, resolve_language
+
+                # before generation, so a label at the start of a stream is in it too
+                ctx.label_language = resolve_language(AUTO_LANGUAGE, content=text)
             return
         outcome = await asyncio.to_thread(
             self.log.record_violation,
@@ -319,7 +327,7 @@ class Governor:
     # -- recording -------------------------------------------------------------------------
     def affixes(self, ctx: RequestContext) -> tuple[str, str]:
         """Explicit label text around an answer (none for allowed unlabeled deliveries)."""
-        return ("", "") if ctx.unlabeled else self.ports.labeler.text_affixes()
+        return ("", "") if ctx.unlabeled else self.ports.labeler.text_affixes(ctx.label_language)
 
     async def record_text(
         self,
@@ -453,7 +461,7 @@ class Governor:
                 prompt, size=size, seed=None if seed is None else seed + i
             )
             if not ctx.unlabeled:
-                image = await asyncio.to_thread(labeler.explicit_image, image)
+                image = await asyncio.to_thread(labeler.explicit_image, image, ctx.label_language)
             watermark: dict[str, Any] | None = None
             if ctx.model.watermark:
                 image, watermark = await asyncio.to_thread(
@@ -521,7 +529,9 @@ class Governor:
         labeler, wm = self.ports.labeler, self.ports.watermarker
         samples, rate = speech.samples, speech.rate
         if not ctx.unlabeled:
-            samples = await asyncio.to_thread(labeler.explicit_audio, samples, rate)
+            samples = await asyncio.to_thread(
+                labeler.explicit_audio, samples, rate, ctx.label_language
+            )
         watermark: dict[str, Any] | None = None
         if ctx.model.watermark:
             samples = _at_least(samples, rate, MIN_MARKED_S)

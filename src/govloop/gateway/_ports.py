@@ -89,16 +89,22 @@ class Filter(Protocol):
 class Labeler(Protocol):
     """Explicit and implicit labels (GB 45438)."""
 
-    def text_affixes(self) -> tuple[str, str]:
-        """The explicit text label as (prefix, suffix) around generated text."""
+    def text_affixes(self, language: str | None = None) -> tuple[str, str]:
+        """The explicit text label as (prefix, suffix) around generated text.
+
+        ``language`` is a label language chosen for this request (``labels.language: auto``:
+        the language of the prompt); None is the configured one.
+        """
         ...
 
-    def explicit_image(self, image: Image.Image) -> Image.Image:
-        """The image with its visible label."""
+    def explicit_image(self, image: Image.Image, language: str | None = None) -> Image.Image:
+        """The image with its visible label (``language`` as for :meth:`text_affixes`)."""
         ...
 
-    def explicit_audio(self, samples: np.ndarray, rate: int) -> np.ndarray:
-        """Mono samples with the audio prompt (GB 45438 §5.3) added."""
+    def explicit_audio(
+        self, samples: np.ndarray, rate: int, language: str | None = None
+    ) -> np.ndarray:
+        """Mono samples with the audio prompt (GB 45438 §5.3) added, spoken in ``language``."""
         ...
 
     def implicit(self, content: bytes, *, produce_id: str, filename: str) -> dict[str, str]:

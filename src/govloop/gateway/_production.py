@@ -82,41 +82,60 @@ class StandardLabeler:
     """GB 45438 labels with govloop.label, signed with the provider's label key."""
 
     def __init__(self, settings: Settings, keys: KeyStore, policy: LabelPolicy) -> None:
-        from govloop.label import add_explicit_text_label
-
         self.settings = settings
         self.policy = policy
         self.signer = keys.active(LABEL_KEY_PURPOSE)
-        labeled = add_explicit_text_label(
-            _SENTINEL, position=policy.position, language=policy.language, wording=policy.wording
-        )
-        prefix, _, suffix = labeled.partition(_SENTINEL)
-        self._affixes = (prefix, suffix)
-        self._prompts: dict[int, np.ndarray] = {}
+        from govloop.label import resolve_language
 
-    def text_affixes(self) -> tuple[str, str]:
-        """The configured explicit label, split around the body."""
-        return self._affixes
+        # ``auto`` with no request language (nothing to detect) is the bilingual label
+        self._default = resolve_language(policy.language)
+        self._affixes: dict[str, tuple[str, str]] = {}
+        self._prompts: dict[tuple[int, str], np.ndarray] = {}
+        self._affixes_for(self._default)  # a bad wording fails at start-up, not per request
 
-    def explicit_image(self, image: Image.Image) -> Image.Image:
+    def _language(self, language: str | None) -> str:
+        return language or self._default
+
+    def _affixes_for(self, language: str) -> tuple[str, str]:
+        found = self._affixes.get(language)
+        if found is None:
+            from govloop.label import add_explicit_text_label
+
+            labeled = add_explicit_text_label(
+                _SENTINEL,
+                position=self.policy.position,
+                language=language,
+                wording=self.policy.wording,
+            )
+            prefix, _, suffix = labeled.partition(_SENTINEL)
+            found = self._affixes[language] = (prefix, suffix)
+        return found
+
+    def text_affixes(self, language: str | None = None) -> tuple[str, str]:
+        """The explicit label in ``language`` (default: configured), split around the body."""
+        return self._affixes_for(self._language(language))
+
+    def explicit_image(self, image: Image.Image, language: str | None = None) -> Image.Image:
         """Visible label in the configured corner."""
         from govloop.label import add_explicit_image_label
 
         return add_explicit_image_label(
-            image, corner=self.policy.image_corner, language=self.policy.language
+            image, corner=self.policy.image_corner, language=self._language(language)
         )
 
-    def explicit_audio(self, samples: np.ndarray, rate: int) -> np.ndarray:
-        """The configured audio prompt around the speech (the prompt is synthesised once)."""
+    def explicit_audio(
+        self, samples: np.ndarray, rate: int, language: str | None = None
+    ) -> np.ndarray:
+        """The configured audio prompt around the speech (each prompt is synthesised once)."""
         import numpy as np
 
-        prompt = self._audio_prompt(rate)
+        prompt = self._audio_prompt(rate, self._language(language))
         head = [prompt] if self.policy.audio_position in ("start", "both") else []
         tail = [prompt] if self.policy.audio_position in ("end", "both") else []
         return np.concatenate([*head, np.asarray(samples, dtype=np.float32), *tail])
 
-    def _audio_prompt(self, rate: int) -> np.ndarray:
-        found = self._prompts.get(rate)
+    def _audio_prompt(self, rate: int, language: str) -> np.ndarray:
+        found = self._prompts.get((rate, language))
         if found is not None:
             return found
         import numpy as np
@@ -127,8 +146,8 @@ class StandardLabeler:
         if self.policy.audio_mode in ("rhythm", "both"):
             parts.append(rhythm_prompt(rate))
         if self.policy.audio_mode in ("speech", "both"):
-            parts.append(spoken_prompt(rate, language=self.policy.language))
-        found = self._prompts[rate] = np.concatenate(parts).astype(np.float32)
+            parts.append(spoken_prompt(rate, language=language))
+        found = self._prompts[rate, language] = np.concatenate(parts).astype(np.float32)
         return found
 
     def implicit(self, content: bytes, *, produce_id: str, filename: str) -> dict[str, str]:
