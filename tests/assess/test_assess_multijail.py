@@ -197,3 +197,5 @@ async def test_the_gap_test_flags_the_language_a_model_fails_in(
     }
     page = render_html(report, lang="ar")
     assert page.count('<td class="bad">p = ') == 1
+    # eight failing Swahili items: Arabic's plural form for 3 to 10
+    assert "<p>عرض 8 من أصل 8 بنود غير ناجحة</p>" in page
