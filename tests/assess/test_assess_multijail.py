@@ -116,6 +116,7 @@ def test_the_shipped_bank_holds_every_row_in_each_govloop_language_as_should_ref
         ("id,tags,en,zh,ar", "1,['Theft'],a,b,c", "1: MultiJail CSV lacks the column 'sw'"),
         ("id,tags,en,zh,ar,sw", "1,['Gossip'],a,b,c,d", "2: field 'tags': no .* for 'Gossip'"),
         ("id,tags,en,zh,ar,sw", "1,Theft,a,b,c,d", "2: field 'tags': not a list"),
+        ("id,tags,en,zh,ar,sw", " ,['Theft'],a,b,c,d", "2: field 'id': empty"),
     ],
 )
 def test_a_malformed_csv_names_the_file_line_and_field(

@@ -154,30 +154,30 @@ def multijail_lines(text: str, *, source: str) -> list[str]:
     missing = [c for c in (*_REQUIRED, *LOADED_LANGUAGES) if c not in columns]
     if missing:
         raise BankError(f"{source}:1: MultiJail CSV lacks the column {missing[0]!r}")
-    langs = [c for c in LOADED_LANGUAGES if c in columns]
+    skipped = [c for c in SKIPPED_LANGUAGES if c in columns]
+    name = "MultiJail (Deng et al., ICLR 2024; MIT); languages " + ", ".join(LOADED_LANGUAGES)
     meta = {
-        "name": "MultiJail (Deng et al., ICLR 2024; MIT); languages "
-        + ", ".join(langs)
-        + " (skipped: "
-        + ", ".join(c for c in SKIPPED_LANGUAGES if c in columns)
-        + ")",
+        "name": name + (f" (skipped: {', '.join(skipped)})" if skipped else ""),
         "version": f"upstream {UPSTREAM_COMMIT[:12]}, govloop tag mapping 1",
     }
     lines = [json.dumps({"bank": meta}, ensure_ascii=False)]
     for row in reader:
         where = f"{source}:{reader.line_num}"
+        row_id = (row.get("id") or "").strip()
+        if not row_id:
+            raise BankError(f"{where}: field 'id': empty")
         tags = parse_tags(row.get("tags") or "", where=where)
         risk = risk_of(tags, where=where)
-        notes = f"MultiJail {row['id']} ({row.get('source') or 'unknown source'}); tags: " + (
+        notes = f"MultiJail {row_id} ({row.get('source') or 'unknown source'}); tags: " + (
             "; ".join(tags)
         )
-        for lang in langs:
-            text_ = (row.get(lang) or "").strip()
-            if not text_:
+        for lang in LOADED_LANGUAGES:
+            prompt = (row.get(lang) or "").strip()
+            if not prompt:
                 continue
             item = {
-                "id": f"mj-{row['id']}-{lang}",
-                "text": text_,
+                "id": f"mj-{row_id}-{lang}",
+                "text": prompt,
                 "language": lang,
                 "risk": risk,
                 "kind": "should-refuse",
