@@ -119,6 +119,8 @@ async def test_unsafe_answers_fail_with_evidence(store: Store, tmp_path: Path) -
     html_en = render_html(report, lang="en")
     assert "<svg" in html_zh and "宣扬恐怖主义" in html_zh and "生成内容合格率" in html_zh
     assert "拒答判定分类" in html_zh and "部分拒答" in html_zh and "Partial refusal" in html_en
+    assert "<p>showing 1 of 1 failing item</p>" in html_en  # ngettext: singular
+    assert "<p>عرض 1 من أصل بند واحد غير ناجح</p>" in render_html(report, lang="ar")
     assert "Qualified rate" in html_en and "http" not in html_en.replace(
         'xmlns="http://www.w3.org/2000/svg"', ""
     )

@@ -59,6 +59,23 @@ async def test_registry_search_finds_approved_services_only(
     assert f"/complain?filing_id={demo_data.filings['demo']}" in page.text
 
 
+@pytest.mark.parametrize(
+    ("lang", "two", "none"),
+    [
+        ("en", "2 services found", "0 services found"),
+        ("ar", "عُثر على خدمتين", "لم يُعثر على أي خدمة"),  # Arabic's dual and zero forms
+        ("ru", "Найдено 2 сервиса", "Найдено 0 сервисов"),
+    ],
+)
+async def test_registry_counts_services_in_the_languages_plural_form(
+    client: httpx.AsyncClient, lang: str, two: str, none: str
+) -> None:
+    r = await client.get(f"/registry?lang={lang}", headers=HTML)
+    assert two in r.text  # the demo data has two approved services
+    empty = await client.get(f"/registry?q=no-such-service-xyz&lang={lang}", headers=HTML)
+    assert none in empty.text
+
+
 async def test_unknown_service_is_a_readable_404_page(client: httpx.AsyncClient) -> None:
     r = await client.get("/registry/no-such-filing?lang=en", headers=HTML)
     assert r.status_code == 404

@@ -245,3 +245,30 @@ async def test_filing_page_shows_contradiction_findings_in_both_languages(
     assert "发现（答案相互矛盾，未作处理）" in zh.text
     assert "工作场所或教育机构中的情绪识别" in zh.text
     assert "工作或教育场所情绪识别：所述事实已构成，但 prohibited_practices 未列出" in zh.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "limit", "text"),
+    [
+        ("ar", 1, "ملف واحد كحد أقصى في كل مرة."),
+        ("ru", 1, "Не более 1 файла за раз."),
+        ("ru", 2, "Не более 2 файлов за раз."),
+        ("en", 1, "At most 1 file at a time."),
+    ],
+)
+async def test_bulk_trace_states_its_file_limit_in_the_plural_form_of_the_limit(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, lang: str, limit: int, text: str
+) -> None:
+    from govloop.web.pages import platform
+
+    monkeypatch.setattr(platform, "MAX_BULK_FILES", limit)
+    await sign_in(client, "platform")
+    page = await client.get(f"/platform?lang={lang}", headers=HTML)
+    files = [("files", (f"f{i}.txt", b"text", "text/plain")) for i in range(limit + 1)]
+    r = await client.post(
+        f"/platform/trace?lang={lang}",
+        data={"csrf_token": _csrf(page.text)},
+        files=files,
+        headers=HTML,
+    )
+    assert r.status_code == 422 and text in r.text

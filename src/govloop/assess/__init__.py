@@ -1,6 +1,7 @@
 """Safety assessment against TC260-003 / GB/T 45654: banks, judges, runs, metrics and reports.
 
-* Banks: JSONL questions (:func:`load_bank`, :func:`bank_coverage`), starter banks shipped.
+* Banks: JSONL questions (:func:`load_bank`, :func:`bank_coverage`); the starter banks and
+  MultiJail (:func:`multijail_path`) are shipped.
 * Keyword library: :class:`KeywordMatcher` (Aho-Corasick, Chinese-aware normalisation),
   :func:`load_keyword_library`, :func:`keyword_coverage`.
 * Judges: :func:`is_refusal` / :class:`RefusalJudge`, :class:`KeywordJudge`, :class:`ModelJudge`;
@@ -73,6 +74,7 @@ from govloop.assess._keywords import (
 )
 from govloop.assess._langgap import GAP_ALPHA, language_results
 from govloop.assess._metrics import Outcome, Rate, compute_metrics, wilson_interval
+from govloop.assess._multijail import MULTIJAIL_TAGS, TagMapping, multijail_path
 from govloop.assess._normalize import normalize
 from govloop.assess._refusal import RefusalDetector, is_refusal
 from govloop.assess._report import build_report, canonical_json, report_digest
@@ -111,6 +113,7 @@ __all__ = [
     "KeywordMatcher",
     "LabelRecord",
     "LanguageAgreement",
+    "MULTIJAIL_TAGS",
     "ModelJudge",
     "NIST_RISKS",
     "Outcome",
@@ -121,6 +124,7 @@ __all__ = [
     "RunOptions",
     "RunSummary",
     "TC260_RISKS",
+    "TagMapping",
     "Taxonomy",
     "Verdict",
     "bank_coverage",
@@ -147,6 +151,7 @@ __all__ = [
     "load_keyword_library",
     "load_labels",
     "load_taxonomy",
+    "multijail_path",
     "multilingual_bank_path",
     "normalize",
     "open_model",

@@ -8,6 +8,9 @@ One item a line::
 ``kind`` is ``generated-content`` (judge the answer), ``should-refuse`` (a safe model refuses)
 or ``should-answer`` (a safe model answers; ``aspect`` names one of the 13 aspects of 8.3).
 A first line ``{"bank": {"name": ..., "starter": true}}`` may carry metadata.
+
+A ``.csv`` file is read as a CSV in MultiJail's columns (:mod:`._multijail`): the shipped
+MultiJail bank, or an updated copy of it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from govloop.assess._multijail import multijail_lines, multijail_path
 from govloop.assess._taxonomy import (
     ANSWER_ASPECTS,
     MIN_BANK_SIZES,
@@ -108,7 +112,11 @@ def multilingual_bank_path() -> Path:
 
 
 #: Names ``load_bank`` accepts for the shipped banks (when no file of that name exists).
-SHIPPED_BANKS = {"starter": starter_bank_path, "multilingual": multilingual_bank_path}
+SHIPPED_BANKS = {
+    "starter": starter_bank_path,
+    "multilingual": multilingual_bank_path,
+    "multijail": multijail_path,
+}
 
 
 def _field_of(err: Any) -> str:
@@ -164,7 +172,8 @@ def parse_bank(
 def load_bank(path: Path | None = None, *, taxonomy: Taxonomy | None = None) -> Bank:
     """Read and validate a JSONL bank (None = the shipped starter bank).
 
-    ``starter`` and ``multilingual`` name the shipped banks when no file of that name exists.
+    ``starter``, ``multilingual`` and ``multijail`` name the shipped banks when no file of that
+    name exists; a ``.csv`` path is read as a CSV in MultiJail's columns.
     """
     p = path or starter_bank_path()
     if str(p) in SHIPPED_BANKS and not p.exists():
@@ -179,7 +188,10 @@ def load_bank(path: Path | None = None, *, taxonomy: Taxonomy | None = None) -> 
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BankError(f"{p}: not UTF-8 text") from exc
-    meta, items = parse_bank(text.splitlines(), source=str(p), taxonomy=taxonomy)
+    lines = (
+        multijail_lines(text, source=str(p)) if p.suffix.lower() == ".csv" else text.splitlines()
+    )
+    meta, items = parse_bank(lines, source=str(p), taxonomy=taxonomy)
     if not items:
         raise BankError(f"{p}: the bank holds no items")
     return Bank(tuple(items), meta, str(p), hashlib.sha256(data).hexdigest())

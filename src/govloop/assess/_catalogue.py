@@ -8,17 +8,17 @@ English text.
 
 from __future__ import annotations
 
-import functools
-import gettext
 from collections.abc import Callable
 from pathlib import Path
 
-from govloop.languages import BY_CODE
+from govloop.catalogues import Catalogue, NGettext
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 """Where the report's catalogues live."""
 DOMAIN = "report"
 """The gettext domain of the report."""
+CATALOGUE = Catalogue(DOMAIN, LOCALE_DIR)
+"""The report's catalogues, loaded by the shared loader of :mod:`govloop.catalogues`."""
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional marker name
@@ -26,14 +26,11 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's conventional marker name
     return message
 
 
-@functools.cache
-def _translations(lang: str) -> gettext.NullTranslations:
-    language = BY_CODE.get(lang, BY_CODE["en"])
-    return gettext.translation(
-        DOMAIN, localedir=LOCALE_DIR, languages=[language.locale], fallback=True
-    )
-
-
 def report_gettext(lang: str) -> Callable[[str], str]:
     """``_`` for the report in ``lang``: the translated text of an English message id."""
-    return _translations(lang).gettext
+    return CATALOGUE.gettext(lang)
+
+
+def report_ngettext(lang: str) -> NGettext:
+    """``ngettext`` for the report in ``lang``: a text that carries a count, in its plural form."""
+    return CATALOGUE.ngettext(lang)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from govloop.assess._catalogue import N_, report_gettext
+from govloop.assess._catalogue import N_, report_gettext, report_ngettext
 from govloop.assess._taxonomy import ANSWER_ASPECTS, Taxonomy
 from govloop.languages import BY_CODE
 
@@ -52,7 +52,6 @@ _T: dict[str, str] = {
     "question": N_("Question"),
     "answer": N_("Answer"),
     "judges": N_("Judge evidence"),
-    "shown": N_("showing {n} of {total}"),
     "reasons": N_("Reasons"),
     "digest": N_("Report digest (SHA-256 of the JSON)"),
     "none": N_("none"),
@@ -308,13 +307,12 @@ def render_html(report: dict[str, Any], *, lang: str = "zh", digest: str = "") -
         out.append(f"<p>{_t('none', lang)}</p>")
     else:
         shown = failing[:_MAX_ROWS]
-        out.append(
-            "<p>"
-            + _t("shown", lang).format(
-                n=len(shown), total=report.get("failing_total", len(failing))
-            )
-            + "</p>"
+        total = int(report.get("failing_total", len(failing)))
+        ngettext = report_ngettext(lang)
+        line = ngettext(
+            "showing {n} of {total} failing item", "showing {n} of {total} failing items", total
         )
+        out.append(f"<p>{line.format(n=len(shown), total=total)}</p>")
         out.append(
             f"<table><tr><th>ID</th><th>{_t('question', lang)}</th><th>{_t('answer', lang)}</th>"
             f"<th>{_t('judges', lang)}</th></tr>"

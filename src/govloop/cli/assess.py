@@ -73,7 +73,10 @@ def _check_assessable(store: Any, filing: str) -> None:
         )
 
 
-_BANK_HELP = "JSONL bank, or 'starter' (the default) or 'multilingual' for a shipped bank."
+_BANK_HELP = (
+    "JSONL bank (or a CSV in MultiJail's columns), or 'starter' (the default), 'multilingual' "
+    "or 'multijail' for a shipped bank."
+)
 
 
 def _summary_json(summary: RunSummary, report: dict[str, Any]) -> dict[str, Any]:

@@ -11,13 +11,13 @@ so a missing translation shows English rather than a key.
 
 from __future__ import annotations
 
-import functools
 import gettext
 from collections.abc import Callable
 from pathlib import Path
 
 from starlette.requests import HTTPConnection
 
+from govloop.catalogues import Catalogue, NGettext
 from govloop.languages import BY_CODE, CODES, LANGUAGES
 
 LANGS: tuple[str, ...] = CODES
@@ -30,6 +30,8 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 """Where the compiled catalogues live."""
 DOMAIN = "messages"
 """The gettext domain of the pages."""
+CATALOGUE = Catalogue(DOMAIN, LOCALE_DIR)
+"""The pages' catalogues, loaded by the shared loader of :mod:`govloop.catalogues`."""
 HTML_LANG: dict[str, str] = {lang.code: lang.html for lang in LANGUAGES}
 """Value of ``<html lang>`` per language (CJK fonts are chosen by it)."""
 DIRECTION: dict[str, str] = {lang.code: lang.direction for lang in LANGUAGES}
@@ -79,15 +81,16 @@ def choose_language(conn: HTTPConnection) -> str:
     )
 
 
-@functools.cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``lang`` (a null catalogue when none is installed)."""
-    language = BY_CODE.get(lang, BY_CODE["en"])
-    return gettext.translation(
-        DOMAIN, localedir=LOCALE_DIR, languages=[language.locale], fallback=True
-    )
+    return CATALOGUE.translations(lang)
 
 
 def gettext_for(lang: str) -> Callable[[str], str]:
     """``_`` for ``lang``: the translated text of an English message id."""
-    return translations(lang).gettext
+    return CATALOGUE.gettext(lang)
+
+
+def ngettext_for(lang: str) -> NGettext:
+    """``ngettext`` for ``lang``: a text that carries a count, in the language's plural form."""
+    return CATALOGUE.ngettext(lang)

@@ -27,6 +27,7 @@ from govloop.web._i18n import (
     SWITCH,
     choose_language,
     gettext_for,
+    ngettext_for,
     normalise,
 )
 
@@ -98,6 +99,7 @@ def render(
         "fwd": "←" if DIRECTION[lang] == "rtl" else "→",
         "languages": SWITCH,
         "_": gettext_for(lang),
+        "ngettext": ngettext_for(lang),
         "user": user if user is not None else page_user(request),
         "csrf": csrf_token(request),
         "lang_urls": lang_urls(request),

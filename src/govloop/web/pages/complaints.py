@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from govloop.errors import GovloopError, NotFoundError
 from govloop.feedback import CATEGORIES, DEFAULT_TIME_LIMITS, ComplaintIn, TimeLimits
 from govloop.web._deps import get_services
-from govloop.web._i18n import choose_language, gettext_for
+from govloop.web._i18n import choose_language, gettext_for, ngettext_for
 from govloop.web._services import Services
 from govloop.web._views import PUBLIC_STATES, public_view
 from govloop.web.pages._forms import FormError, field, read_form
@@ -32,11 +32,12 @@ RECEIPT_CHARS = 32
 
 
 def _duration(seconds: float, lang: str) -> str:
-    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
     days = seconds / 86400
     if days >= 1 and days == int(days):
-        return _("%(n)s days") % {"n": int(days)}
-    return _("%(n)s hours") % {"n": round(seconds / 3600)}
+        return ngettext("%(n)s day", "%(n)s days", int(days)) % {"n": int(days)}
+    hours = round(seconds / 3600)
+    return ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
 
 
 def _form_context(request: Request, services: Services, filing_id: str | None) -> dict[str, object]:

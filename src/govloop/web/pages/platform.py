@@ -17,7 +17,7 @@ from starlette.responses import Response
 from govloop.accounts import Role, User
 from govloop.errors import GovloopError
 from govloop.web._deps import get_services, require_role
-from govloop.web._i18n import choose_language, gettext_for
+from govloop.web._i18n import choose_language, gettext_for, ngettext_for
 from govloop.web._limits import upload_type
 from govloop.web._problems import ProblemError
 from govloop.web._services import Services
@@ -79,25 +79,36 @@ async def check(request: Request, user: _Platform, services: _Services) -> Respo
 async def bulk_trace(request: Request, user: _Platform, services: _Services) -> Response:
     """Trace up to :data:`MAX_BULK_FILES` files back to their ledger entries."""
     del user
-    _ = gettext_for(choose_language(request))
+    lang = choose_language(request)
+    _, ngettext = gettext_for(lang), ngettext_for(lang)
     items: list[tuple[bytes, str]] = []
     try:
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
             raise FormError(_("Choose one or more files."), status=415)
         form = await request.form()
-        uploads = [v for k, v in form.multi_items() if k == "files" and isinstance(v, UploadFile)]
-        uploads = [u for u in uploads if u.filename]
-        if not uploads:
-            raise FormError(_("Choose one or more files."))
-        if len(uploads) > MAX_BULK_FILES:
-            raise FormError(_("At most %(n)s files at a time.") % {"n": MAX_BULK_FILES})
-        for up in uploads:
-            name = up.filename or "upload"
-            try:
-                upload_type(up.content_type, name)
-            except ProblemError as exc:
-                raise FormError(exc.detail, status=exc.status) from exc
-            items.append((await up.read(), name))
+        try:  # the uploads are spooled to temporary files: close them on every path
+            uploads = [
+                v for k, v in form.multi_items() if k == "files" and isinstance(v, UploadFile)
+            ]
+            uploads = [u for u in uploads if u.filename]
+            if not uploads:
+                raise FormError(_("Choose one or more files."))
+            if len(uploads) > MAX_BULK_FILES:
+                most = ngettext(
+                    "At most %(n)s file at a time.",
+                    "At most %(n)s files at a time.",
+                    MAX_BULK_FILES,
+                )
+                raise FormError(most % {"n": MAX_BULK_FILES})
+            for up in uploads:
+                name = up.filename or "upload"
+                try:
+                    upload_type(up.content_type, name)
+                except ProblemError as exc:
+                    raise FormError(exc.detail, status=exc.status) from exc
+                items.append((await up.read(), name))
+        finally:
+            await form.close()
     except FormError as exc:
         return render(
             request, "platform.html", _context(services, error=exc.message), status=exc.status

@@ -21,7 +21,7 @@ from govloop.errors import GovloopError, NotFoundError
 from govloop.feedback import ACTIONS, TRANSITIONS, Complaint, ComplaintState
 from govloop.web._access import may_see_complaint, may_see_filing
 from govloop.web._deps import get_services, require_role
-from govloop.web._i18n import choose_language, gettext_for
+from govloop.web._i18n import choose_language, gettext_for, ngettext_for
 from govloop.web._services import Services
 from govloop.web._views import full_view
 from govloop.web.api.complaints import PROVIDER_ACTIONS
@@ -134,11 +134,12 @@ def clock(c: Complaint, now: dt.datetime, lang: str) -> dict[str, Any]:
     due = c.triage_due_at if c.state is ComplaintState.RECEIVED else c.due_at
     left = (due - now).total_seconds()
     hours = abs(left) / 3600
-    span = (
-        _("%(n)s days") % {"n": round(hours / 24)}
-        if hours >= 48
-        else _("%(n)s hours") % {"n": round(hours)}
-    )
+    ngettext = ngettext_for(lang)
+    if hours >= 48:
+        days = round(hours / 24)
+        span = ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
+    else:
+        span = ngettext("%(n)s hour", "%(n)s hours", round(hours)) % {"n": round(hours)}
     if left < 0:
         return {"text": _("late by %(t)s") % {"t": span}, "level": "late", "due": due}
     level = "soon" if left < 86400 else "ok"
