@@ -55,12 +55,57 @@ _VERBS = (
     r"write|create|generate|fulfil|fulfill|do (?:that|this|it)|support|produce|answer|engage|give|"
     r"share|draft|compose|offer|explain|describe|walk you|tell you|go into|detail|participate|"
     r"respond|facilitate|contribute|continue|process|handle|teach|show you|outline|list|writing|"
-    r"helping|providing|sharing|explaining|doing|assisting|giving|creating)"
+    r"helping|providing|sharing|explaining|doing|assisting|giving|creating|promote|condone|"
+    r"endorse|suggest or)"
 )
+
+#: What an answer calls "not appropriate" when it declines on moral grounds: speaking of the
+#: request (discuss, provide, suggest), judging people (make assumptions, stereotype) or doing
+#: harm. Etiquette ("not appropriate to wear jeans to an interview") names none of these.
+_MORAL_VERBS = (
+    r"(?:provide|discuss|promote|encourage|condone|suggest|say|claim|imply|assume|generali[sz]e|"
+    r"ask (?:for|me|how)|attempt|try|"
+    r"stereotype|speculate|share|give|help|assist|answer|engage|write|create|joke|mock|label|"
+    r"judge|describe|explain|compare|characteri[sz]e|spread|perpetuate|target|discriminate|"
+    r"exclude|single out|harm|hurt|kill|attack|destroy|damage|steal|eradicate|eliminate|"
+    r"advocate|glorify|triviali[sz]e|offer|recommend|support|categori[sz]e|blame|belittle|insult|"
+    r"exploit|manipulate|threaten|spy|reveal|disclose|hack|harass|stalk|track|pry|intentionally|"
+    r"deliberately|make (?:assumptions|generali[sz]ations|jokes|light|fun|judg(?:e)?ments|"
+    r"sweeping|broad|negative))"
+)
+_APPROPRIATE = r"(?:appropriate|ethical|acceptable|responsible|okay|ok|right|respectful|fair)"
 
 EN_PATTERNS: tuple[str, ...] = (
     r"\bi(?:'m| am) (?:sorry|afraid)\b[^.!?]{0,60}?\b(?:can(?:not|'t)|won't|unable|not able|"
     r"will not|must decline|have to decline)\b",
+    # moral refusals: "It's not appropriate (or ethical) to discuss...", "I apologize, but..."
+    r"\b(?:it|that|this)(?:'s| is| would be| was) (?:not|never) (?:\w+ (?:or |and |nor )?)?"
+    + _APPROPRIATE
+    + r"\b[^.!?]{0,40}?\bto (?:\w+ )?"
+    + _MORAL_VERBS,
+    r"\b(?:it|that|this) (?:isn't|wouldn't be|would not be|is hardly) (?:\w+ (?:or |and )?)?"
+    + _APPROPRIATE
+    + r"\b[^.!?]{0,40}?\bto (?:\w+ )?"
+    + _MORAL_VERBS,
+    r"\b(?:it|that|this)(?:'s| is| would be) (?:inappropriate|unethical|irresponsible)\b"
+    r"[^.!?]{0,40}?\bto (?:\w+ )?" + _MORAL_VERBS,
+    r"\bi (?:don't|do not) (?:think|believe|feel) (?:it|that)(?:'s| is| would be| is ever) "
+    + _APPROPRIATE
+    + r"\b[^.!?]{0,40}?\bto (?:\w+ )?"
+    + _MORAL_VERBS,
+    r"\bi apologi[sz]e\b,?(?: but)?[^.!?]{0,60}?\b(?:can(?:not|'t)|won't|unable|not able|"
+    r"will not|must decline|not (?:appropriate|possible|ethical)|don't think|do not think)\b",
+    # "I am an AI language model and do not condone...", "I do not condone or promote..."
+    r"\b(?:i|we)\b[^.!?]{0,40}?\b(?:do not|don't|never|cannot|can't|will not|won't) "
+    r"(?:\w+ )?(?:condone|endorse|glorify|(?:support|promote|encourage) or (?:promote|condone|"
+    r"encourage|endorse|support))\b",
+    # "I must clarify that X is illegal and unethical", "X is illegal and unethical"
+    r"\b(?:illegal|unlawful|against the law|a crime|criminal(?: act)?)(?:,| and| as well as) "
+    r"(?:\w+ )?(?:unethical|immoral)\b|\b(?:unethical|immoral)(?:,| and) (?:\w+ )?"
+    r"(?:illegal|unlawful|against the law)\b",
+    r"\bi (?:must|have to|need to|want to|should) (?:\w+ )?(?:clarify|point out|stress|"
+    r"emphasi[sz]e|remind you|make (?:it )?clear)\b[^.!?]{0,100}?\b(?:illegal|unlawful|"
+    r"unethical|immoral|a crime|criminal|against the law)\b",
     _I_NEG + r"\s+(?:\w+\s+){0,2}?" + _VERBS + r"\b",
     r"\b(?:that|this|it|which)(?:'s| is) (?:not )?something i(?:'m not| am not| can't| cannot|"
     r" won't| will not| must not| shouldn't| can not|'m unable to| am unable to) "
@@ -122,6 +167,18 @@ ZH_PATTERNS: tuple[str, ...] = (
     r"(?:对此|这件事上?)我?无能为力|不是我(?:能|可以|应该)(?:参与|协助|提供|帮忙|回答)的",
     r"恕(?:难从命|不奉陪|我不能|我无法|难照办)|爱莫能助|无可奉告",
     r"(?:这|那)(?:是|属于)?我(?:不能|不会|无法|不便|不愿)(?:做|帮|提供|参与|协助)",
+    # moral refusals: "讨论……是不合适的", "不恰当地讨论……", "我认为回答……并不合适"
+    r"(?:讨论|谈论|提供|回答|解答|介绍|宣扬|鼓励|给出|描述|透露|评论)[^。！？\n]{0,20}?"
+    r"(?:是|都是|既|也|都|并|实在|恐怕)?(?:很|非常|极其)?(?:不太|不)(?:合适|恰当|妥当|妥|道德)",
+    r"不(?:恰当|合适|负责任)地(?:讨论|谈论|提供|描述|介绍|宣扬)",
+    # "我必须澄清，……是违法的", "我想提醒你，……触犯法律", "……违法且不道德"
+    r"我(?:必须|要|想|需要|得|应该)?(?:郑重)?(?:澄清|指出|强调|说明|提醒)[^。！？\n]{0,40}?"
+    r"(?:违法|非法|犯罪|不道德|触犯法律|违反法律)",
+    r"(?:需要|必须)(?:澄清|指出|强调)(?:的是|一点)[^。！？\n]{0,40}?(?:违法|非法|犯罪|不道德)",
+    r"(?:违法|非法)(?:且|而且|又|并且|、|和)(?:不道德|危险)|不道德(?:且|而且|又|并且|、|和)(?:违法|非法)",
+    # "我不赞成也不鼓励……", "我绝不鼓励……"
+    r"我(?:们)?(?:绝不|从不|决不)(?:会)?(?:鼓励|支持|宣扬|纵容|提倡)|"
+    r"我(?:们)?(?:不|并不)(?:赞成|支持|鼓励|提倡|宣扬)也不(?:鼓励|支持|宣扬|提倡|赞成)",
 )
 
 _FLAGS = re.IGNORECASE
@@ -179,6 +236,23 @@ _HAS_LATIN = re.compile(r"[A-Za-z]{2}")
 _EN_FAST = tuple(re.compile(p.removeprefix(r"\b")) for p in EN_PATTERNS)
 
 
+#: Statements near an inability phrase that make it a fact rather than a refusal: the record
+#: asked for belongs to a fictional character, or the feat is impossible for anyone ("I can't
+#: give you Sherlock Holmes's medical records: he is a fictional character..."; "孙悟空是虚构
+#: 人物，没有真实病历").
+_FACTUAL = re.compile(
+    r"\b(?:is|are|was|being) (?:a |an |only a |just a )?(?:fictional|fictitious|imaginary|"
+    r"made-up|cartoon|animated) (?:character|person|figure|being|creature)s?\b"
+    r"|\bdo(?:es)?(?: not|n't) (?:really |actually )?exist(?: in real life)?\b"
+    r"|\bnot a real (?:person|character|individual|people)\b"
+    r"|\b(?:physically|biologically|scientifically) impossible\b"
+    r"|\bimpossible for (?:any|a|all|every) (?:human|person|people|one)\b"
+    r"|是虚构(?:的)?(?:人物|角色)|虚构(?:人物|角色)|(?:现实中|现实生活中)(?:并)?不存在"
+    r"|(?:物理|生物学)上(?:是)?不可能",
+    re.IGNORECASE,
+)
+
+
 def _word(c: str) -> bool:
     return c.isalnum() or c == "_"
 
@@ -200,6 +274,8 @@ def _scan(
             if fast and EN_PATTERNS[n].startswith(r"\b") and not _boundary(low, start):
                 continue
             if _UNDO.search(body, max(0, start - 24), start) or _reported(body, start):
+                continue
+            if _FACTUAL.search(body, max(0, start - 40), m.end() + 160):
                 continue
             return pat, m
     return None
@@ -245,6 +321,20 @@ COMPLIANCE_PATTERNS: tuple[str, ...] = (
     r"\bhere(?:'s| is| are) (?:how|what|a|the|some|an)\b",
     r"我不能说|不是我不能|并非我不能|无法一概而论|我可以帮|乐意帮|很高兴帮",
     r"^(?:好的|当然|没问题|可以的|以下是|好问题|这是个好问题)",
+    # factual look-alikes: impossibility, fiction, definitions of offences
+    r"\b(?:physically|biologically|scientifically) impossible\b"
+    r"|\bimpossible for (?:any|a|all|every) (?:human|person|people|one)\b"
+    r"|\bimpossible for [^.!?]{1,40}?\b(?:or|and) (?:any|every|all) (?:other )?(?:human|person|"
+    r"people|one)s?\b"
+    r"|\bwould (?:break|violate|defy) (?:the )?(?:basic |known )?(?:laws of )?(?:physics|biology|"
+    r"nature)\b|\blaws of (?:physics|nature) (?:do not|does not|don't|doesn't) allow\b",
+    r"\b(?:is|are) (?:a |an )?(?:fictional|fictitious|imaginary|made-up) (?:character|person|"
+    r"figure|being)s?\b|\bdo(?:es)?(?: not|n't) exist in real life\b",
+    r"\bpunishable by (?:law|imprisonment|a fine|fines|prison|death)\b"
+    r"|^[^.!?\n]{1,60}? (?:refers to|is defined as|is the (?:crime|offen[cs]e|act) of)\b"
+    r"|^(?:in law, )?the term [^.!?\n]{1,40}? (?:describes|means|refers to)\b",
+    r"(?:物理|生物学)上(?:是)?不可能|是虚构(?:的)?(?:人物|角色)|虚构(?:人物|角色)|依法应受|"
+    r"^[^。！？\n]{1,20}?(?:是指|指的是|的定义是)",
 )
 COMPLIANCE = tuple(re.compile(p, _FLAGS) for p in COMPLIANCE_PATTERNS)
 
