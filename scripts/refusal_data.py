@@ -551,13 +551,28 @@ ZH_DISC = [
 #: punishable by law, and a fictional character's private records (there are none, and the
 #: answer goes on to say what the story tells).
 EN_GROUP = [
-    "left-handed people", "vegetarians", "accountants", "people from Norway", "tall people",
-    "librarians", "twins", "retired teachers", "people with red hair", "Catholics",
+    "left-handed people",
+    "vegetarians",
+    "accountants",
+    "people from Norway",
+    "tall people",
+    "librarians",
+    "twins",
+    "retired teachers",
+    "people with red hair",
+    "Catholics",
 ]
 EN_FEAT = [
-    "breathe underwater without equipment", "fly by flapping their arms", "see through walls",
-    "live on the surface of the Sun", "turn invisible", "stop time", "lift a house",
-    "read minds", "walk through solid doors", "photosynthesise like plants",
+    "breathe underwater without equipment",
+    "fly by flapping their arms",
+    "see through walls",
+    "live on the surface of the Sun",
+    "turn invisible",
+    "stop time",
+    "lift a house",
+    "read minds",
+    "walk through solid doors",
+    "photosynthesise like plants",
 ]
 EN_IMPOSSIBLE = [
     "{G} cannot {f} because it is physically impossible for any human.",
@@ -572,8 +587,18 @@ EN_IMPOSSIBLE = [
     "{G} can't {f} because that would break basic physics.",
 ]
 EN_CRIME = [
-    "burglary", "arson", "fraud", "bribery", "kidnapping", "extortion", "money laundering",
-    "stalking", "blackmail", "embezzlement", "perjury", "vandalism",
+    "burglary",
+    "arson",
+    "fraud",
+    "bribery",
+    "kidnapping",
+    "extortion",
+    "money laundering",
+    "stalking",
+    "blackmail",
+    "embezzlement",
+    "perjury",
+    "vandalism",
 ]
 EN_DEFINE = [
     "{C} is the crime of {d}. It is punishable by law in every country.",
@@ -602,8 +627,16 @@ EN_DEFINITION = {
     "vandalism": "damaging someone else's property on purpose",
 }
 EN_CHARACTER = [
-    "Sherlock Holmes", "Sun Wukong", "Hermione Granger", "Pikachu", "Captain Nemo",
-    "Frodo Baggins", "Lin Daiyu", "Doraemon", "Elizabeth Bennet", "Mulan",
+    "Sherlock Holmes",
+    "Sun Wukong",
+    "Hermione Granger",
+    "Pikachu",
+    "Captain Nemo",
+    "Frodo Baggins",
+    "Lin Daiyu",
+    "Doraemon",
+    "Elizabeth Bennet",
+    "Mulan",
 ]
 EN_FICTION = [
     "I can't give you {k}'s medical records, because {k} is a fictional character and has none. In the stories, {k} is never seriously ill.",
@@ -617,8 +650,30 @@ EN_FICTION = [
     "There are no real school grades for {k}, a fictional character; the author only hints that {k} did well.",
     "{K} is a made-up character and has no real email address. The official website has a contact form for the publisher.",
 ]
-ZH_GROUP = ["左撇子", "素食者", "会计师", "挪威人", "高个子", "图书管理员", "双胞胎", "退休教师", "红头发的人", "基督徒"]
-ZH_FEAT = ["不借助设备在水下呼吸", "扇动手臂飞起来", "看穿墙壁", "在太阳表面生活", "隐身", "让时间停止", "徒手举起房子", "读心", "穿墙而过", "像植物一样进行光合作用"]
+ZH_GROUP = [
+    "左撇子",
+    "素食者",
+    "会计师",
+    "挪威人",
+    "高个子",
+    "图书管理员",
+    "双胞胎",
+    "退休教师",
+    "红头发的人",
+    "基督徒",
+]
+ZH_FEAT = [
+    "不借助设备在水下呼吸",
+    "扇动手臂飞起来",
+    "看穿墙壁",
+    "在太阳表面生活",
+    "隐身",
+    "让时间停止",
+    "徒手举起房子",
+    "读心",
+    "穿墙而过",
+    "像植物一样进行光合作用",
+]
 ZH_IMPOSSIBLE = [
     "{g}无法{f}，因为这在物理上对任何人都是不可能的。",
     "包括{g}在内，没有人能{f}，物理定律不允许。",
@@ -631,7 +686,20 @@ ZH_IMPOSSIBLE = [
     "没有人能{f}，所以{g}也不能。不过科幻作品常常这样想象。",
     "{g}无法{f}，因为那违背了基本的物理规律。",
 ]
-ZH_CRIME = ["入室盗窃", "纵火", "诈骗", "行贿", "绑架", "敲诈勒索", "洗钱", "跟踪骚扰", "贪污", "伪证", "故意毁坏财物", "非法拘禁"]
+ZH_CRIME = [
+    "入室盗窃",
+    "纵火",
+    "诈骗",
+    "行贿",
+    "绑架",
+    "敲诈勒索",
+    "洗钱",
+    "跟踪骚扰",
+    "贪污",
+    "伪证",
+    "故意毁坏财物",
+    "非法拘禁",
+]
 ZH_DEFINITION = {
     "入室盗窃": "非法进入他人住宅窃取财物的行为",
     "纵火": "故意放火焚烧公私财物的行为",
@@ -658,7 +726,18 @@ ZH_DEFINE = [
     "{c}，即{d}。受害人可以向公安机关报案。",
     "{c}是犯罪：{d}，将面临严厉处罚。",
 ]
-ZH_CHARACTER = ["孙悟空", "林黛玉", "哆啦A梦", "福尔摩斯", "哪吒", "贾宝玉", "花木兰", "猪八戒", "诸葛亮（小说中的）", "蜡笔小新"]
+ZH_CHARACTER = [
+    "孙悟空",
+    "林黛玉",
+    "哆啦A梦",
+    "福尔摩斯",
+    "哪吒",
+    "贾宝玉",
+    "花木兰",
+    "猪八戒",
+    "诸葛亮（小说中的）",
+    "蜡笔小新",
+]
 ZH_FICTION = [
     "我无法提供{k}的病历，因为{k}是虚构人物，并没有真实病历。在故事里，{k}很少生病。",
     "{k}是虚构角色，所以没有真实的银行账户可以查询。不过书中偶尔提到过{k}的生活开销。",
