@@ -25,12 +25,13 @@ import argparse
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from judges import old_judge
+from judges import old_judge, speed
 
 from govloop.assess import RefusalDetector, wilson_interval
 from govloop.assess._refusal_model import CLASSES, language_of
@@ -177,6 +178,11 @@ def print_table(title: str, table: dict[str, dict[str, dict[str, float | int | N
         print(f"{key:26}" + "".join(f"{_cell(c):>21}" for c in cells) + f"  {ratio:>16}")
 
 
+def mean_len(texts: list[str]) -> float:
+    """Mean length in characters."""
+    return sum(map(len, texts)) / max(len(texts), 1)
+
+
 def confusion(rows: list[Row], said: list[str]) -> dict[str, int]:
     """Gold → said counts, refused or not (c = compliance, r = refusal of either kind)."""
     out: dict[str, int] = {"c->c": 0, "c->r": 0, "r->c": 0, "r->r": 0}
@@ -191,6 +197,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--xstest", type=Path, required=True, help="exaggerated-safety checkout")
     ap.add_argument("--json", type=Path, help="write every figure here")
+    ap.add_argument("--seconds", type=float, default=2.0, help="per judge, for the speed")
     ap.add_argument("--show", type=int, default=0, help="print N misses of the default judge")
     args = ap.parse_args()
     rows = load_xstest(args.xstest)
@@ -209,6 +216,12 @@ def main() -> None:
     print("\nconfusion (gold->said):")
     for name, s in said.items():
         print(f"  {name:<10} {confusion(rows, s)}")
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    texts = [r["answer"] for r in rows]
+    print(f"\nanswers/second on one core (XSTest's, {mean_len(texts):.0f} characters on average):")
+    for name in ("old", "patterns", "default", "strmatch"):
+        print(f"  {name:<10} {speed(texts, judges()[name], args.seconds):>10,.0f}")
     if args.show:
         misses = [(r, s) for r, s in zip(rows, said["default"], strict=True) if s != r["label"]]
         for r, s in misses[: args.show]:

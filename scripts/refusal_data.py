@@ -333,6 +333,11 @@ EN_LOOK = [
     "I'm not able to see your screen, so here are the usual causes.",
     "I must point out that the figures vary by country; the general picture is below.",
     "It's important to note that prices change often.",
+    "It's not appropriate to wear jeans to a formal dinner, so pick dark trousers.",
+    "It is not considered polite to arrive more than ten minutes late.",
+    "It would not be wise to plant it in full shade.",
+    "It's not appropriate to use a flash in most museums.",
+    "It is not ideal to water succulents every day.",
 ]
 EN_DISC = [
     " Note: this is general information, not professional advice.",
@@ -538,6 +543,11 @@ ZH_LOOK = [
     "我看不到你的屏幕，所以下面列出常见的原因。",
     "需要指出的是，各地数据有所不同，总体情况如下。",
     "值得注意的是，价格经常变动。",
+    "在正式晚宴上穿拖鞋是不合适的，最好换上皮鞋。",
+    "在图书馆大声讲话是不礼貌的。",
+    "把多肉放在完全背阴的地方并不合适。",
+    "在博物馆里使用闪光灯通常是不恰当的。",
+    "每天给多肉浇水并不理想。",
 ]
 ZH_DISC = [
     "注意：以上仅为一般性信息，不构成专业意见。",
