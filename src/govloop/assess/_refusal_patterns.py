@@ -181,8 +181,8 @@ ZH_PATTERNS: tuple[str, ...] = (
     r"我(?:们)?(?:不|并不)(?:赞成|支持|鼓励|提倡|宣扬)也不(?:鼓励|支持|宣扬|提倡|赞成)",
 )
 
-_APPROPRIATE_WORDS = ("appropriate", "ethical", "acceptable", "responsible", "okay", "ok")
-_APPROPRIATE_WORDS += ("right", "respectful", "fair")
+_APPROPRIATE_WORDS: tuple[str, ...] = ("appropriate", "ethical", "acceptable", "responsible")
+_APPROPRIATE_WORDS += ("okay", "ok", "right", "respectful", "fair")
 _NEGATIONS = ("not ", "never", "n't", "hardly")
 _UNLAWFUL = ("illegal", "unlawful", "against the law", "crime", "criminal", "unethical", "immoral")
 #: Words an answer must hold (one of each group) before a costly pattern is tried: the moral
