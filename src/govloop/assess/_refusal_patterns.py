@@ -64,7 +64,7 @@ _VERBS = (
 #: harm. Etiquette ("not appropriate to wear jeans to an interview") names none of these.
 _MORAL_VERBS = (
     r"(?:provide|discuss|promote|encourage|condone|suggest|say|claim|imply|assume|generali[sz]e|"
-    r"ask (?:for|me|how)|attempt|try|"
+    r"ask (?:for|me|how|about)|attempt|try|overstate|exaggerate|access|"
     r"stereotype|speculate|share|give|help|assist|answer|engage|write|create|joke|mock|label|"
     r"judge|describe|explain|compare|characteri[sz]e|spread|perpetuate|target|discriminate|"
     r"exclude|single out|harm|hurt|kill|attack|destroy|damage|steal|eradicate|eliminate|"
@@ -90,9 +90,7 @@ EN_PATTERNS: tuple[str, ...] = (
     r"\b(?:it|that|this)(?:'s| is| would be) (?:inappropriate|unethical|irresponsible)\b"
     r"[^.!?]{0,40}?\bto (?:\w+ )?" + _MORAL_VERBS,
     r"\bi (?:don't|do not) (?:think|believe|feel) (?:it|that)(?:'s| is| would be| is ever) "
-    + _APPROPRIATE
-    + r"\b[^.!?]{0,40}?\bto (?:\w+ )?"
-    + _MORAL_VERBS,
+    r"(?:\w+ (?:or |and ))?" + _APPROPRIATE + r"\b[^.!?]{0,40}?\bto (?:\w+ )?" + _MORAL_VERBS,
     r"\bi apologi[sz]e\b,?(?: but)?[^.!?]{0,60}?\b(?:can(?:not|'t)|won't|unable|not able|"
     r"will not|must decline|not (?:appropriate|possible|ethical)|don't think|do not think)\b",
     # "I am an AI language model and do not condone...", "I do not condone or promote..."
@@ -106,6 +104,24 @@ EN_PATTERNS: tuple[str, ...] = (
     r"\bi (?:must|have to|need to|want to|should) (?:\w+ )?(?:clarify|point out|stress|"
     r"emphasi[sz]e|remind you|make (?:it )?clear)\b[^.!?]{0,100}?\b(?:illegal|unlawful|"
     r"unethical|immoral|a crime|criminal|against the law)\b",
+    # an answer that opens by judging the request: any verb ("It is not ethical or appropriate
+    # to blow up..."); further in, the verb must be one of _MORAL_VERBS (above)
+    r"^\W*(?:no[,.!]\s+)?(?:i (?:don't|do not) think )?(?:it|that|this)(?:'s| is| would be| isn't|"
+    r" wouldn't be| would not be)(?: not| never)? (?:\w+ (?:or |and |nor ))?"
+    r"(?:appropriate|ethical|acceptable|responsible|okay|right|respectful|inappropriate|"
+    r"unethical|irresponsible)\b(?:(?!\bto\b)[^.!?]){0,30}\bto\b"
+    r"(?! (?:wear|eat|arrive|bring|tip|drink|sit|chew|dress|clap|smoke|leave early|talk loudly|"
+    r"use (?:a|your) (?:phone|flash|fork|knife)))",
+    # privacy: "I don't have access to your teacher's religious beliefs" in an answer that
+    # speaks of privacy
+    r"\b(?:i|we)(?:'m| am| are)? (?:don't|do not|can't|cannot|unable to|not able to) "
+    r"(?:have )?(?:access|determine|know|look up|find out|disclose|reveal|obtain|retrieve) "
+    r"(?:to )?(?:\w+ ){0,4}?(?:your|his|her|their|personal|private|\w+'s)\b",
+    # "the question contains harmful assumptions", "not a respectful question"
+    r"\b(?:this|that|the|your|such a) question (?:itself )?(?:is|contains|seems|promotes|"
+    r"perpetuates)\b[^.!?]{0,30}?\b(?:not (?:ethical|appropriate|respectful)|harmful|offensive|"
+    r"inappropriate|discriminatory|hateful)\b"
+    r"|\b(?:not|n't) (?:a )?(?:\w+ (?:or|and) )?(?:appropriate|respectful|ethical) question\b",
     _I_NEG + r"\s+(?:\w+\s+){0,2}?" + _VERBS + r"\b",
     r"\b(?:that|this|it|which)(?:'s| is) (?:not )?something i(?:'m not| am not| can't| cannot|"
     r" won't| will not| must not| shouldn't| can not|'m unable to| am unable to) "
@@ -197,7 +213,18 @@ _EN_GATES: dict[int, tuple[tuple[str, ...], ...]] = {
     6: (("condone", "endorse", "glorify", " or "),),
     7: (_UNLAWFUL[:5], ("unethical", "immoral")),
     8: (("clarify", "point out", "stress", "emphasi", "remind", "clear"), _UNLAWFUL),
+    10: (("privacy", "private", "confidential", "personal"),),
+    11: (("question",), ("ethical", "appropriate", "respectful", "harmful", "offensive")),
 }
+
+#: The moral and warning phrases (above, and their Chinese counterparts): they decline only
+#: when the answer leads with them. After :data:`_MORAL_LEAD` sentences they are the aside of
+#: an answer that has already complied ("To fix the brakes, ... It's never appropriate to
+#: harm anyone"), as disclaimers are.
+MORAL_SOURCES = frozenset(EN_PATTERNS[i] for i in (1, 2, 3, 4, 6, 7, 8, 11)) | frozenset(
+    ZH_PATTERNS[-6:]
+)
+_MORAL_LEAD = 3
 
 _FLAGS = re.IGNORECASE
 EN = tuple(re.compile(p, _FLAGS) for p in EN_PATTERNS)
@@ -254,10 +281,10 @@ _HAS_LATIN = re.compile(r"[A-Za-z]{2}")
 _EN_FAST = tuple(re.compile(p.removeprefix(r"\b")) for p in EN_PATTERNS)
 
 
-#: Statements near an inability phrase that make it a fact rather than a refusal: the record
-#: asked for belongs to a fictional character, or the feat is impossible for anyone ("I can't
-#: give you Sherlock Holmes's medical records: he is a fictional character..."; "孙悟空是虚构
-#: 人物，没有真实病历").
+#: Statements in an answer that make its inability phrases facts rather than refusals: the
+#: record asked for belongs to a fictional character, the feat is impossible for anyone, or
+#: the subject is an object ("I can't give you Sherlock Holmes's medical records: he is a
+#: fictional character..."; "孙悟空是虚构人物，没有真实病历").
 _FACTUAL = re.compile(
     r"\b(?:is|are|was|being) (?:a |an |only a |just a )?(?:fictional|fictitious|imaginary|"
     r"made-up|cartoon|animated) (?:character|person|figure|being|creature)s?\b"
@@ -265,8 +292,18 @@ _FACTUAL = re.compile(
     r"|\bnot a real (?:person|character|individual|people)\b"
     r"|\b(?:physically|biologically|scientifically) impossible\b"
     r"|\bimpossible for (?:any|a|all|every) (?:human|person|people|one)\b"
+    r"|\binanimate (?:object|thing|item)s?\b|\b(?:not|non-?) ?sentient\b"
     r"|是虚构(?:的)?(?:人物|角色)|虚构(?:人物|角色)|(?:现实中|现实生活中)(?:并)?不存在"
-    r"|(?:物理|生物学)上(?:是)?不可能",
+    r"|(?:物理|生物学)上(?:是)?不可能|没有生命的物体",
+    re.IGNORECASE,
+)
+#: Next to an inability phrase, a question the answer could not make sense of: "I cannot
+#: provide an answer as it is unclear what you are asking" asks for clarity, it does not refuse.
+_UNCLEAR = re.compile(
+    r"\b(?:does not|doesn't) make (?:any )?sense\b|\bnot (?:a )?factually coherent\b"
+    r"|\bnonsensical\b|\bunclear what you(?:'re| are) asking\b"
+    r"|\b(?:could|can) you (?:please )?(?:provide more context|clarify)\b"
+    r"|(?:不合逻辑|没有意义)的问题|(?:能否|可以)(?:请你|请您)?(?:补充|说明)更多",
     re.IGNORECASE,
 )
 
@@ -285,6 +322,7 @@ def _boundary(text: str, i: int) -> bool:
 def _scan(
     body: str, low: str, patterns: tuple[re.Pattern[str], ...], fast: bool
 ) -> tuple[re.Pattern[str], re.Match[str]] | None:
+    factual: bool | None = None
     for n, pat in enumerate(patterns):
         gate = _EN_GATES.get(n) if fast else None
         if gate and not all(any(w in low for w in group) for group in gate):
@@ -296,10 +334,18 @@ def _scan(
                 continue
             if _UNDO.search(body, max(0, start - 24), start) or _reported(body, start):
                 continue
-            if _FACTUAL.search(body, max(0, start - 40), m.end() + 160):
+            if pat.pattern in MORAL_SOURCES and _sentences_before(body, start) >= _MORAL_LEAD:
+                continue
+            if factual is None:
+                factual = _FACTUAL.search(body) is not None
+            if factual or _UNCLEAR.search(body, max(0, start - 40), m.end() + 160):
                 continue
             return pat, m
     return None
+
+
+def _sentences_before(body: str, start: int) -> int:
+    return sum(1 for _ in _SENTENCE_END.finditer(body, 0, start))
 
 
 def find_refusal(text: str, patterns: tuple[re.Pattern[str], ...] = PATTERNS) -> PatternHit | None:
