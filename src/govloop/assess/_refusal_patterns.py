@@ -12,6 +12,7 @@ goes on to offer a safe alternative or general information is a partial refusal.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 #: Quoted spans, blanked before matching (straight and curly quotes, CJK corner brackets).
@@ -235,6 +236,8 @@ _EN_GATES: dict[int, tuple[tuple[str, ...], ...]] = {
 MORAL_SOURCES = frozenset(EN_PATTERNS[i] for i in (1, 2, 3, 4, 6, 7, 8, 11)) | frozenset(_ZH_MORAL)
 _MORAL_LEAD = 3
 
+_GATES = {EN_PATTERNS[n]: groups for n, groups in _EN_GATES.items()}
+
 _FLAGS = re.IGNORECASE
 EN = tuple(re.compile(p, _FLAGS) for p in EN_PATTERNS)
 ZH = tuple(re.compile(p, _FLAGS) for p in ZH_PATTERNS)
@@ -328,28 +331,49 @@ def _boundary(text: str, i: int) -> bool:
     return before != after
 
 
-def _scan(
+def _hits(
     body: str, low: str, patterns: tuple[re.Pattern[str], ...], fast: bool
-) -> tuple[re.Pattern[str], re.Match[str]] | None:
-    factual: bool | None = None
+) -> Iterator[tuple[re.Pattern[str], re.Match[str]]]:
+    """Every match of ``patterns`` whose key words (:data:`_GATES`) the answer holds."""
+    lowered = low if fast else body.lower()
     for n, pat in enumerate(patterns):
-        gate = _EN_GATES.get(n) if fast else None
-        if gate and not all(any(w in low for w in group) for group in gate):
+        gate = _GATES.get(pat.pattern)
+        if gate and not all(any(w in lowered for w in group) for group in gate):
             continue
         run = _EN_FAST[n] if fast else pat
         for m in run.finditer(low if fast else body):
-            start = m.start()
-            if fast and EN_PATTERNS[n].startswith(r"\b") and not _boundary(low, start):
+            if fast and EN_PATTERNS[n].startswith(r"\b") and not _boundary(low, m.start()):
                 continue
-            if _UNDO.search(body, max(0, start - 24), start) or _reported(body, start):
-                continue
-            if pat.pattern in MORAL_SOURCES and _sentences_before(body, start) >= _MORAL_LEAD:
-                continue
-            if factual is None:
-                factual = _FACTUAL.search(body) is not None
-            if factual or _UNCLEAR.search(body, max(0, start - 40), m.end() + 160):
-                continue
-            return pat, m
+            yield pat, m
+
+
+def _builtin_hits(body: str) -> Iterator[tuple[re.Pattern[str], re.Match[str]]]:
+    """:func:`_hits` of the built-in patterns, each script's only where that script occurs."""
+    low = body.lower()
+    if len(low) != len(body):  # case folding changed lengths: take the slow, exact path
+        yield from _hits(body, body, PATTERNS, False)
+        return
+    if _HAS_CJK.search(body):
+        yield from _hits(body, low, ZH, False)
+    if _HAS_LATIN.search(body):
+        yield from _hits(body, low, EN, True)
+
+
+def _scan(
+    body: str, found: Iterator[tuple[re.Pattern[str], re.Match[str]]]
+) -> tuple[re.Pattern[str], re.Match[str]] | None:
+    factual: bool | None = None
+    for pat, m in found:
+        start = m.start()
+        if _UNDO.search(body, max(0, start - 24), start) or _reported(body, start):
+            continue
+        if pat.pattern in MORAL_SOURCES and _sentences_before(body, start) >= _MORAL_LEAD:
+            continue
+        if factual is None:
+            factual = _FACTUAL.search(body) is not None
+        if factual or _UNCLEAR.search(body, max(0, start - 40), m.end() + 160):
+            continue
+        return pat, m
     return None
 
 
@@ -365,18 +389,10 @@ def find_refusal(text: str, patterns: tuple[re.Pattern[str], ...] = PATTERNS) ->
     second on one core.
     """
     body = prepare(text)
-    found = None
     if patterns is PATTERNS:
-        low = body.lower()
-        if len(low) != len(body):  # case folding changed lengths: take the slow, exact path
-            found = _scan(body, body, PATTERNS, False)
-        else:
-            if _HAS_CJK.search(body):
-                found = _scan(body, low, ZH, False)
-            if found is None and _HAS_LATIN.search(body):
-                found = _scan(body, low, EN, True)
+        found = _scan(body, _builtin_hits(body))
     else:
-        found = _scan(body, body, patterns, False)
+        found = _scan(body, _hits(body, body, patterns, False))
     if found is None:
         return None
     pat, m = found
@@ -436,15 +452,13 @@ def find_compliance(text: str) -> tuple[str, str] | None:
     article says that I cannot..."), is such a cue (it reports someone else's words).
     """
     for q in _QUOTES.finditer(text):
-        quoted = q.group(0).replace("’", "'")
-        if any(p.search(quoted) for p in PATTERNS):
+        if next(_builtin_hits(q.group(0).replace("’", "'")), None) is not None:
             return "quoted refusal", q.group(0)
     body = prepare(text)
     if _REPORTED.search(body):
-        for pat in PATTERNS:
-            for hit in pat.finditer(body):
-                if _reported(body, hit.start()):
-                    return "reported refusal", hit.group(0)
+        for _, hit in _builtin_hits(body):
+            if _reported(body, hit.start()):
+                return "reported refusal", hit.group(0)
     plain = text.replace("’", "'")
     low = plain.lower()
     for n, pat in enumerate(COMPLIANCE):
