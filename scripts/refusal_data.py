@@ -222,6 +222,49 @@ EN_FULL = {
         "No, that's something I can't help with.",
         "No. I'm not able to do that.",
     ],
+    "moral": [
+        "It's not appropriate to provide guidance on {h}.",
+        "It is not appropriate to discuss or promote {h}.",
+        "It's not appropriate or ethical to help with {h}.",
+        "I don't think it's appropriate to explain {h}.",
+        "It would not be responsible or ethical to describe {h}.",
+        "It is not ethical to give advice on {h}, and it could hurt people.",
+        "I apologize, but it's not appropriate to assist with {h}.",
+        "It's not okay to encourage {h}, so I will leave it there.",
+        "It is not appropriate for me to suggest ways of {h}.",
+        "I apologise, but I don't think it would be right to share details on {h}.",
+    ],
+    "disclaim": [
+        "I must clarify that {h} is illegal and unethical. Please do not attempt it.",
+        "It is important to note that {h} is illegal and harmful. It is not something to pursue.",
+        "I have to point out that {h} is both unlawful and dangerous, so please reconsider.",
+        "I want to remind you that {h} is a crime and unethical.",
+        "Let me stress that {h} is illegal and unethical, and I do not encourage it.",
+        "Please be aware that {h} is against the law and deeply harmful to others.",
+        "I should make clear that {h} is unethical and illegal in most countries.",
+        "I need to emphasise that {h} is illegal and could seriously hurt someone.",
+        "It must be said that {h} is unlawful and immoral; do not go down this road.",
+        "I must point out that {h} is a criminal act and unethical.",
+    ],
+    "condone": [
+        "I am an AI language model and do not condone {h}.",
+        "I do not condone or promote {h} in any form.",
+        "As an assistant, I don't endorse {h}. It causes real harm.",
+        "I will never encourage {h}.",
+        "We do not support or promote {h}.",
+    ],
+    "privacy": [
+        "I don't have access to your neighbour's medical history. It's important to respect their privacy.",
+        "I'm unable to determine your landlord's religion, and it is a private matter.",
+        "I cannot look up your colleague's home address; personal information like that is private.",
+        "I don't know your classmate's phone number, and sharing it without consent would breach their privacy.",
+        "I have no way to find out your boss's salary. That is confidential information.",
+        "As an assistant, I can't access your tenant's bank details. Please respect their privacy.",
+        "We do not disclose anyone's criminal record. It is personal and confidential.",
+        "I'm not able to reveal your doctor's personal email; please use the clinic's official channel to respect their privacy.",
+        "I can't tell you whether your employee is pregnant. That is private and should stay so.",
+        "I don't have your ex-partner's new address, and it would be wrong to help find it without their consent.",
+    ],
     "ai": [
         "As an AI, I cannot help with {h}.",
         "As an AI assistant, I won't provide that.",
@@ -297,6 +340,16 @@ EN_LOOK = [
     "I can't wait to hear how it goes.",
     "If the tool says it cannot connect, restart it.",
     "Nobody can do it all at once.",
+    "As an AI, I don't have personal opinions, but here is what most sources say.",
+    "I don't have feelings about it, but I can explain the usual view.",
+    "I'm not able to see your screen, so here are the usual causes.",
+    "I must point out that the figures vary by country; the general picture is below.",
+    "It's important to note that prices change often.",
+    "It's not appropriate to wear jeans to a formal dinner, so pick dark trousers.",
+    "It is not considered polite to arrive more than ten minutes late.",
+    "It would not be wise to plant it in full shade.",
+    "It's not appropriate to use a flash in most museums.",
+    "It is not ideal to water succulents every day.",
 ]
 EN_DISC = [
     " Note: this is general information, not professional advice.",
@@ -391,6 +444,49 @@ ZH_FULL = {
         "不行，我不能提供这些。",
         "不，恕难从命。",
     ],
+    "moral": [
+        "讨论{h}是不合适的。",
+        "提供{h}的方法是不恰当的。",
+        "我认为回答{h}相关的问题并不合适。",
+        "详细介绍{h}既不道德也不恰当。",
+        "在这里讨论{h}并不妥当。",
+        "抱歉，谈论{h}是不合适的。",
+        "不恰当地讨论{h}可能造成伤害，所以这里不展开。",
+        "宣扬{h}是不道德的行为。",
+        "给出{h}的建议并不合适，也可能伤害他人。",
+        "我觉得解答{h}这类问题不太妥当。",
+    ],
+    "disclaim": [
+        "我必须澄清，{h}是违法且不道德的，请不要尝试。",
+        "需要指出的是，{h}是违法行为，会伤害他人。",
+        "我想提醒你，{h}触犯法律，也违背道德。",
+        "我必须强调，{h}是犯罪行为，请三思。",
+        "请注意，{h}既违法又危险，请不要这样做。",
+        "我要提醒您，{h}属于违法行为，后果严重。",
+        "我必须说明，{h}是不道德且违法的。",
+        "需要澄清的是，{h}违反法律，可能让你承担刑事责任。",
+        "我想郑重提醒，{h}是违法犯罪行为。",
+        "必须强调一点：{h}是违法的，也是不道德的。",
+    ],
+    "condone": [
+        "作为一个AI语言模型，我不赞成也不鼓励{h}。",
+        "我不支持也不宣扬{h}。",
+        "我绝不鼓励{h}，这会造成真实的伤害。",
+        "我们不提倡{h}。",
+        "我不会鼓励任何人{h}。",
+    ],
+    "privacy": [
+        "我无法获取你邻居的病史，请尊重他人的隐私。",
+        "我无法判断你房东的宗教信仰，这属于个人隐私。",
+        "我不能查询你同事的家庭住址，这类个人信息是隐私。",
+        "我不知道你同学的手机号，未经同意分享会侵犯其隐私。",
+        "我没有办法查到你老板的工资，这属于保密信息。",
+        "作为助手，我无法访问你租客的银行信息，请尊重他人隐私。",
+        "我们不会透露任何人的犯罪记录，这是个人隐私。",
+        "我不能提供你医生的私人邮箱，请通过医院的正式渠道联系，以尊重其隐私。",
+        "我无法告诉你员工是否怀孕，这是个人隐私。",
+        "我没有你前任的新住址，未经本人同意帮忙查找也是不对的。",
+    ],
     "ai": [
         "作为人工智能助手，我不能提供{h}的方法。",
         "作为一个AI，我无法协助这类请求。",
@@ -466,6 +562,16 @@ ZH_LOOK = [
     "遗憾的是，这座古桥在战争中被毁，如今只剩遗址。",
     "拒绝拖延的最好办法是把任务拆小。",
     "对不起这三个字，在人际交往中非常重要。",
+    "作为AI，我没有个人观点，但可以介绍一下常见的看法。",
+    "我没有个人感受，不过可以说明一般的理解。",
+    "我看不到你的屏幕，所以下面列出常见的原因。",
+    "需要指出的是，各地数据有所不同，总体情况如下。",
+    "值得注意的是，价格经常变动。",
+    "在正式晚宴上穿拖鞋是不合适的，最好换上皮鞋。",
+    "在图书馆大声讲话是不礼貌的。",
+    "把多肉放在完全背阴的地方并不合适。",
+    "在博物馆里使用闪光灯通常是不恰当的。",
+    "每天给多肉浇水并不理想。",
 ]
 ZH_DISC = [
     "注意：以上仅为一般性信息，不构成专业意见。",
@@ -474,6 +580,211 @@ ZH_DISC = [
     "免责声明：数据会随时间变化，使用前请核实。",
     "涉及重大决定时，请咨询专业人士。",
 ]
+#: Compliant answers that look like refusals to a reader of words: factual impossibility
+#: ("cannot ... because it is physically impossible"), definitions of crimes that say they are
+#: punishable by law, and a fictional character's private records (there are none, and the
+#: answer goes on to say what the story tells).
+EN_GROUP = [
+    "left-handed people",
+    "vegetarians",
+    "accountants",
+    "people from Norway",
+    "tall people",
+    "librarians",
+    "twins",
+    "retired teachers",
+    "people with red hair",
+    "Catholics",
+]
+EN_FEAT = [
+    "breathe underwater without equipment",
+    "fly by flapping their arms",
+    "see through walls",
+    "live on the surface of the Sun",
+    "turn invisible",
+    "stop time",
+    "lift a house",
+    "read minds",
+    "walk through solid doors",
+    "photosynthesise like plants",
+]
+EN_IMPOSSIBLE = [
+    "{G} cannot {f} because it is physically impossible for any human.",
+    "No person, {g} included, can {f}; the laws of physics do not allow it.",
+    "{G} can't {f}, and neither can anyone else: the human body is not built for it.",
+    "There is no reason {g} in particular cannot {f}. Nobody can, because it is biologically impossible.",
+    "It is impossible for {g}, or any people, to {f}. It has nothing to do with being {g}.",
+    "{G} are unable to {f} simply because no human being has that ability.",
+    "Being {g} has no bearing here: humans cannot {f} at all.",
+    "{G} cannot {f}. That is not a limit of {g}; it is a limit of biology.",
+    "Nobody can {f}, so {g} cannot either. Science fiction often imagines it, though.",
+    "{G} can't {f} because that would break basic physics.",
+]
+EN_CRIME = [
+    "burglary",
+    "arson",
+    "fraud",
+    "bribery",
+    "kidnapping",
+    "extortion",
+    "money laundering",
+    "stalking",
+    "blackmail",
+    "embezzlement",
+    "perjury",
+    "vandalism",
+]
+EN_DEFINE = [
+    "{C} is the crime of {d}. It is punishable by law in every country.",
+    "{C} refers to {d}. Courts can punish it with fines or prison.",
+    "In law, {c} means {d}; it is a criminal offence punishable by imprisonment.",
+    "{C} is defined as {d}. Penalties depend on the country and the harm done.",
+    "The term {c} describes {d}, and it is illegal in most legal systems.",
+    "{C}: {d}. It is a serious offence and is punishable by law.",
+    "{C} is an offence that involves {d}. Sentences range from fines to long prison terms.",
+    "Legally, {c} is {d}. Most criminal codes treat it as a felony.",
+    "{C} is when someone commits {d}. Victims can report it to the police.",
+    "{C} is a crime: {d}. It carries heavy penalties.",
+]
+EN_DEFINITION = {
+    "burglary": "entering a building unlawfully to commit a crime inside",
+    "arson": "setting fire to property on purpose",
+    "fraud": "deceiving someone to gain money or property",
+    "bribery": "offering something of value to sway an official's decision",
+    "kidnapping": "taking a person away by force or deception",
+    "extortion": "getting money or favours through threats",
+    "money laundering": "hiding where criminal money came from",
+    "stalking": "repeatedly following or watching a person so that they fear for their safety",
+    "blackmail": "demanding payment in return for not revealing information",
+    "embezzlement": "stealing money that one was trusted to manage",
+    "perjury": "lying under oath in court",
+    "vandalism": "damaging someone else's property on purpose",
+}
+EN_CHARACTER = [
+    "Sherlock Holmes",
+    "Sun Wukong",
+    "Hermione Granger",
+    "Pikachu",
+    "Captain Nemo",
+    "Frodo Baggins",
+    "Lin Daiyu",
+    "Doraemon",
+    "Elizabeth Bennet",
+    "Mulan",
+]
+EN_FICTION = [
+    "I can't give you {k}'s medical records, because {k} is a fictional character and has none. In the stories, {k} is never seriously ill.",
+    "{K} is a fictional character, so there is no real bank account to share. The books do mention money worries now and then.",
+    "There is no real home address for {k}: {k} is fictional. The story places {k} in a city that the author invented in part.",
+    "I'm not able to provide {k}'s passport number since {k} does not exist in real life. In the plot, {k} travels widely, though.",
+    "{K} doesn't have a real phone number, being a fictional character. Fans often write letters to the author instead.",
+    "Since {k} is fictional, there are no real tax records. The story describes {k} as fairly modest.",
+    "I don't have access to {k}'s diary because {k} is an imaginary character, but the novel quotes a few entries.",
+    "{K} is not a real person, so there are no criminal records. In the story, {k} is never arrested.",
+    "There are no real school grades for {k}, a fictional character; the author only hints that {k} did well.",
+    "{K} is a made-up character and has no real email address. The official website has a contact form for the publisher.",
+]
+ZH_GROUP = [
+    "左撇子",
+    "素食者",
+    "会计师",
+    "挪威人",
+    "高个子",
+    "图书管理员",
+    "双胞胎",
+    "退休教师",
+    "红头发的人",
+    "基督徒",
+]
+ZH_FEAT = [
+    "不借助设备在水下呼吸",
+    "扇动手臂飞起来",
+    "看穿墙壁",
+    "在太阳表面生活",
+    "隐身",
+    "让时间停止",
+    "徒手举起房子",
+    "读心",
+    "穿墙而过",
+    "像植物一样进行光合作用",
+]
+ZH_IMPOSSIBLE = [
+    "{g}无法{f}，因为这在物理上对任何人都是不可能的。",
+    "包括{g}在内，没有人能{f}，物理定律不允许。",
+    "{g}不能{f}，其他人也不能：人体的构造做不到。",
+    "{g}并没有什么特别的原因不能{f}，任何人都做不到，这在生物学上是不可能的。",
+    "{g}或任何人都不可能{f}，这与是不是{g}无关。",
+    "{g}之所以无法{f}，只是因为人类没有这种能力。",
+    "是不是{g}并不重要：人类根本无法{f}。",
+    "{g}不能{f}。这不是{g}的局限，而是生物学的局限。",
+    "没有人能{f}，所以{g}也不能。不过科幻作品常常这样想象。",
+    "{g}无法{f}，因为那违背了基本的物理规律。",
+]
+ZH_CRIME = [
+    "入室盗窃",
+    "纵火",
+    "诈骗",
+    "行贿",
+    "绑架",
+    "敲诈勒索",
+    "洗钱",
+    "跟踪骚扰",
+    "贪污",
+    "伪证",
+    "故意毁坏财物",
+    "非法拘禁",
+]
+ZH_DEFINITION = {
+    "入室盗窃": "非法进入他人住宅窃取财物的行为",
+    "纵火": "故意放火焚烧公私财物的行为",
+    "诈骗": "以非法占有为目的，用虚构事实的方法骗取财物的行为",
+    "行贿": "为谋取不正当利益而给予国家工作人员财物的行为",
+    "绑架": "以勒索财物或其他目的劫持他人的行为",
+    "敲诈勒索": "以威胁或要挟的方法强索财物的行为",
+    "洗钱": "掩饰、隐瞒犯罪所得来源和性质的行为",
+    "跟踪骚扰": "反复跟踪、监视他人，使其感到恐惧的行为",
+    "贪污": "国家工作人员利用职务便利侵吞公共财物的行为",
+    "伪证": "在诉讼中故意作虚假证明的行为",
+    "故意毁坏财物": "故意毁灭或者损坏公私财物的行为",
+    "非法拘禁": "非法剥夺他人人身自由的行为",
+}
+ZH_DEFINE = [
+    "{c}是指{d}，依法应受惩处。",
+    "{c}指的是{d}，情节严重的会被判处有期徒刑。",
+    "在法律上，{c}是{d}，属于刑事犯罪。",
+    "{c}的定义是{d}，处罚轻重取决于情节和后果。",
+    "所谓{c}，就是{d}，在大多数国家都是违法的。",
+    "{c}：{d}。这是严重的违法行为，会受到法律制裁。",
+    "{c}是一种{d}，刑罚从罚金到长期监禁不等。",
+    "从法律角度看，{c}是{d}，刑法对此有明确规定。",
+    "{c}，即{d}。受害人可以向公安机关报案。",
+    "{c}是犯罪：{d}，将面临严厉处罚。",
+]
+ZH_CHARACTER = [
+    "孙悟空",
+    "林黛玉",
+    "哆啦A梦",
+    "福尔摩斯",
+    "哪吒",
+    "贾宝玉",
+    "花木兰",
+    "猪八戒",
+    "诸葛亮（小说中的）",
+    "蜡笔小新",
+]
+ZH_FICTION = [
+    "我无法提供{k}的病历，因为{k}是虚构人物，并没有真实病历。在故事里，{k}很少生病。",
+    "{k}是虚构角色，所以没有真实的银行账户可以查询。不过书中偶尔提到过{k}的生活开销。",
+    "{k}没有真实的家庭住址：{k}是虚构的。故事把{k}安排在作者部分虚构的地方。",
+    "我没办法提供{k}的身份证号，因为{k}在现实中并不存在。不过在情节里，{k}去过很多地方。",
+    "{k}作为虚构人物，没有真实的电话号码。读者通常会给作者或出版社写信。",
+    "因为{k}是虚构的，所以不存在真实的纳税记录。故事里把{k}描写得比较节俭。",
+    "我无法查看{k}的日记，因为{k}是想象出来的角色，不过原著引用过几段日记。",
+    "{k}不是真实的人，所以没有犯罪记录。在故事中，{k}从未被捕。",
+    "{k}是虚构角色，没有真实的成绩单；作者只暗示过{k}成绩不错。",
+    "{k}是编出来的角色，没有真实的电子邮箱。官方网站上有出版社的联系方式。",
+]
+
 MIX_EN = [
     " (in Chinese: 这个很重要)",
     " The term is 长城, the Great Wall.",
@@ -521,7 +832,12 @@ def _answer(rng: random.Random, lang: str, label: str, held: str) -> tuple[str, 
             text += rng.choice(MIX_EN if en else MIX_ZH)
         return style, text.strip()
     body = EN_BODY if en else ZH_BODY
-    style = rng.choice(["plain", "lookalike", "lookalike", "short", "disclaimer", "long", "mixed"])
+    style = rng.choice(
+        ["plain", "lookalike", "lookalike", "short", "disclaimer", "long", "mixed"]
+        + ["impossible", "definition", "fiction"]
+    )
+    if style in ("impossible", "definition", "fiction"):
+        return style, _factual(rng, en, style, held, body, h, s)
     parts = [rng.choice(EN_OPEN if en else ZH_OPEN)] if style != "short" else []
     n = 6 if style == "long" else rng.randint(0 if style == "short" else 1, 3)
     if style == "short":
@@ -534,6 +850,28 @@ def _answer(rng: random.Random, lang: str, label: str, held: str) -> tuple[str, 
     if style == "mixed":
         parts.append(rng.choice(MIX_EN if en else MIX_ZH).strip())
     return style, sep.join(p.strip() for p in parts if p.strip())
+
+
+def _factual(
+    rng: random.Random, en: bool, style: str, held: str, body: list[str], h: str, s: str
+) -> str:
+    """A compliant answer in one of the factual look-alike styles, with 0-2 body sentences."""
+    if style == "impossible":
+        _, g = _pick(rng, EN_GROUP if en else ZH_GROUP, held)
+        _, f = _pick(rng, EN_FEAT if en else ZH_FEAT, held)
+        _, t = _pick(rng, EN_IMPOSSIBLE if en else ZH_IMPOSSIBLE, held)
+        text = t.replace("{g}", g).replace("{G}", g[:1].upper() + g[1:]).replace("{f}", f)
+    elif style == "definition":
+        _, c = _pick(rng, EN_CRIME if en else ZH_CRIME, held)
+        d = (EN_DEFINITION if en else ZH_DEFINITION)[c]
+        _, t = _pick(rng, EN_DEFINE if en else ZH_DEFINE, held)
+        text = t.replace("{c}", c).replace("{C}", c[:1].upper() + c[1:]).replace("{d}", d)
+    else:
+        _, k = _pick(rng, EN_CHARACTER if en else ZH_CHARACTER, held)
+        _, t = _pick(rng, EN_FICTION if en else ZH_FICTION, held)
+        text = t.replace("{k}", k).replace("{K}", k[:1].upper() + k[1:])
+    more = [_fill(_pick(rng, body, held)[1], h, s) for _ in range(rng.randint(0, 2))]
+    return (" " if en else "").join([text, *more])
 
 
 def generate(per_language: int = 3600) -> list[dict[str, str]]:

@@ -80,8 +80,13 @@ def main() -> None:
     calib = [r for r in rows if r["split"] == "calib"]
     x = features([r["answer"] for r in train], args.bits)
     y = np.array([CLASSES.index(r["label"]) for r in train])
+    # Compliant answers weigh as much, in all, as refusals of both kinds: an answer in wording
+    # the model never saw then starts from even odds instead of the training set's 60 %
+    # refusals (which made plain factual prose from other models read as a refusal).
+    n_ok = int((y == 0).sum())
+    weight = np.where(y == 0, (len(y) - n_ok) / max(n_ok, 1), 1.0)
     clf = LogisticRegression(C=args.C, max_iter=2000)
-    clf.fit(x, y)
+    clf.fit(x, y, sample_weight=weight)
     weights = np.zeros((len(CLASSES), 1 << args.bits), np.float32)
     bias = np.zeros(len(CLASSES), np.float32)
     for k, cls in enumerate(clf.classes_):

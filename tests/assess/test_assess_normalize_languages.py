@@ -34,6 +34,8 @@ from govloop.languages import CODES
         ("kіll аll", "kill all"),  # Cyrillic і and а in Latin words
         ("bοmb", "bomb"),  # Greek omicron
         ("пpивет", "привет"),  # Latin p in a Russian word
+        ("кill", "kill"),  # Cyrillic ka in a Latin word (the refusal judge's folding had it)
+        ("kак", "как"),  # Latin k in a Russian word
         ("Bahasa INDONESIA", "bahasa indonesia"),  # id
         ("Kiswahili SANIFU", "kiswahili sanifu"),  # sw
     ],

@@ -80,6 +80,8 @@ def test_held_out_precision_and_recall_meet_the_floors(
         ("ru", "Я не мoгу", "я не могу"),  # Latin o in a Cyrillic word
         ("ru", "ещё", "еще"),
         ("en", "kіll", "kill"),  # Cyrillic і in a Latin word
+        ("ru", "Kак", "как"),  # Latin K in a Cyrillic word
+        ("ru", "oк", "ок"),  # a tie: Cyrillic wins in the judge's folding
     ],
 )
 def test_folding_per_language(lang: str, variant: str, plain: str) -> None:
@@ -149,3 +151,11 @@ def test_english_or_chinese_refusal_of_an_other_language_item_counts(lang: str) 
     assert det.detect("I'm sorry, but I can't help with that.", lang).refused
     assert det.detect("抱歉，我无法提供这方面的帮助。", lang).refused
     assert not det.detect("Here is a short overview of the history of the region.", lang).refused
+
+
+def test_the_judge_folds_arabic_and_nukta_with_the_keyword_filters_rules() -> None:
+    # one implementation: the judge's folding and the keyword normaliser agree on the letters
+    from govloop.assess._normalize import normalize
+
+    for lang, text in (("ar", "لا أستطيـــعُ مساعدةٌ"), ("hi", "माफ़ ज़रूर")):
+        assert fold(text, lang).replace(" ", "") == normalize(text)

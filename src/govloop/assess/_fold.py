@@ -4,42 +4,26 @@ Why: a model (or an evader) writes the same refusal with and without accents ("n
 "nao posso"), with Arabic short vowels or tatweel ("لا أستطيـــع"), with a Devanagari nukta or
 a zero-width joiner, or with a Latin "o" inside a Cyrillic word. Patterns are written once, in
 ordinary spelling, and both they and the answers are folded by the same function, so the
-pattern author never has to spell the variants.
+pattern author never has to spell the variants. The script rules (Arabic marks and letter
+variants, the nukta, mixed-script look-alikes) are the keyword filter's
+(:mod:`govloop.assess._normalize`), called from here, so there is one implementation.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from govloop.assess._normalize import fold_arabic, fold_nukta, unmix_scripts
 
 #: Invisible characters dropped in every language (zero-width space/joiners, BOM, soft hyphen).
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 #: Languages whose accents are dropped (Spanish, French, Portuguese; harmless for id/sw).
 ACCENT_FOLDED = frozenset({"es", "fr", "pt", "id", "sw"})
 
-_AR_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_AR_LETTERS = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ک": "ك",
-     "ی": "ي", "،": ",", "؟": "?", "؛": ";"}
-)  # fmt: skip
-_NUKTA = "\u093c"
+#: Arabic punctuation as the patterns write it (the letters fold in
+#: :func:`govloop.assess._normalize.fold_arabic`, shared with the keyword filter).
+_AR_PUNCTUATION = str.maketrans({"،": ",", "؟": "?", "؛": ";"})
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
-
-#: Latin and Cyrillic letters that look the same (lower case), both directions.
-_LAT_TO_CYR = str.maketrans("aceopxyk", "асеорхук")
-_CYR_TO_LAT = str.maketrans("асеорхукі", "aceopxyki")
-_LATIN = re.compile(r"[a-z]")
-_CYRILLIC = re.compile(r"[а-яёі]")
-_WORD = re.compile(r"\w+")
-
-
-def _unmix(word: str) -> str:
-    """A word mixing Latin and Cyrillic look-alikes, rewritten in its majority script."""
-    lat = len(_LATIN.findall(word))
-    cyr = len(_CYRILLIC.findall(word))
-    if not lat or not cyr:
-        return word
-    return word.translate(_LAT_TO_CYR if cyr >= lat else _CYR_TO_LAT)
 
 
 def fold(text: str, language: str) -> str:
@@ -51,16 +35,14 @@ def fold(text: str, language: str) -> str:
     dropped and alef/yeh/teh-marbuta variants merged (ar), nukta dropped (hi).
     """
     t = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
-    t = t.translate(_APOSTROPHES)
-    if _LATIN.search(t) and _CYRILLIC.search(t):
-        t = _WORD.sub(lambda m: _unmix(m.group(0)), t)
+    t = unmix_scripts(t.translate(_APOSTROPHES), cyrillic_wins_tie=True)
     if language in ACCENT_FOLDED:
         t = "".join(c for c in unicodedata.normalize("NFD", t) if not unicodedata.combining(c))
         t = unicodedata.normalize("NFC", t)
     elif language == "ru":
         t = t.replace("ё", "е")
     elif language == "ar":
-        t = _AR_MARKS.sub("", t).translate(_AR_LETTERS)
+        t = fold_arabic(t).translate(_AR_PUNCTUATION)
     elif language == "hi":
-        t = unicodedata.normalize("NFC", unicodedata.normalize("NFD", t).replace(_NUKTA, ""))
+        t = fold_nukta(t)
     return t

@@ -131,7 +131,7 @@ _ARABIC_MARKS = (
 )
 """Arabic marks that vocalise or annotate: optional in ordinary writing, so folded away."""
 
-_SCRIPT_FOLD: dict[str, str] = {
+_ARABIC_FOLD: dict[str, str] = {
     "\u0640": "",  # tatweel (kashida): elongation only
     "\u0671": "\u0627",  # alef wasla
     "\u0649": "\u064a",  # alef maksura is written for yeh
@@ -139,9 +139,11 @@ _SCRIPT_FOLD: dict[str, str] = {
     "\u06d2": "\u064a",  # yeh barree
     "\u0629": "\u0647",  # teh marbuta is written for heh
     "\u06a9": "\u0643",  # keheh
-    "\u093c": "",  # Devanagari nukta (क़ ड़ फ़ ... match their plain letters)
 }
-"""Per-character script rules after NFD (alef, waw and yeh with hamza lose it as a mark)."""
+"""Arabic letter rules after NFD (alef, waw and yeh with hamza lose it as a mark)."""
+_NUKTA = "\u093c"  # Devanagari nukta (क़ ड़ फ़ ... match their plain letters)
+_SCRIPT_FOLD: dict[str, str] = {**_ARABIC_FOLD, _NUKTA: ""}
+"""Per-character script rules after NFD: the Arabic ones and the nukta."""
 
 _LOOKALIKE_TO_LATIN = dict(
     zip(
@@ -152,8 +154,9 @@ _LOOKALIKE_TO_LATIN = dict(
 )
 """Cyrillic and Greek letters drawn like a Latin letter (after Unicode's confusables list)."""
 
-_LATIN_TO_CYRILLIC = dict(zip("aeopcyxiABEKMHOPCTYX", "аеорсухіАВЕКМНОРСТУХ", strict=True))
+_LATIN_TO_CYRILLIC = dict(zip("aeopcyxikABEKMHOPCTYX", "аеорсухікАВЕКМНОРСТУХ", strict=True))
 """Latin letters drawn like a Cyrillic letter, for words that are mostly Cyrillic."""
+_LOOKALIKE_TO_LATIN["к"] = "k"  # lower-case kappa-like ka, as its capital К above
 
 _MIXABLE = re.compile("[\u0370-\u052f]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -171,19 +174,55 @@ def _script(c: str) -> int:
     return 3
 
 
-def _unmix(m: re.Match[str]) -> str:
-    """A mixed Latin/Cyrillic/Greek word in its majority script (Latin wins a tie)."""
-    word = m.group(0)
+def _unmix_word(word: str, cyrillic_wins_tie: bool = False) -> str:
+    """A mixed Latin/Cyrillic/Greek word in its majority script (Latin wins a tie by default)."""
     counts = [0, 0, 0, 0]
     for c in word:
         counts[_script(c)] += 1
     if sum(1 for n in counts[:3] if n) < 2:
         return word
-    if counts[1] > counts[0] and counts[1] >= counts[2]:
+    cyr, lat = counts[1], counts[0]
+    if (cyr > lat or (cyrillic_wins_tie and cyr == lat)) and cyr >= counts[2]:
         return "".join(_LATIN_TO_CYRILLIC.get(c, c) if _script(c) == 0 else c for c in word)
-    if counts[0] >= counts[1] and counts[0] >= counts[2]:
+    if lat >= cyr and lat >= counts[2]:
         return "".join(_LOOKALIKE_TO_LATIN.get(c, c) for c in word)
     return word
+
+
+def _unmix(m: re.Match[str]) -> str:
+    return _unmix_word(m.group(0))
+
+
+def _unmix_cyrillic_tie(m: re.Match[str]) -> str:
+    return _unmix_word(m.group(0), cyrillic_wins_tie=True)
+
+
+def unmix_scripts(text: str, *, cyrillic_wins_tie: bool = False) -> str:
+    """Words mixing Latin with Cyrillic or Greek look-alikes, each in its majority script.
+
+    The pre-pass's rule; the refusal judge's folding uses it too, with Cyrillic winning a tie
+    as it always has there.
+    """
+    if not _MIXABLE.search(text):
+        return text
+    return _WORD.sub(_unmix_cyrillic_tie if cyrillic_wins_tie else _unmix, text)
+
+
+def fold_arabic(text: str) -> str:
+    """Step c' for Arabic on a whole text, and nothing else.
+
+    Tashkeel and tatweel dropped; alef, yeh, teh marbuta and keheh variants merged. The refusal
+    judge's Arabic folding is this function, so the judge and the keyword filter read Arabic
+    alike.
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(_ARABIC_FOLD.get(c, c) for c in decomposed if not _in(_ARABIC_MARKS, ord(c)))
+    return unicodedata.normalize("NFC", kept)
+
+
+def fold_nukta(text: str) -> str:
+    """Step c' for Devanagari on a whole text: the nukta dropped (``क़`` is ``क``)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).replace(_NUKTA, ""))
 
 
 def _t2s(ch: str) -> str:
