@@ -10,10 +10,11 @@ over the sync chips ``k``, where ``a_k(s)`` is the matched-filter output at chip
 fair coin flips given the image, so for every shift and every image, whatever its content,
 ``P(z(s) >= t) <= min(exp(-t**2 / 2), 3.18 * P(N(0,1) >= t))`` (Hoeffding; Bentkus and
 Dzindzalieta 2015). A weighted union (Bonferroni) bound over the TILE**2 shifts and the scale
-hypotheses (0.45 of alpha for the unscaled one, 0.45 split over up to nine scale
+hypotheses (0.35 of alpha for the unscaled one, 0.35 split over up to nine scale
 hypotheses found from the key-independent autocorrelation; a tenth of alpha for the seven other
-orientations, quarter turns and mirror images) gives a valid p-value; ``detected``
-means ``p <= ALPHA`` (1e-6, the stated false-positive bound). The payload is decoded only then, and
+orientations, quarter turns and mirror images; 0.15 for up to MAX_BASES lattice (affine) maps and
+0.05 for up to MAX_HOMOGRAPHIES perspective maps, each in all eight orientations) gives a valid
+p-value; ``detected`` means ``p <= ALPHA`` (1e-6, the stated false-positive bound). The payload is decoded only then, and
 is reported only when its CRC matches: error correction never decides presence.
 """
 
@@ -45,11 +46,12 @@ from govloop.watermark.image._pattern import (
     tile_code,
     working_shape,
 )
+from govloop.watermark.image._projective import MAX_HOMOGRAPHIES, homographies, unwarp
 
 if TYPE_CHECKING:
     from PIL import Image
 
-DIRECT_WEIGHT = 0.40
+DIRECT_WEIGHT = 0.35
 """Share of alpha spent on the unscaled, upright hypothesis."""
 SCALE_WEIGHT = 0.35
 """Share of alpha split over the scale hypotheses (upright)."""
@@ -57,6 +59,8 @@ ORIENT_WEIGHT = 0.10
 """Share of alpha split over the other seven orientations (quarter turns, mirrored or not)."""
 AFFINE_WEIGHT = 0.15
 """Share of alpha split over the lattice (affine) hypotheses: MAX_BASES bases x 8 orientations."""
+PROJECTIVE_WEIGHT = 0.05
+"""Share of alpha split over the perspective (homography) hypotheses: MAX_HOMOGRAPHIES x 8."""
 ORIENTATIONS = tuple((k, flip) for flip in (False, True) for k in range(4))[1:]
 """(quarter turns, mirrored) of an image turned or flipped after marking; exact, no resampling."""
 PERIOD_RANGE = (0.6, 2.2)
@@ -197,6 +201,8 @@ class _Hypothesis:
     weight: float
     orientation: tuple[int, bool]
     lattice: list[list[float]] | None
+    perspective: list[float] | None = None
+    """The homography's projective terms (per 1000 working pixels), when one was fitted."""
 
 
 def _hypotheses(subkey: bytes, res: Float) -> Iterator[_Hypothesis]:
@@ -221,13 +227,30 @@ def _hypotheses(subkey: bytes, res: Float) -> Iterator[_Hypothesis]:
             )
     # rotated, stretched, sheared or seen at a slant: read the tile lattice, undo the map, test
     affine_weight = AFFINE_WEIGHT / (MAX_BASES * 8)
-    for basis in lattice_bases(res):
+    bases = lattice_bases(res)
+    for basis in bases:
         rect = rectify(res, basis)
-        lattice = [[round(float(x), 2) for x in row] for row in basis]
+        lattice = _rounded(basis)
         for k, flip in ((0, False), *ORIENTATIONS):
             upright = np.ascontiguousarray(np.rot90(np.fliplr(rect) if flip else rect, -k))
             al = _align(subkey, upright, (TILE, TILE))
             yield _Hypothesis(al, affine_weight, (k, flip), lattice)
+    # photographed at a slant (a print, a screen): a homography fitted to the lattice read in
+    # local windows, seeded by the square tile, the likeliest scale and the likeliest lattices
+    seeds = [TILE * np.eye(2), *(p * np.eye(2) for p in periods[:1]), *bases[:2]]
+    projective_weight = PROJECTIVE_WEIGHT / (MAX_HOMOGRAPHIES * 8)
+    for hom in homographies(res, seeds):
+        rect = unwarp(res, hom)
+        lattice = _rounded(TILE * np.linalg.inv(hom.m))
+        persp = [round(float(x) * 1000.0, 4) for x in hom.p]
+        for k, flip in ((0, False), *ORIENTATIONS):
+            upright = np.ascontiguousarray(np.rot90(np.fliplr(rect) if flip else rect, -k))
+            al = _align(subkey, upright, (TILE, TILE))
+            yield _Hypothesis(al, projective_weight, (k, flip), lattice, persp)
+
+
+def _rounded(basis: np.ndarray) -> list[list[float]]:
+    return [[round(float(x), 2) for x in row] for row in basis]
 
 
 def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -> WatermarkResult:
@@ -274,6 +297,7 @@ def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -
             "orientation": {"quarter_turns": best.orientation[0], "mirrored": best.orientation[1]},
             "hypotheses": tried,
             "lattice": best.lattice,
+            "perspective": best.perspective,
         },
     )
 
