@@ -14,8 +14,9 @@ hypotheses (0.35 of alpha for the unscaled one, 0.35 split over up to nine scale
 hypotheses found from the key-independent autocorrelation; a tenth of alpha for the seven other
 orientations, quarter turns and mirror images; 0.15 for up to MAX_BASES lattice (affine) maps and
 0.05 for up to MAX_HOMOGRAPHIES perspective maps, each in all eight orientations) gives a valid
-p-value; ``detected`` means ``p <= ALPHA`` (1e-6, the stated false-positive bound). The payload is decoded only then, and
-is reported only when its CRC matches: error correction never decides presence.
+p-value; ``detected`` means ``p <= ALPHA`` (1e-6, the stated false-positive bound). The payload
+is decoded only then, and is reported only when its CRC matches: error correction never decides
+presence.
 """
 
 from __future__ import annotations
