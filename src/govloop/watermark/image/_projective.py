@@ -120,21 +120,46 @@ def windows(res: Float, fraction: float) -> list[_Window]:
     return out
 
 
+def _joint(win: _Window, basis: np.ndarray, radius: int) -> np.ndarray:
+    """The integer basis near ``basis`` whose lattice points u, v, u + v, u - v peak most.
+
+    Searching the two sides jointly, not each lattice point alone, pools four peaks into one
+    score: a weak lattice that no single peak shows still ranks first.
+    """
+    acf = win.acf
+    h2, w2 = acf.shape
+    h, w = win.shape
+    r = np.arange(-radius, radius + 1)
+    offs = np.stack(np.meshgrid(r, r, indexing="ij"), axis=-1).reshape(-1, 2)
+    base = np.rint(basis).astype(np.int64)
+    us, vs = base[:, 0] + offs, base[:, 1] + offs
+
+    def look(lags: np.ndarray) -> np.ndarray:
+        inside = (np.abs(lags[..., 0]) <= h - TILE // 2) & (np.abs(lags[..., 1]) <= w - TILE // 2)
+        return np.where(inside, acf[lags[..., 0] % h2, lags[..., 1] % w2], 0.0)
+
+    score = look(us)[:, None] + look(vs)[None, :]
+    score = score + look(us[:, None] + vs[None, :]) + look(us[:, None] - vs[None, :])
+    i, j = np.unravel_index(int(np.argmax(score)), score.shape)
+    return np.stack([us[i], vs[j]], axis=1).astype(np.float64)
+
+
 def local_basis(win: _Window, basis: np.ndarray, radius: int) -> np.ndarray | None:
     """The lattice basis of ``win`` near ``basis`` (columns u, v), or None if not readable.
 
-    Each small lattice point is looked for within ``radius`` pixels (per lattice step) of where
-    ``basis`` puts it; it counts only if it stands out of the sharpened autocorrelation (4
-    robust deviations), and the basis is the least-squares fit of the points found (three or
-    more).
+    The sides are first found jointly within ``radius`` pixels of ``basis`` (:func:`_joint`);
+    each small lattice point is then refined near where they put it and counts only if it
+    stands out of the sharpened autocorrelation (PEAK_SIGMAS robust deviations); the basis is
+    the least-squares fit of the points found (three or more).
     """
     h, w = win.shape
+    found = _joint(win, basis, radius)
     rows, targets = [], []
     for m, n in _LOCAL_POINTS:
-        lag = m * basis[:, 0] + n * basis[:, 1]
+        lag = m * found[:, 0] + n * found[:, 1]
         if abs(lag[0]) > h - TILE // 2 or abs(lag[1]) > w - TILE // 2:
             continue
-        v, pos = _refine(win.acf, lag, radius * max(abs(m), abs(n)))
+        v, pos = _refine(win.acf, lag, max(abs(m), abs(n)))
         if v > PEAK_SIGMAS * win.spread:
             rows.append((m, n))
             targets.append(pos)
