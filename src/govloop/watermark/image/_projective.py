@@ -32,6 +32,7 @@ WINDOW_CENTRES = (0.25, 0.5, 0.75)
 _SEARCH = 8
 """How far (pixels) a local lattice point may sit from where the global basis puts it."""
 _MIN_WINDOWS = 4
+_MIN_POINTS = 10
 PEAK_SIGMAS = 3.5
 REFINE_RADII = (5, 3, 2)
 """Search radii of the passes after the first, each about the previous fit's Jacobians."""
@@ -144,46 +145,50 @@ def _joint(win: _Window, basis: np.ndarray, radius: int) -> np.ndarray:
     return np.stack([us[i], vs[j]], axis=1).astype(np.float64)
 
 
-def local_basis(win: _Window, basis: np.ndarray, radius: int) -> np.ndarray | None:
-    """The lattice basis of ``win`` near ``basis`` (columns u, v), or None if not readable.
+@dataclass(frozen=True)
+class _Point:
+    """One lattice point read in one window: ``jacobian(centre) @ lag == TILE * (m, n)``."""
+
+    centre: np.ndarray
+    index: np.ndarray
+    lag: np.ndarray
+
+
+def local_points(win: _Window, basis: np.ndarray, radius: int) -> list[_Point]:
+    """The small lattice points of ``win`` near ``basis`` that stand out of its autocorrelation.
 
     The sides are first found jointly within ``radius`` pixels of ``basis`` (:func:`_joint`);
-    each small lattice point is then refined near where they put it and counts only if it
-    stands out of the sharpened autocorrelation (PEAK_SIGMAS robust deviations); the basis is
-    the least-squares fit of the points found (three or more).
+    each small lattice point is then refined near where they put it and kept only if it stands
+    out of the sharpened autocorrelation (PEAK_SIGMAS robust deviations). Points, not whole
+    bases, are returned: a window whose lattice shows along one side only still constrains
+    the map along that side.
     """
     h, w = win.shape
     found = _joint(win, basis, radius)
-    rows, targets = [], []
+    out = []
     for m, n in _LOCAL_POINTS:
         lag = m * found[:, 0] + n * found[:, 1]
         if abs(lag[0]) > h - TILE // 2 or abs(lag[1]) > w - TILE // 2:
             continue
         v, pos = _refine(win.acf, lag, max(abs(m), abs(n)))
         if v > PEAK_SIGMAS * win.spread:
-            rows.append((m, n))
-            targets.append(pos)
-    if len(rows) < 3 or np.linalg.matrix_rank(np.asarray(rows, float)) < 2:
-        return None
-    sol, *_ = np.linalg.lstsq(np.asarray(rows, float), np.asarray(targets), rcond=None)
-    return np.asarray(sol.T, dtype=np.float64)
+            out.append(_Point(win.centre, np.array([m, n], dtype=np.float64), pos))
+    return out
 
 
 def _fit(
-    wins: list[_Window], bases: list[np.ndarray | None], m0: np.ndarray, centre: np.ndarray
+    points: list[_Point], m0: np.ndarray, centre: np.ndarray
 ) -> tuple[Homography, float] | None:
+    """Robust least-squares homography from lattice points; None with too few of them."""
     from scipy.optimize import least_squares
 
-    pts = [w.centre for w, b in zip(wins, bases, strict=True) if b is not None]
-    jacs = [TILE * np.linalg.inv(b) for b in bases if b is not None]
-    if len(pts) < _MIN_WINDOWS:
+    if len(points) < _MIN_POINTS or len({tuple(p.centre) for p in points}) < _MIN_WINDOWS:
         return None
-    scale = float(np.sqrt(abs(np.linalg.det(m0))))
 
     def residual(theta: np.ndarray) -> np.ndarray:
         hom = Homography(theta[:4].reshape(2, 2), theta[4:] / 1000.0, centre)
         return np.concatenate(
-            [((hom.jacobian(d) - j) / scale).ravel() for d, j in zip(pts, jacs, strict=True)]
+            [(hom.jacobian(p.centre) @ p.lag - TILE * p.index) / TILE for p in points]
         )
 
     theta0 = np.concatenate([m0.ravel(), np.zeros(2)])
@@ -195,12 +200,12 @@ def _fit(
 def fit_homography(
     res: Float, basis: np.ndarray, wins: list[_Window] | None = None
 ) -> Homography | None:
-    """The homography whose Jacobians match the local lattice bases near ``basis``, or None.
+    """The homography whose Jacobians match the local lattice points near ``basis``, or None.
 
-    Two passes: the local bases are first looked for near ``basis`` itself, then near the
-    Jacobian of the first fit at each window (the perspective has then been mostly found), so
-    a wrong early read is corrected. None when too few windows read a lattice, or the fit leaves
-    a misfit larger than a perspective explains.
+    Coarse to fine: the local lattices are first looked for near ``basis`` itself, then, with a
+    shrinking radius, near the Jacobian of the previous fit at each window (the perspective has
+    then been mostly found), so a wrong early read is corrected. None when too few windows read
+    a lattice, or the fit leaves a misfit larger than a perspective explains.
     """
     if abs(np.linalg.det(basis)) < 1e-6:
         return None
@@ -208,20 +213,17 @@ def fit_homography(
     h, w = res.shape
     centre = np.array([h / 2.0, w / 2.0])
     m0 = TILE * np.linalg.inv(basis)
-    fitted = _fit(wins, [local_basis(win, basis, _SEARCH) for win in wins], m0, centre)
+    fitted = _fit([p for win in wins for p in local_points(win, basis, _SEARCH)], m0, centre)
     if fitted is None:
         return None
     for radius in REFINE_RADII:
         hom = fitted[0]
-        local = []
+        points = []
         for win in wins:
             jac = hom.jacobian(win.centre)
-            local.append(
-                local_basis(win, TILE * np.linalg.inv(jac), radius)
-                if abs(np.linalg.det(jac)) > 1e-9
-                else None
-            )
-        again = _fit(wins, local, hom.m, centre)
+            if abs(np.linalg.det(jac)) > 1e-9:
+                points += local_points(win, TILE * np.linalg.inv(jac), radius)
+        again = _fit(points, hom.m, centre)
         if again is None:
             break
         fitted = again
