@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from govloop.watermark.image._io import Float
-from govloop.watermark.image._lattice import autocorrelation, sharpened
+from govloop.watermark.image._lattice import sharpened
 from govloop.watermark.image._pattern import TILE
 
 WINDOW_FRACTIONS = (0.7, 0.5)
@@ -98,6 +98,22 @@ class _Window:
     spread: float
 
 
+def _autocorrelation(x: Float) -> Float:
+    """Autocorrelation per overlap pixel, zero-padded to fast FFT sizes (at least twice the side).
+
+    Lag ``l`` sits at index ``l`` modulo the padded shape; lags of at least a side are unused.
+    """
+    from scipy import fft
+
+    h, w = x.shape
+    sh = (fft.next_fast_len(2 * h, real=True), fft.next_fast_len(2 * w, real=True))
+    acf = fft.irfft2(np.abs(fft.rfft2(x, s=sh)) ** 2, s=sh)
+    dy = np.minimum(np.arange(sh[0]), sh[0] - np.arange(sh[0]))
+    dx = np.minimum(np.arange(sh[1]), sh[1] - np.arange(sh[1]))
+    overlap = np.maximum(h - dy, 1)[:, None] * np.maximum(w - dx, 1)[None, :]
+    return np.asarray(acf / overlap, dtype=np.float64)
+
+
 def windows(res: Float, fraction: float) -> list[_Window]:
     """The grid of overlapping local windows, each with its sharpened autocorrelation."""
     h, w = res.shape
@@ -109,7 +125,7 @@ def windows(res: Float, fraction: float) -> list[_Window]:
         for fx in WINDOW_CENTRES:
             top = round(min(max(fy * h - wh / 2, 0), h - wh))
             left = round(min(max(fx * w - ww / 2, 0), w - ww))
-            acf = sharpened(autocorrelation(res[top : top + wh, left : left + ww]))
+            acf = sharpened(_autocorrelation(res[top : top + wh, left : left + ww]))
             ly = np.minimum(np.arange(acf.shape[0]), acf.shape[0] - np.arange(acf.shape[0]))
             lx = np.minimum(np.arange(acf.shape[1]), acf.shape[1] - np.arange(acf.shape[1]))
             ring = (ly[:, None] > TILE // 2) | (lx[None, :] > TILE // 2)
