@@ -21,9 +21,12 @@ presence.
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -47,7 +50,12 @@ from govloop.watermark.image._pattern import (
     tile_code,
     working_shape,
 )
-from govloop.watermark.image._projective import MAX_HOMOGRAPHIES, homographies, unwarp
+from govloop.watermark.image._projective import (
+    MAX_HOMOGRAPHIES,
+    Homography,
+    homographies,
+    unwarp,
+)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -213,7 +221,8 @@ def _hypotheses(subkey: bytes, res: Float) -> Iterator[_Hypothesis]:
     to at most one, so stopping early anywhere keeps the weighted union bound valid.
     """
     yield _Hypothesis(_align(subkey, res, (TILE, TILE)), DIRECT_WEIGHT, (0, False), None)
-    periods = period_candidates(res)
+    geometry = _geometry(res)
+    periods = geometry.periods
     scale_weight = SCALE_WEIGHT / (N_SCALE_HYPOTHESES - 1)
     for period in periods:
         yield _Hypothesis(_align(subkey, res, (period, period)), scale_weight, (0, False), None)
@@ -228,7 +237,7 @@ def _hypotheses(subkey: bytes, res: Float) -> Iterator[_Hypothesis]:
             )
     # rotated, stretched, sheared or seen at a slant: read the tile lattice, undo the map, test
     affine_weight = AFFINE_WEIGHT / (MAX_BASES * 8)
-    bases = lattice_bases(res)
+    bases = geometry.bases
     for basis in bases:
         rect = rectify(res, basis)
         lattice = _rounded(basis)
@@ -238,9 +247,8 @@ def _hypotheses(subkey: bytes, res: Float) -> Iterator[_Hypothesis]:
             yield _Hypothesis(al, affine_weight, (k, flip), lattice)
     # photographed at a slant (a print, a screen): a homography fitted to the lattice read in
     # local windows, seeded by the square tile, the likeliest scale and the likeliest lattices
-    seeds = [TILE * np.eye(2), *(p * np.eye(2) for p in periods[:1]), *bases[:2]]
     projective_weight = PROJECTIVE_WEIGHT / (MAX_HOMOGRAPHIES * 8)
-    for hom in homographies(res, seeds):
+    for hom in geometry.homographies:
         rect = unwarp(res, hom)
         lattice = _rounded(TILE * np.linalg.inv(hom.m))
         persp = [round(float(x) * 1000.0, 4) for x in hom.p]
@@ -248,6 +256,49 @@ def _hypotheses(subkey: bytes, res: Float) -> Iterator[_Hypothesis]:
             upright = np.ascontiguousarray(np.rot90(np.fliplr(rect) if flip else rect, -k))
             al = _align(subkey, upright, (TILE, TILE))
             yield _Hypothesis(al, projective_weight, (k, flip), lattice, persp)
+
+
+class _Geometry:
+    """The key-independent geometry of one residual: scale, lattice and perspective estimates.
+
+    None of it depends on the key, so it is computed once per residual and reused when the same
+    image is tested under several keys (key rotation tries each key in turn); each part only
+    when a search first gets that far.
+    """
+
+    def __init__(self, res: Float) -> None:
+        self.res = res
+
+    @cached_property
+    def periods(self) -> list[float]:
+        return period_candidates(self.res)
+
+    @cached_property
+    def bases(self) -> list[np.ndarray]:
+        return lattice_bases(self.res)
+
+    @cached_property
+    def homographies(self) -> list[Homography]:
+        seeds = [TILE * np.eye(2), *(p * np.eye(2) for p in self.periods[:1]), *self.bases[:2]]
+        return homographies(self.res, seeds)
+
+
+_GEOMETRY_CACHE: OrderedDict[bytes, _Geometry] = OrderedDict()
+_GEOMETRY_CACHE_SIZE = 2
+
+
+def _geometry(res: Float) -> _Geometry:
+    """The cached :class:`_Geometry` of ``res`` (keyed by a digest of its values)."""
+    digest = hashlib.blake2b(np.ascontiguousarray(res).tobytes(), digest_size=16).digest()
+    digest += repr(res.shape).encode()
+    found = _GEOMETRY_CACHE.get(digest)
+    if found is None:
+        found = _GEOMETRY_CACHE[digest] = _Geometry(res)
+        while len(_GEOMETRY_CACHE) > _GEOMETRY_CACHE_SIZE:
+            _GEOMETRY_CACHE.popitem(last=False)
+    else:
+        _GEOMETRY_CACHE.move_to_end(digest)
+    return found
 
 
 def _rounded(basis: np.ndarray) -> list[list[float]]:
