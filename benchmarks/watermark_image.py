@@ -14,8 +14,9 @@ per family, the mean over the table, detections on the unmarked photos under eve
 embed + detect time on a 1024x1024 image (ratio vs dwtDctSvd). rivaGan carries 32 bits (its
 only width); the others 48.
 
-Run: python benchmarks/watermark_image.py [--photos N] [--schemes govloop,rivaGan,...]
-     [--families rotation,crop] [--json out.json] [--plot docs/watermark-image-sweeps.png]
+Run: python benchmarks/watermark_image.py [--photos N | --names grass,clock]
+     [--schemes govloop,rivaGan,...] [--families rotation,crop] [--json out.json]
+     [--plot docs/watermark-image-sweeps.png]
 Needs the ``bench`` extra (invisible-watermark, onnxruntime, opencv, matplotlib for --plot).
 """
 
@@ -432,6 +433,7 @@ def plot(rows: list[Row], n: int, path: str) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--photos", type=int, default=0, help="first N photos only (0: all)")
+    p.add_argument("--names", default="", help="comma-separated photo names only (default: all)")
     p.add_argument("--schemes", default="govloop,rivaGan,dwtDct,dwtDctSvd")
     p.add_argument("--families", default="", help="comma-separated families (default: all)")
     p.add_argument("--no-clean", action="store_true", help="skip unmarked-photo detections")
@@ -440,6 +442,12 @@ def main() -> None:
     p.add_argument("--plot", default="", help="rotation and crop sweeps, as a PNG here")
     args = p.parse_args()
     imgs = photos()
+    if args.names:
+        wanted = args.names.split(",")
+        unknown = [n for n in wanted if n not in imgs]
+        if unknown:
+            p.error(f"--names: unknown photo(s) {', '.join(unknown)}; known: {', '.join(imgs)}")
+        imgs = {n: imgs[n] for n in wanted}
     if args.photos:
         imgs = dict(list(imgs.items())[: args.photos])
     attacks = ATTACKS

@@ -138,12 +138,15 @@ def test_the_union_bound_spends_at_most_alpha_over_every_hypothesis() -> None:
     from govloop.watermark.image._detect import _hypotheses
     from govloop.watermark.image._lattice import MAX_BASES
     from govloop.watermark.image._pattern import N_SCALE_HYPOTHESES, SCHEME
+    from govloop.watermark.image._projective import MAX_HOMOGRAPHIES
 
     rng = np.random.default_rng(5)
     res = rng.standard_normal((512, 640))
     key = WatermarkKey(bytes(32)).derive(SCHEME)
     hyps = list(_hypotheses(key, res))
-    assert len(hyps) <= 1 + (N_SCALE_HYPOTHESES - 1) + 7 * N_SCALE_HYPOTHESES + 8 * MAX_BASES
+    assert len(hyps) <= (
+        1 + (N_SCALE_HYPOTHESES - 1) + 7 * N_SCALE_HYPOTHESES + 8 * MAX_BASES + 8 * MAX_HOMOGRAPHIES
+    )
     assert sum(h.weight for h in hyps) <= 1.0 + 1e-12
 
 

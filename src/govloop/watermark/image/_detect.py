@@ -10,18 +10,23 @@ over the sync chips ``k``, where ``a_k(s)`` is the matched-filter output at chip
 fair coin flips given the image, so for every shift and every image, whatever its content,
 ``P(z(s) >= t) <= min(exp(-t**2 / 2), 3.18 * P(N(0,1) >= t))`` (Hoeffding; Bentkus and
 Dzindzalieta 2015). A weighted union (Bonferroni) bound over the TILE**2 shifts and the scale
-hypotheses (0.45 of alpha for the unscaled one, 0.45 split over up to nine scale
+hypotheses (0.35 of alpha for the unscaled one, 0.35 split over up to nine scale
 hypotheses found from the key-independent autocorrelation; a tenth of alpha for the seven other
-orientations, quarter turns and mirror images) gives a valid p-value; ``detected``
-means ``p <= ALPHA`` (1e-6, the stated false-positive bound). The payload is decoded only then, and
-is reported only when its CRC matches: error correction never decides presence.
+orientations, quarter turns and mirror images; 0.15 for up to MAX_BASES lattice (affine) maps and
+0.05 for up to MAX_HOMOGRAPHIES perspective maps, each in all eight orientations) gives a valid
+p-value; ``detected`` means ``p <= ALPHA`` (1e-6, the stated false-positive bound). The payload
+is decoded only then, and is reported only when its CRC matches: error correction never decides
+presence.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -45,11 +50,17 @@ from govloop.watermark.image._pattern import (
     tile_code,
     working_shape,
 )
+from govloop.watermark.image._projective import (
+    MAX_HOMOGRAPHIES,
+    Homography,
+    homographies,
+    unwarp,
+)
 
 if TYPE_CHECKING:
     from PIL import Image
 
-DIRECT_WEIGHT = 0.40
+DIRECT_WEIGHT = 0.35
 """Share of alpha spent on the unscaled, upright hypothesis."""
 SCALE_WEIGHT = 0.35
 """Share of alpha split over the scale hypotheses (upright)."""
@@ -57,6 +68,8 @@ ORIENT_WEIGHT = 0.10
 """Share of alpha split over the other seven orientations (quarter turns, mirrored or not)."""
 AFFINE_WEIGHT = 0.15
 """Share of alpha split over the lattice (affine) hypotheses: MAX_BASES bases x 8 orientations."""
+PROJECTIVE_WEIGHT = 0.05
+"""Share of alpha split over the perspective (homography) hypotheses: MAX_HOMOGRAPHIES x 8."""
 ORIENTATIONS = tuple((k, flip) for flip in (False, True) for k in range(4))[1:]
 """(quarter turns, mirrored) of an image turned or flipped after marking; exact, no resampling."""
 PERIOD_RANGE = (0.6, 2.2)
@@ -197,6 +210,8 @@ class _Hypothesis:
     weight: float
     orientation: tuple[int, bool]
     lattice: list[list[float]] | None
+    perspective: list[float] | None = None
+    """The homography's projective terms (per 1000 working pixels), when one was fitted."""
 
 
 def _hypotheses(subkey: bytes, res: Float) -> Iterator[_Hypothesis]:
@@ -206,7 +221,8 @@ def _hypotheses(subkey: bytes, res: Float) -> Iterator[_Hypothesis]:
     to at most one, so stopping early anywhere keeps the weighted union bound valid.
     """
     yield _Hypothesis(_align(subkey, res, (TILE, TILE)), DIRECT_WEIGHT, (0, False), None)
-    periods = period_candidates(res)
+    geometry = _geometry(res)
+    periods = geometry.periods
     scale_weight = SCALE_WEIGHT / (N_SCALE_HYPOTHESES - 1)
     for period in periods:
         yield _Hypothesis(_align(subkey, res, (period, period)), scale_weight, (0, False), None)
@@ -221,13 +237,72 @@ def _hypotheses(subkey: bytes, res: Float) -> Iterator[_Hypothesis]:
             )
     # rotated, stretched, sheared or seen at a slant: read the tile lattice, undo the map, test
     affine_weight = AFFINE_WEIGHT / (MAX_BASES * 8)
-    for basis in lattice_bases(res):
+    bases = geometry.bases
+    for basis in bases:
         rect = rectify(res, basis)
-        lattice = [[round(float(x), 2) for x in row] for row in basis]
+        lattice = _rounded(basis)
         for k, flip in ((0, False), *ORIENTATIONS):
             upright = np.ascontiguousarray(np.rot90(np.fliplr(rect) if flip else rect, -k))
             al = _align(subkey, upright, (TILE, TILE))
             yield _Hypothesis(al, affine_weight, (k, flip), lattice)
+    # photographed at a slant (a print, a screen): a homography fitted to the lattice read in
+    # local windows, seeded by the square tile, the likeliest scale and the likeliest lattices
+    projective_weight = PROJECTIVE_WEIGHT / (MAX_HOMOGRAPHIES * 8)
+    for hom in geometry.homographies:
+        rect = unwarp(res, hom)
+        lattice = _rounded(TILE * np.linalg.inv(hom.m))
+        persp = [round(float(x) * 1000.0, 4) for x in hom.p]
+        for k, flip in ((0, False), *ORIENTATIONS):
+            upright = np.ascontiguousarray(np.rot90(np.fliplr(rect) if flip else rect, -k))
+            al = _align(subkey, upright, (TILE, TILE))
+            yield _Hypothesis(al, projective_weight, (k, flip), lattice, persp)
+
+
+class _Geometry:
+    """The key-independent geometry of one residual: scale, lattice and perspective estimates.
+
+    None of it depends on the key, so it is computed once per residual and reused when the same
+    image is tested under several keys (key rotation tries each key in turn); each part only
+    when a search first gets that far.
+    """
+
+    def __init__(self, res: Float) -> None:
+        self.res = res
+
+    @cached_property
+    def periods(self) -> list[float]:
+        return period_candidates(self.res)
+
+    @cached_property
+    def bases(self) -> list[np.ndarray]:
+        return lattice_bases(self.res)
+
+    @cached_property
+    def homographies(self) -> list[Homography]:
+        seeds = [TILE * np.eye(2), *(p * np.eye(2) for p in self.periods[:1]), *self.bases[:2]]
+        return homographies(self.res, seeds)
+
+
+_GEOMETRY_CACHE: OrderedDict[bytes, _Geometry] = OrderedDict()
+_GEOMETRY_CACHE_SIZE = 2
+
+
+def _geometry(res: Float) -> _Geometry:
+    """The cached :class:`_Geometry` of ``res`` (keyed by a digest of its values)."""
+    digest = hashlib.blake2b(np.ascontiguousarray(res).tobytes(), digest_size=16).digest()
+    digest += repr(res.shape).encode()
+    found = _GEOMETRY_CACHE.get(digest)
+    if found is None:
+        found = _GEOMETRY_CACHE[digest] = _Geometry(res)
+        while len(_GEOMETRY_CACHE) > _GEOMETRY_CACHE_SIZE:
+            _GEOMETRY_CACHE.popitem(last=False)
+    else:
+        _GEOMETRY_CACHE.move_to_end(digest)
+    return found
+
+
+def _rounded(basis: np.ndarray) -> list[list[float]]:
+    return [[round(float(x), 2) for x in row] for row in basis]
 
 
 def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -> WatermarkResult:
@@ -274,6 +349,7 @@ def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -
             "orientation": {"quarter_turns": best.orientation[0], "mirrored": best.orientation[1]},
             "hypotheses": tried,
             "lattice": best.lattice,
+            "perspective": best.perspective,
         },
     )
 
