@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -285,19 +286,21 @@ class _Geometry:
 
 _GEOMETRY_CACHE: OrderedDict[bytes, _Geometry] = OrderedDict()
 _GEOMETRY_CACHE_SIZE = 2
+_GEOMETRY_LOCK = threading.Lock()
 
 
 def _geometry(res: Float) -> _Geometry:
     """The cached :class:`_Geometry` of ``res`` (keyed by a digest of its values)."""
     digest = hashlib.blake2b(np.ascontiguousarray(res).tobytes(), digest_size=16).digest()
     digest += repr(res.shape).encode()
-    found = _GEOMETRY_CACHE.get(digest)
-    if found is None:
-        found = _GEOMETRY_CACHE[digest] = _Geometry(res)
-        while len(_GEOMETRY_CACHE) > _GEOMETRY_CACHE_SIZE:
-            _GEOMETRY_CACHE.popitem(last=False)
-    else:
-        _GEOMETRY_CACHE.move_to_end(digest)
+    with _GEOMETRY_LOCK:  # detection runs in worker threads (web app, gateway, bulk scan)
+        found = _GEOMETRY_CACHE.get(digest)
+        if found is None:
+            found = _GEOMETRY_CACHE[digest] = _Geometry(res)
+            while len(_GEOMETRY_CACHE) > _GEOMETRY_CACHE_SIZE:
+                _GEOMETRY_CACHE.popitem(last=False)
+        else:
+            _GEOMETRY_CACHE.move_to_end(digest)
     return found
 
 
