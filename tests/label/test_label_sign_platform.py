@@ -15,6 +15,7 @@ from govloop.label import (
     AIGCLabel,
     check_bytes,
     check_signature,
+    content_digest,
     decide_label,
     label_bytes,
     make_producer_label,
@@ -49,6 +50,24 @@ def test_signed_label_verifies_after_writing(name: str, signer: SigningKey) -> N
     assert label.ReservedCode1.isascii() and '"' not in label.ReservedCode1
     sec = json.loads(base64.b64decode(label.ReservedCode1))
     assert sec["alg"] == "Ed25519" and sec["kid"] == signer.key_id
+
+
+def test_given_digest_signs_the_same_label(signer: SigningKey) -> None:
+    data, pid = asset("sample.png"), new_produce_id()
+
+    def label(digest: bytes | None) -> AIGCLabel:
+        return make_producer_label(
+            producer_code=PRODUCER,
+            produce_id=pid,
+            content=data,
+            signer=signer,
+            filename="sample.png",
+            digest=digest,
+        )
+
+    own = label(None)
+    assert label(content_digest(data, filename="sample.png")) == own  # Ed25519 is deterministic
+    assert label(b"\0" * 32) != own  # the digest given is the one signed
 
 
 def test_edited_label_copied_label_unknown_key_and_absent(signer: SigningKey) -> None:

@@ -150,7 +150,15 @@ class StandardLabeler:
         found = self._prompts[rate, language] = np.concatenate(parts).astype(np.float32)
         return found
 
-    def implicit(self, content: bytes, *, produce_id: str, filename: str) -> dict[str, str]:
+    def content_digest(self, content: bytes, *, filename: str) -> bytes:
+        """:func:`govloop.label.content_digest` (the format found by magic bytes, then name)."""
+        from govloop.label import content_digest
+
+        return content_digest(content, filename=filename)
+
+    def implicit(
+        self, content: bytes, *, produce_id: str, filename: str, digest: bytes | None = None
+    ) -> dict[str, str]:
         """The signed producer label (ReservedCode1 signs the content digest)."""
         from govloop.label import make_producer_label
 
@@ -160,6 +168,7 @@ class StandardLabeler:
             content=content,
             signer=self.signer,
             filename=filename,
+            digest=digest,
         )
         return label.as_dict()
 
@@ -254,7 +263,9 @@ class LedgerRecorder:
 
     ``content_sha256`` is SHA-256 of the delivered bytes (the ledger's convention, as in
     ``record_output``); ``extra.content_digest`` adds the label-independent digest that the
-    implicit label signs. The requester is stored as the ledger's keyed pseudonym.
+    implicit label signs (the caller's ``OutputRecord.content_digest`` when it has one: the
+    text path computes it once for the label and the entry). The requester is stored as the
+    ledger's keyed pseudonym.
     """
 
     def __init__(self, ledger: Ledger, settings: Settings) -> None:
@@ -291,6 +302,9 @@ class LedgerRecorder:
         from govloop.ledger import LedgerEntry, content_fingerprint, utc_now_iso
 
         media: Any = r.media_type
+        digest = r.content_digest
+        if digest is None:
+            digest = content_digest(r.content, filename=r.filename)
         return LedgerEntry.model_construct(
             produce_id=r.produce_id,
             content_sha256=r.content_sha256 or hashlib.sha256(r.content).hexdigest(),
@@ -306,7 +320,7 @@ class LedgerRecorder:
             watermark=None if r.watermark is None else dict(r.watermark),
             extra={
                 **r.extra,
-                "content_digest": content_digest(r.content, filename=r.filename).hex(),
+                "content_digest": digest.hex(),
             },
         )
 
