@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from govloop.gateway._accounts import Principal
 from govloop.gateway._errors import ApiError
 from govloop.gateway._governor import Governor
-from govloop.gateway._requestid import add_headers
+from govloop.gateway._requestid import add_header_pairs
 
 UNLABELED_HEADER = "x-govloop-unlabeled"
 """Request header asking for delivery without explicit labels (value ``1``)."""
@@ -40,7 +40,7 @@ async def principal_from(gov: Governor, authorization: str) -> Principal:
 async def get_principal(request: Request, gov: GovernorDep) -> Principal:
     """The caller, from ``Authorization: Bearer <key>``; rate limited (``x-ratelimit-*``)."""
     principal = await principal_from(gov, request.headers.get("authorization", ""))
-    add_headers(request.scope, gov.limiter.headers(principal.key_id))
+    add_header_pairs(request.scope, gov.limiter.header_pairs(principal.key_id))
     return principal
 
 
