@@ -177,3 +177,24 @@ def test_c2pa_manifest_is_signed_offline_and_validates(tmp_path, signer: Signing
     assert report.c2pa is not None and report.c2pa["valid"] is True
     assert report.c2pa["aigc"] == outcome.label
     assert report.producer_signature.status == "valid"  # type: ignore[union-attr]
+
+
+def test_signed_message_is_the_documented_json_form() -> None:
+    from govloop.label._sign import _message
+
+    values = {
+        "Label": "1",
+        "ContentProducer": PRODUCER,
+        "ProduceID": "01JAB",
+        "ReservedCode1": "x",
+        "ContentPropagator": 'pl"at\\平台\x7f',
+        "PropagateID": "\u2028😀",
+    }
+    digest = bytes(range(32))
+    for field, domain, names in (
+        ("ReservedCode1", b"GB45438-AIGC-producer-v1\n", list(values)[:3]),
+        ("ReservedCode2", b"GB45438-AIGC-propagator-v1\n", list(values)),
+    ):
+        body = ",".join(f'"{k}":{json.dumps(values[k], ensure_ascii=True)}' for k in names)
+        expected = domain + body.encode("ascii") + b"\n" + digest.hex().encode("ascii")
+        assert _message(values, field, digest) == expected

@@ -22,6 +22,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Literal
 
 import orjson
@@ -66,9 +67,18 @@ def _unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _json_text(value: object) -> str:
+    """``json.dumps(value, ensure_ascii=True)``; for a string, its encoder called directly.
+
+    ``json.dumps`` of a ``str`` is ``encode_basestring_ascii`` behind two calls of overhead,
+    paid three times per label on the gateway's hot path.
+    """
+    return encode_basestring_ascii(value) if type(value) is str else json.dumps(value)
+
+
 def _message(values: Mapping[str, str], field: str, digest: bytes) -> bytes:
     names = _PRODUCER_SIGNED if field == "ReservedCode1" else _PROPAGATOR_SIGNED
-    body = ",".join(f'"{k}":{json.dumps(values.get(k, ""), ensure_ascii=True)}' for k in names)
+    body = ",".join(f'"{k}":{_json_text(values.get(k, ""))}' for k in names)
     return _DOMAIN[field] + body.encode("ascii") + b"\n" + digest.hex().encode("ascii")
 
 
