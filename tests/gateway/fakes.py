@@ -69,8 +69,14 @@ class FakeLabeler:
         self.languages.append(language)
         return np.concatenate([np.full(rate // 10, 0.5, dtype=np.float32), samples])
 
-    def implicit(self, content: bytes, *, produce_id: str, filename: str) -> dict[str, str]:
+    def content_digest(self, content: bytes, *, filename: str) -> bytes:
         del filename
+        return hashlib.sha256(content).digest()
+
+    def implicit(
+        self, content: bytes, *, produce_id: str, filename: str, digest: bytes | None = None
+    ) -> dict[str, str]:
+        del filename, digest
         return {
             "Label": "1",
             "ContentProducer": "001191440300708461136T1GOVL",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from hypothesis import given
@@ -27,7 +28,7 @@ from govloop.gateway import (
 )
 from govloop.gateway._accounts import ApiKeys
 from govloop.gateway._logs import Delivery
-from govloop.gateway._ratelimit import RateLimiter, TokenBucket
+from govloop.gateway._ratelimit import RateLimiter, TokenBucket, seen_headers, seen_pairs
 from govloop.keys import KeyStore
 from govloop.ledger import Ledger
 from govloop.store import Store
@@ -171,6 +172,32 @@ def test_token_budget_never_serves_more_than_a_minute_allows(
     h = limiter.headers("k", now)
     assert h["x-ratelimit-limit-tokens"] == str(per_minute)
     assert 0 <= int(h["x-ratelimit-remaining-tokens"]) <= per_minute
+
+
+@given(
+    st.floats(0.5, 500),
+    st.integers(60, 100_000),
+    st.lists(st.tuples(st.floats(0, 90), st.integers(0, 50_000)), min_size=1, max_size=20),
+)
+def test_header_pairs_are_the_headers_encoded(
+    rate: float, per_minute: int, steps: list[tuple[float, int]]
+) -> None:
+    """The byte pairs the hot path sends say exactly what ``headers()`` says, in its order."""
+    limiter, now = RateLimiter(), 0.0
+    assert limiter.header_pairs("k", now) == [] == list(limiter.headers("k", now).items())
+    for gap, used in steps:
+        now += gap
+        limiter.take("k", rate, now)
+        limiter.token_wait("k", per_minute, now)
+        limiter.spend_tokens("k", used, now)
+        expected = [(k.encode(), v.encode()) for k, v in limiter.headers("k", now).items()]
+        assert limiter.header_pairs("k", now) == expected
+        assert len(expected) == 6
+    seen: dict[tuple[str, Literal["requests", "tokens"]], TokenBucket] = {
+        ("k", "tokens"): TokenBucket(rate=per_minute / 60, burst=per_minute, stamp=now - gap)
+    }
+    shared = [(k.encode(), v.encode()) for k, v in seen_headers(seen, "k").items()]
+    assert seen_pairs(seen, "k") == shared and len(shared) == 3
 
 
 @DB

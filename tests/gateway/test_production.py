@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from govloop.config import Settings
 from govloop.gateway import ApiKeys, create_app, serve_in_thread
 from govloop.ids import produce_tag
 from govloop.keys import KeyStore
-from govloop.label import AIGCLabel, read_implicit_label, verify_label
+from govloop.label import AIGCLabel, content_digest, read_implicit_label, verify_label
 from govloop.ledger import Ledger, LedgerEntry
 from govloop.registry import Registry
 from govloop.store import Store
@@ -81,6 +82,11 @@ def test_chat_is_labeled_signed_watermarked_and_in_the_ledger(live: Live) -> Non
     bits = entry.watermark["bits"]
     assert int(entry.watermark["payload"], 16) == produce_tag(pid, bits)
     assert entry.fingerprint
+    # one digest serves the label and the entry: both must be the delivered text's own
+    digest = content_digest(text.encode(), filename="output.txt")
+    assert entry.extra["content_digest"] == digest.hex()
+    sec = json.loads(base64.b64decode(label.ReservedCode1))
+    assert base64.urlsafe_b64decode(sec["dig"] + "=" * (-len(sec["dig"]) % 4)) == digest
     # the gateway builds entries without re-validating them: the stored leaf must still parse
     # with full validation and pass every check of ledger verify
     assert LedgerEntry.from_bytes(record.leaf) == entry

@@ -15,6 +15,7 @@ from govloop.label import (
     AIGCLabel,
     check_bytes,
     check_signature,
+    content_digest,
     decide_label,
     label_bytes,
     make_producer_label,
@@ -49,6 +50,24 @@ def test_signed_label_verifies_after_writing(name: str, signer: SigningKey) -> N
     assert label.ReservedCode1.isascii() and '"' not in label.ReservedCode1
     sec = json.loads(base64.b64decode(label.ReservedCode1))
     assert sec["alg"] == "Ed25519" and sec["kid"] == signer.key_id
+
+
+def test_given_digest_signs_the_same_label(signer: SigningKey) -> None:
+    data, pid = asset("sample.png"), new_produce_id()
+
+    def label(digest: bytes | None) -> AIGCLabel:
+        return make_producer_label(
+            producer_code=PRODUCER,
+            produce_id=pid,
+            content=data,
+            signer=signer,
+            filename="sample.png",
+            digest=digest,
+        )
+
+    own = label(None)
+    assert label(content_digest(data, filename="sample.png")) == own  # Ed25519 is deterministic
+    assert label(b"\0" * 32) != own  # the digest given is the one signed
 
 
 def test_edited_label_copied_label_unknown_key_and_absent(signer: SigningKey) -> None:
@@ -158,3 +177,24 @@ def test_c2pa_manifest_is_signed_offline_and_validates(tmp_path, signer: Signing
     assert report.c2pa is not None and report.c2pa["valid"] is True
     assert report.c2pa["aigc"] == outcome.label
     assert report.producer_signature.status == "valid"  # type: ignore[union-attr]
+
+
+def test_signed_message_is_the_documented_json_form() -> None:
+    from govloop.label._sign import _message
+
+    values = {
+        "Label": "1",
+        "ContentProducer": PRODUCER,
+        "ProduceID": "01JAB",
+        "ReservedCode1": "x",
+        "ContentPropagator": 'pl"at\\平台\x7f',
+        "PropagateID": "\u2028😀",
+    }
+    digest = bytes(range(32))
+    for field, domain, names in (
+        ("ReservedCode1", b"GB45438-AIGC-producer-v1\n", list(values)[:3]),
+        ("ReservedCode2", b"GB45438-AIGC-propagator-v1\n", list(values)),
+    ):
+        body = ",".join(f'"{k}":{json.dumps(values[k], ensure_ascii=True)}' for k in names)
+        expected = domain + body.encode("ascii") + b"\n" + digest.hex().encode("ascii")
+        assert _message(values, field, digest) == expected

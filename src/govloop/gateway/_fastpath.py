@@ -28,7 +28,7 @@ from govloop.errors import GovloopError
 from govloop.gateway._deps import UNLABELED_HEADER, principal_from, unlabeled_header
 from govloop.gateway._errors import ApiError, from_govloop, internal_error
 from govloop.gateway._governor import Governor
-from govloop.gateway._requestid import add_headers, request_id_of
+from govloop.gateway._requestid import add_header_pairs, request_id_of
 from govloop.gateway._routes_text import answer_text
 from govloop.gateway._schemas import ChatRequest, CompletionRequest
 
@@ -92,7 +92,7 @@ class FastTextPath:
         rid = request_id_of(scope)
         try:
             principal = await principal_from(gov, auth)
-            add_headers(scope, gov.limiter.headers(principal.key_id))
+            add_header_pairs(scope, gov.limiter.header_pairs(principal.key_id))
             data, headers = await answer_text(
                 gov,
                 principal,

@@ -339,8 +339,11 @@ class Governor:
     ) -> dict[str, str]:
         """Sign the implicit label of a delivered text and record it; returns the label."""
         content = text.encode("utf-8")
-        aigc = self.ports.labeler.implicit(
-            content, produce_id=ctx.produce_id, filename="output.txt"
+        labeler = self.ports.labeler
+        # one digest for the label's signature and the ledger entry (the format is sniffed once)
+        digest = labeler.content_digest(content, filename="output.txt")
+        aigc = labeler.implicit(
+            content, produce_id=ctx.produce_id, filename="output.txt", digest=digest
         )
         await self.record(
             ctx,
@@ -350,6 +353,7 @@ class Governor:
             aigc=aigc,
             watermark=watermark,
             extra=extra,
+            digest=digest,
         )
         return aigc
 
@@ -364,10 +368,12 @@ class Governor:
         watermark: dict[str, Any] | None,
         extra: dict[str, Any],
         filename: str | None = None,
+        digest: bytes | None = None,
     ) -> None:
         """Append to the ledger and the delivery log; raise a 503 when either fails.
 
-        ``filename`` tells the content's format (default ``image.png`` or ``output.txt``).
+        ``filename`` tells the content's format (default ``image.png`` or ``output.txt``);
+        ``digest`` is the content digest the label signed, when the caller has it.
         """
         m = ctx.model
         record = OutputRecord(
@@ -388,6 +394,7 @@ class Governor:
                 **({"request_id": ctx.request_id} if ctx.request_id else {}),
                 **extra,
             },
+            content_digest=digest,
         )
         try:
             await self.ports.recorder.append(record)

@@ -63,6 +63,9 @@ class OutputRecord:
     """A file name whose extension tells the content's format (``output.txt``, ``image.png``)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Anything else worth keeping (finish reason, filter hits, unlabeled delivery)."""
+    content_digest: bytes | None = None
+    """The label-independent digest of ``content`` when the caller has it already (the one the
+    implicit label signed); None: the recorder computes it."""
 
 
 class ServingPolicy(Protocol):
@@ -107,8 +110,17 @@ class Labeler(Protocol):
         """Mono samples with the audio prompt (GB 45438 §5.3) added, spoken in ``language``."""
         ...
 
-    def implicit(self, content: bytes, *, produce_id: str, filename: str) -> dict[str, str]:
-        """The signed AIGC label object for ``content``."""
+    def content_digest(self, content: bytes, *, filename: str) -> bytes:
+        """The digest of ``content`` without its label metadata (what the implicit label signs)."""
+        ...
+
+    def implicit(
+        self, content: bytes, *, produce_id: str, filename: str, digest: bytes | None = None
+    ) -> dict[str, str]:
+        """The signed AIGC label object for ``content``.
+
+        ``digest`` is :meth:`content_digest` of ``content`` when the caller computed it already.
+        """
         ...
 
     def embed_implicit(self, data: bytes, label: dict[str, str], *, filename: str) -> bytes:

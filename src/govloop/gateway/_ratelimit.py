@@ -9,9 +9,24 @@ next requests wait until it has refilled). Both report OpenAI's ``x-ratelimit-*`
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
+
+Kind = Literal["requests", "tokens"]
+_KINDS: tuple[Kind, ...] = ("requests", "tokens")
+_NAMES: dict[Kind, tuple[str, str, str]] = {
+    kind: (
+        f"x-ratelimit-limit-{kind}",
+        f"x-ratelimit-remaining-{kind}",
+        f"x-ratelimit-reset-{kind}",
+    )
+    for kind in _KINDS
+}
+_RAW_NAMES: dict[Kind, tuple[bytes, bytes, bytes]] = {
+    kind: (limit.encode("ascii"), remaining.encode("ascii"), reset.encode("ascii"))
+    for kind, (limit, remaining, reset) in _NAMES.items()
+}
 
 
 @dataclass
@@ -106,18 +121,44 @@ class RateLimiter:
         ``remaining`` the whole requests or tokens left now, ``reset`` the time until the
         bucket is full again. Empty for a key that has not been seen.
         """
-        out: dict[str, str] = {}
-        for suffix, bucket in (
-            ("requests", self._buckets.get(key)),
-            ("tokens", self._tokens.get(key)),
-        ):
-            if bucket is None:
-                continue
+        return quota_headers(self._quota_buckets(key), now)
+
+    def header_pairs(self, key: str, now: float | None = None) -> list[tuple[bytes, bytes]]:
+        """:meth:`headers` as the ASGI ``(name, value)`` byte pairs a response start carries."""
+        return quota_pairs(self._quota_buckets(key), now)
+
+    def _quota_buckets(self, key: str) -> tuple[tuple[Kind, TokenBucket | None], ...]:
+        return (("requests", self._buckets.get(key)), ("tokens", self._tokens.get(key)))
+
+
+def quota_headers(
+    buckets: Iterable[tuple[Kind, TokenBucket | None]], now: float | None = None
+) -> dict[str, str]:
+    """``limit``, ``remaining`` and ``reset`` headers of each bucket present, requests first."""
+    out: dict[str, str] = {}
+    for kind, bucket in buckets:
+        if bucket is not None:
+            limit, remaining, reset = _NAMES[kind]
             left = bucket.refill(now)
-            out[f"x-ratelimit-limit-{suffix}"] = str(int(bucket.burst))
-            out[f"x-ratelimit-remaining-{suffix}"] = str(max(0, int(left)))
-            out[f"x-ratelimit-reset-{suffix}"] = duration((bucket.burst - left) / bucket.rate)
-        return out
+            out[limit] = str(int(bucket.burst))
+            out[remaining] = str(max(0, int(left)))
+            out[reset] = duration((bucket.burst - left) / bucket.rate)
+    return out
+
+
+def quota_pairs(
+    buckets: Iterable[tuple[Kind, TokenBucket | None]], now: float | None = None
+) -> list[tuple[bytes, bytes]]:
+    """:func:`quota_headers` as byte pairs, with the names encoded once (a per-request path)."""
+    out: list[tuple[bytes, bytes]] = []
+    for kind, bucket in buckets:
+        if bucket is not None:
+            limit, remaining, reset = _RAW_NAMES[kind]
+            left = bucket.refill(now)
+            out.append((limit, b"%d" % int(bucket.burst)))
+            out.append((remaining, b"%d" % max(0, int(left))))
+            out.append((reset, duration((bucket.burst - left) / bucket.rate).encode("ascii")))
+    return out
 
 
 def duration(seconds: float) -> str:
@@ -140,14 +181,11 @@ def seen_headers(
     One function for every shared backend (database, Redis): each keeps a local copy of the
     buckets it last read, and the headers are computed from that copy the same way.
     """
-    out: dict[str, str] = {}
-    kinds: tuple[Literal["requests", "tokens"], ...] = ("requests", "tokens")
-    for suffix in kinds:
-        bucket = seen.get((key, suffix))
-        if bucket is None:
-            continue
-        left = bucket.refill()
-        out[f"x-ratelimit-limit-{suffix}"] = str(int(bucket.burst))
-        out[f"x-ratelimit-remaining-{suffix}"] = str(max(0, int(left)))
-        out[f"x-ratelimit-reset-{suffix}"] = duration((bucket.burst - left) / bucket.rate)
-    return out
+    return quota_headers((kind, seen.get((key, kind))) for kind in _KINDS)
+
+
+def seen_pairs(
+    seen: Mapping[tuple[str, Literal["requests", "tokens"]], TokenBucket], key: str
+) -> list[tuple[bytes, bytes]]:
+    """:func:`seen_headers` as byte pairs (see :meth:`RateLimiter.header_pairs`)."""
+    return quota_pairs((kind, seen.get((key, kind))) for kind in _KINDS)

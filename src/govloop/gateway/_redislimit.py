@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from govloop.errors import StoreError, missing_extra
-from govloop.gateway._ratelimit import TokenBucket, seen_headers
+from govloop.gateway._ratelimit import TokenBucket, seen_headers, seen_pairs
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -116,3 +116,7 @@ class RedisRateLimiter:
     def headers(self, key: str) -> dict[str, str]:
         """OpenAI's ``x-ratelimit-*`` headers from the buckets as this process last saw them."""
         return seen_headers(self._seen, key)
+
+    def header_pairs(self, key: str) -> list[tuple[bytes, bytes]]:
+        """:meth:`headers` as ASGI byte pairs."""
+        return seen_pairs(self._seen, key)

@@ -38,6 +38,13 @@ def add_headers(scope: Any, headers: dict[str, str]) -> None:
         extra.extend((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items())
 
 
+def add_header_pairs(scope: Any, pairs: list[tuple[bytes, bytes]]) -> None:
+    """:func:`add_headers` for names and values already lower-case latin-1 bytes."""
+    extra = scope.get(EXTRA_HEADERS) if isinstance(scope, dict) else None
+    if isinstance(extra, list):
+        extra += pairs
+
+
 async def with_request_id(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Run ``app`` for one request; its answer gets ``x-request-id`` and the scope's headers."""
     if scope["type"] != "http":

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from govloop.errors import StoreError
-from govloop.gateway._ratelimit import TokenBucket, seen_headers
+from govloop.gateway._ratelimit import TokenBucket, seen_headers, seen_pairs
 from govloop.store import Store, db_error_reason
 
 Kind = Literal["requests", "tokens"]
@@ -117,3 +117,7 @@ class SharedRateLimiter:
     def headers(self, key: str) -> dict[str, str]:
         """OpenAI's ``x-ratelimit-*`` headers from the buckets as this process last saw them."""
         return seen_headers(self._seen, key)
+
+    def header_pairs(self, key: str) -> list[tuple[bytes, bytes]]:
+        """:meth:`headers` as ASGI byte pairs."""
+        return seen_pairs(self._seen, key)
