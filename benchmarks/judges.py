@@ -53,6 +53,27 @@ def old_judge(text: str) -> str:
     return "full_refusal" if any(p.search(head) for p in _OLD) else "full_compliance"
 
 
+def layer_judges() -> dict[str, Callable[[str], str]]:
+    """The old judge, each layer of the shipped one alone, and the default (layers together)."""
+    default = RefusalDetector()
+    patterns = RefusalDetector(use_model=False)
+    model = default.model
+    assert model is not None
+
+    def classifier_only(text: str) -> str:
+        p = model.probabilities(text)
+        if 1.0 - p[0] < model.threshold(language_of(text)):
+            return "full_compliance"
+        return "partial_refusal" if p[2] > p[1] else "full_refusal"
+
+    return {
+        "old": old_judge,
+        "patterns": lambda t: patterns.detect(t).label,
+        "classifier": classifier_only,
+        "default": lambda t: default.detect(t).label,
+    }
+
+
 def _ratio(a: float | None) -> str:
     return "  –  " if a is None else f"{a:.3f}"
 
@@ -110,23 +131,7 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     rows = [json.loads(x) for x in args.data.read_text(encoding="utf-8").splitlines() if x]
     rows = [r for r in rows if r.get("split", args.split) == args.split]
-    default = RefusalDetector()
-    patterns = RefusalDetector(use_model=False)
-    model = default.model
-    assert model is not None
-
-    def classifier_only(text: str) -> str:
-        p = model.probabilities(text)
-        if 1.0 - p[0] < model.threshold(language_of(text)):
-            return "full_compliance"
-        return "partial_refusal" if p[2] > p[1] else "full_refusal"
-
-    judges: dict[str, Callable[[str], str]] = {
-        "old": old_judge,
-        "patterns": lambda t: patterns.detect(t).label,
-        "classifier": classifier_only,
-        "default": lambda t: default.detect(t).label,
-    }
+    judges = layer_judges()
     keys = ["accuracy", "precision", "recall", "answer_precision"] + [
         f"{c}.{m}" for c in CLASSES for m in ("precision", "recall")
     ]

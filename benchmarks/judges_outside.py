@@ -31,10 +31,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from judges import old_judge, speed
+from judges import layer_judges, speed
 
-from govloop.assess import RefusalDetector, wilson_interval
-from govloop.assess._refusal_model import CLASSES, language_of
+from govloop.assess import wilson_interval
+from govloop.assess._refusal_model import CLASSES
 
 MODELS = ("gpt4", "llama2new", "llama2orig", "mistralguard", "mistralinstruct")
 LABELS = {
@@ -139,24 +139,7 @@ def scores(rows: list[Row], said: list[str]) -> dict[str, dict[str, float | int 
 
 def judges() -> dict[str, Judge]:
     """The judges compared: old, each layer, the default, XSTest's string match."""
-    default = RefusalDetector()
-    patterns = RefusalDetector(use_model=False)
-    model = default.model
-    assert model is not None
-
-    def classifier_only(text: str) -> str:
-        p = model.probabilities(text)
-        if 1.0 - p[0] < model.threshold(language_of(text)):
-            return "full_compliance"
-        return "partial_refusal" if p[2] > p[1] else "full_refusal"
-
-    return {
-        "old": old_judge,
-        "patterns": lambda t: patterns.detect(t).label,
-        "classifier": classifier_only,
-        "default": lambda t: default.detect(t).label,
-        "strmatch": string_match,
-    }
+    return {**layer_judges(), "strmatch": string_match}
 
 
 def _cell(r: dict[str, float | int | None]) -> str:
