@@ -189,3 +189,55 @@ def seen_pairs(
 ) -> list[tuple[bytes, bytes]]:
     """:func:`seen_headers` as byte pairs (see :meth:`RateLimiter.header_pairs`)."""
     return quota_pairs((kind, seen.get((key, kind))) for kind in _KINDS)
+
+
+class SharedBuckets:
+    """What the shared limiters (database, Redis) have in common around their storage.
+
+    A subclass keeps the buckets elsewhere and implements :meth:`_update` (refill, take or
+    check, write back) and :meth:`spend_tokens`; this class turns requests and tokens into
+    calls of it and keeps the local copy of each bucket it last saw, from which the
+    ``x-ratelimit-*`` headers are computed (at most one request old).
+    """
+
+    blocking = True
+    """Calls go to the shared store (run them off the event loop)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, Kind], TokenBucket] = {}
+
+    def _update(
+        self, key: str, kind: Kind, rate: float, burst: float, action: Literal["take", "wait"]
+    ) -> float:
+        raise NotImplementedError
+
+    def _remember(self, key: str, kind: Kind, rate: float, burst: float, tokens: float) -> None:
+        """Keep a copy of a bucket as read; this host's monotonic clock refills it from now."""
+        if len(self._seen) > 100_000:
+            self._seen.clear()
+        bucket = TokenBucket(rate=rate, burst=burst, tokens=0.0)
+        bucket.tokens = tokens  # may be negative (overdrawn): set after the start-full default
+        self._seen[(key, kind)] = bucket
+
+    def _spent(self, key: str, amount: float) -> None:
+        """Charge the local copy of ``key``'s token bucket as the store was charged."""
+        seen = self._seen.get((key, "tokens"))
+        if seen is not None:
+            seen.spend(amount)
+
+    def take(self, key: str, rate: float) -> float:
+        """Take one request for ``key`` at ``rate`` per second; 0 or seconds to wait."""
+        return self._update(key, "requests", rate, max(1.0, rate), "take")
+
+    def token_wait(self, key: str, per_minute: float) -> float:
+        """0 while ``key`` has tokens left at ``per_minute``, else seconds until it has."""
+        burst = max(1.0, per_minute)
+        return self._update(key, "tokens", burst / 60.0, burst, "wait")
+
+    def headers(self, key: str) -> dict[str, str]:
+        """OpenAI's ``x-ratelimit-*`` headers from the buckets as this process last saw them."""
+        return seen_headers(self._seen, key)
+
+    def header_pairs(self, key: str) -> list[tuple[bytes, bytes]]:
+        """:meth:`headers` as ASGI byte pairs."""
+        return seen_pairs(self._seen, key)

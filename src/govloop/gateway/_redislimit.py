@@ -13,12 +13,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from govloop.errors import StoreError, missing_extra
-from govloop.gateway._ratelimit import TokenBucket, seen_headers, seen_pairs
+from govloop.gateway._ratelimit import Kind, SharedBuckets
 
 if TYPE_CHECKING:
     from redis import Redis
 
-Kind = Literal["requests", "tokens"]
 
 PREFIX = "govloop:ratelimit:"
 """Key prefix of the buckets (``PREFIX + kind + ':' + key id``)."""
@@ -56,16 +55,13 @@ return {tostring(tokens), tostring(wait)}
 """
 
 
-class RedisRateLimiter:
+class RedisRateLimiter(SharedBuckets):
     """The :class:`~govloop.gateway._ratelimit.RateLimiter` interface over Redis hashes."""
 
-    blocking = True
-    """Calls go to Redis (run them off the event loop)."""
-
     def __init__(self, client: Redis) -> None:
+        super().__init__()
         self.client = client
         self._script = client.register_script(_SCRIPT)
-        self._seen: dict[tuple[str, Kind], TokenBucket] = {}
 
     @classmethod
     def from_url(cls, url: str) -> RedisRateLimiter:
@@ -86,37 +82,16 @@ class RedisRateLimiter:
         except RedisError as exc:
             raise StoreError(f"shared rate limit unavailable: redis: {exc}") from exc
 
-    def _update(self, key: str, kind: Kind, rate: float, burst: float, action: str) -> float:
+    def _update(
+        self, key: str, kind: Kind, rate: float, burst: float, action: Literal["take", "wait"]
+    ) -> float:
         tokens, wait = self._run(key, kind, rate, burst, action, 0.0)
-        bucket = TokenBucket(rate=rate, burst=burst, tokens=0.0)
-        bucket.tokens = float(tokens)  # this host's monotonic clock refills the copy from now
-        if len(self._seen) > 100_000:
-            self._seen.clear()
-        self._seen[(key, kind)] = bucket
+        self._remember(key, kind, rate, burst, float(tokens))
         return float(wait)
-
-    def take(self, key: str, rate: float) -> float:
-        """Take one request for ``key`` at ``rate`` per second; 0 or seconds to wait."""
-        return self._update(key, "requests", rate, max(1.0, rate), "take")
-
-    def token_wait(self, key: str, per_minute: float) -> float:
-        """0 while ``key`` has tokens left at ``per_minute``, else seconds until it has."""
-        burst = max(1.0, per_minute)
-        return self._update(key, "tokens", burst / 60.0, burst, "wait")
 
     def spend_tokens(self, key: str, amount: int) -> None:
         """Charge an answer's usage to ``key``'s shared token bucket (may overdraw it)."""
         if amount <= 0:
             return
         self._run(key, "tokens", 0.0, 0.0, "spend", float(amount))
-        seen = self._seen.get((key, "tokens"))
-        if seen is not None:
-            seen.spend(float(amount))
-
-    def headers(self, key: str) -> dict[str, str]:
-        """OpenAI's ``x-ratelimit-*`` headers from the buckets as this process last saw them."""
-        return seen_headers(self._seen, key)
-
-    def header_pairs(self, key: str) -> list[tuple[bytes, bytes]]:
-        """:meth:`headers` as ASGI byte pairs."""
-        return seen_pairs(self._seen, key)
+        self._spent(key, float(amount))

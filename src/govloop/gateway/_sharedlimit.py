@@ -21,23 +21,18 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from govloop.errors import StoreError
-from govloop.gateway._ratelimit import TokenBucket, seen_headers, seen_pairs
+from govloop.gateway._ratelimit import Kind, SharedBuckets, TokenBucket
 from govloop.store import Store, db_error_reason
 
-Kind = Literal["requests", "tokens"]
 
-
-class SharedRateLimiter:
+class SharedRateLimiter(SharedBuckets):
     """The :class:`~govloop.gateway._ratelimit.RateLimiter` interface over database rows."""
 
-    blocking = True
-    """Calls read and write the database (run them off the event loop)."""
-
     def __init__(self, store: Store) -> None:
+        super().__init__()
         self.store = store
         self._sqlite = store.engine.dialect.name == "sqlite"
         self._mark = "?" if store.engine.dialect.paramstyle == "qmark" else "%s"
-        self._seen: dict[tuple[str, Kind], TokenBucket] = {}
 
     def _update(
         self, key: str, kind: Kind, rate: float, burst: float, action: Literal["take", "wait"]
@@ -68,7 +63,7 @@ class SharedRateLimiter:
                 )
         except SQLAlchemyError as exc:
             raise StoreError(f"shared rate limit unavailable: {db_error_reason(exc)}") from exc
-        self._remember(key, kind, bucket)
+        self._remember(key, kind, rate, burst, bucket.tokens)
         return wait
 
     def _lock(self, conn: Connection) -> float:
@@ -78,23 +73,6 @@ class SharedRateLimiter:
             return time.time()
         now = conn.exec_driver_sql("SELECT extract(epoch FROM clock_timestamp())").scalar_one()
         return float(now)
-
-    def _remember(self, key: str, kind: Kind, bucket: TokenBucket) -> None:
-        if len(self._seen) > 100_000:
-            self._seen.clear()
-        # headers() refills the copy with this host's monotonic clock from now on
-        self._seen[(key, kind)] = TokenBucket(bucket.rate, bucket.burst, bucket.tokens)
-        if bucket.tokens < 0:
-            self._seen[(key, kind)].tokens = bucket.tokens
-
-    def take(self, key: str, rate: float) -> float:
-        """Take one request for ``key`` at ``rate`` per second; 0 or seconds to wait."""
-        return self._update(key, "requests", rate, max(1.0, rate), "take")
-
-    def token_wait(self, key: str, per_minute: float) -> float:
-        """0 while ``key`` has tokens left at ``per_minute``, else seconds until it has."""
-        burst = max(1.0, per_minute)
-        return self._update(key, "tokens", burst / 60.0, burst, "wait")
 
     def spend_tokens(self, key: str, amount: int) -> None:
         """Charge an answer's usage to ``key``'s shared token bucket (may overdraw it)."""
@@ -110,14 +88,4 @@ class SharedRateLimiter:
                 )
         except SQLAlchemyError as exc:
             raise StoreError(f"shared rate limit unavailable: {db_error_reason(exc)}") from exc
-        seen = self._seen.get((key, "tokens"))
-        if seen is not None:
-            seen.spend(float(amount))
-
-    def headers(self, key: str) -> dict[str, str]:
-        """OpenAI's ``x-ratelimit-*`` headers from the buckets as this process last saw them."""
-        return seen_headers(self._seen, key)
-
-    def header_pairs(self, key: str) -> list[tuple[bytes, bytes]]:
-        """:meth:`headers` as ASGI byte pairs."""
-        return seen_pairs(self._seen, key)
+        self._spent(key, float(amount))
