@@ -34,15 +34,17 @@ FIELDS = {
 def run_tree(tree: Path, duration: float) -> dict[str, float]:
     """One headline run of ``tree``'s benchmark with ``tree``'s sources first on the path."""
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
-    out = subprocess.run(
+    run = subprocess.run(
         [sys.executable, "benchmarks/gateway.py", "--duration", str(duration)]
         + ["--model-latency-ms", "0"],
         cwd=tree,
         env=env,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
+    )
+    if run.returncode != 0:
+        raise SystemExit(f"{tree}: benchmarks/gateway.py failed: {run.stderr.strip()[-500:]}")
+    out = run.stdout
     found = {}
     for name, pattern in FIELDS.items():
         m = re.search(pattern, out)
@@ -59,11 +61,13 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
     args = ap.parse_args()
     old = Path(tempfile.mkdtemp(prefix="govloop-rev-")) / "tree"
-    subprocess.run(
+    made = subprocess.run(
         ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old), args.rev],
-        check=True,
         capture_output=True,
+        text=True,
     )
+    if made.returncode != 0:
+        raise SystemExit(f"revision {args.rev!r}: {made.stderr.strip().splitlines()[-1]}")
     runs: dict[str, list[dict[str, float]]] = {"revision": [], "this tree": []}
     try:
         for i in range(args.rounds):
