@@ -69,8 +69,10 @@ class FakeLabeler:
         self.languages.append(language)
         return np.concatenate([np.full(rate // 10, 0.5, dtype=np.float32), samples])
 
-    def content_digest(self, content: bytes, *, filename: str) -> bytes:
-        del filename
+    def content_digest(
+        self, content: bytes, *, filename: str, media_type: str | None = None
+    ) -> bytes:
+        del filename, media_type
         return hashlib.sha256(content).digest()
 
     def implicit(

@@ -148,3 +148,39 @@ def test_suspended_filing_refused_with_reason(live: Live) -> None:
     time.sleep(0.6)
     with live.client() as client, pytest.raises(openai.PermissionDeniedError, match="suspended"):
         client.chat.completions.create(model="demo", messages=[{"role": "user", "content": "hi"}])
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "A PDF file starts with %PDF-1.7 and ends with %%EOF.",
+        "ID3 tags hold an MP3's title and artist.",
+        "fLaC is the marker at the start of every FLAC stream.",
+    ],
+)
+def test_answers_that_look_like_file_magic_are_labelled_as_text(
+    settings: Settings, store: Store, keys: KeyStore, answer: str
+) -> None:
+    """An answer that mentions a file format's magic bytes is still text: before, the label's
+    digest sniffed it as a PDF (the request failed) or an MP3/FLAC (a checker disagreed)."""
+    from .fakes import FakeTextBackend
+
+    approved_filing(store, "demo")
+    _, token = ApiKeys(store).create("alice")
+    app = create_app(settings, backends={"demo": FakeTextBackend()})
+    with serve_in_thread(app) as url:
+        live = Live(url, token, store, keys, settings)
+        with live.client() as client:
+            raw = client.chat.completions.with_raw_response.create(
+                model="demo", messages=[{"role": "user", "content": f"echo:{answer}"}]
+            )
+            chat = raw.parse()
+    text = chat.choices[0].message.content or ""
+    assert text.startswith(answer)
+    label = AIGCLabel.from_json(raw.headers["x-aigc"])
+    # a platform checking the delivered text (by its bytes, as `label check` does) agrees
+    assert verify_label(label, text.encode(), keys.public_keys("label")) == "valid"
+    assert content_digest(text.encode(), filename="answer.txt") == content_digest(
+        text.encode(), media_type="text"
+    )
+    assert live.ledger().find_by_produce_id(label.ProduceID) is not None

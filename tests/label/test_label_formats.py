@@ -303,3 +303,22 @@ def test_flac_and_aac_labels_round_trip_with_a_stable_digest() -> None:
     assert sf.read(io.BytesIO(write_implicit_label(flac, LABEL, filename="x.flac")))[0].size == 8000
     with pytest.raises(FormatError, match="FLAC"):
         content_digest(flac[:6], filename="x.flac")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"ID3 tags hold an MP3's title.",
+        b"fLaC is the marker of a FLAC stream.",
+        b"A PDF begins with %PDF-1.7.",
+        b"Quoted: %PDF-1.4 ... %%EOF",
+    ],
+)
+def test_text_that_quotes_file_magic_is_text(text: bytes) -> None:
+    """Magic bytes quoted in a text are no file header: the text is sniffed (or, when it does
+    not parse as the sniffed format, digested) as the text it is."""
+    from govloop.label import content_digest
+
+    text_digest = content_digest(text, media_type="text")
+    assert content_digest(text, filename="note.txt") == text_digest
+    assert content_digest(text) == text_digest

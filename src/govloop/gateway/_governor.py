@@ -341,7 +341,7 @@ class Governor:
         content = text.encode("utf-8")
         labeler = self.ports.labeler
         # one digest for the label's signature and the ledger entry (the format is sniffed once)
-        digest = labeler.content_digest(content, filename="output.txt")
+        digest = labeler.content_digest(content, filename="output.txt", media_type="text")
         aigc = labeler.implicit(
             content, produce_id=ctx.produce_id, filename="output.txt", digest=digest
         )

@@ -110,8 +110,13 @@ class Labeler(Protocol):
         """Mono samples with the audio prompt (GB 45438 §5.3) added, spoken in ``language``."""
         ...
 
-    def content_digest(self, content: bytes, *, filename: str) -> bytes:
-        """The digest of ``content`` without its label metadata (what the implicit label signs)."""
+    def content_digest(
+        self, content: bytes, *, filename: str, media_type: str | None = None
+    ) -> bytes:
+        """The digest of ``content`` without its label metadata (what the implicit label signs).
+
+        ``media_type="text"``: the caller made ``content`` as text; do not sniff its format.
+        """
         ...
 
     def implicit(

@@ -9,9 +9,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from govloop.config import Settings
+from govloop.errors import InputError
 from govloop.gateway._batch import GroupCommit
 from govloop.gateway._config import GatewayConfig, LabelPolicy
 from govloop.gateway._ports import FilterVerdict, GatewayPorts, OutputRecord
@@ -155,9 +157,14 @@ class StandardLabeler:
         found = self._prompts[rate, language] = np.concatenate(parts).astype(np.float32)
         return found
 
-    def content_digest(self, content: bytes, *, filename: str) -> bytes:
-        """:func:`govloop.label.content_digest` (the format found by magic bytes, then name)."""
-        return self._digest(content, filename=filename)
+    def content_digest(
+        self, content: bytes, *, filename: str, media_type: str | None = None
+    ) -> bytes:
+        """:func:`govloop.label.content_digest`: the format by magic bytes, then name.
+
+        Plain text without sniffing when ``media_type`` is ``"text"``.
+        """
+        return self._digest(content, filename=filename, media_type=media_type)
 
     def implicit(
         self, content: bytes, *, produce_id: str, filename: str, digest: bytes | None = None
@@ -259,6 +266,15 @@ class ProviderWatermarker:
         return marked, info
 
 
+@dataclass(slots=True)
+class _Pending:
+    """An entry waiting for its batch: its fields, and its text when the fingerprint is due."""
+
+    fields: dict[str, Any]
+    text: str | None
+    entry: LedgerEntry | None = None
+
+
 class LedgerRecorder:
     """Ledger appends with group commit: concurrent requests share one transaction.
 
@@ -272,6 +288,7 @@ class LedgerRecorder:
     def __init__(self, ledger: Ledger, settings: Settings) -> None:
         from govloop.label import content_digest
         from govloop.ledger import LedgerEntry, content_fingerprint, utc_now_iso
+        from govloop.ledger._fingerprint import text_fingerprints
 
         self.ledger = ledger
         self.settings = settings
@@ -279,8 +296,9 @@ class LedgerRecorder:
         self._entry_type = LedgerEntry
         self._digest = content_digest
         self._fingerprint = content_fingerprint
+        self._text_fingerprints = text_fingerprints
         self._now = utc_now_iso
-        self._batch: GroupCommit[LedgerEntry, str] = GroupCommit(
+        self._batch: GroupCommit[_Pending, str] = GroupCommit(
             self._write,
             try_write=functools.partial(self._write, nowait=True),
             gather=LEDGER_GATHER_S,
@@ -305,35 +323,60 @@ class LedgerRecorder:
         hot path validation cost as much as the SQLite insert. ``ledger verify`` parses every
         stored leaf with full validation, and the tests check that these entries pass it.
         """
+        return self._finish([self._pending(r)])[0]
+
+    def _pending(self, r: OutputRecord) -> _Pending:
+        """Every field of ``r``'s entry but a text's fingerprint (made per batch: _finish)."""
         media: Any = r.media_type
         digest = r.content_digest
         if digest is None:
             digest = self._digest(r.content, filename=r.filename)
-        return self._entry_type.model_construct(
-            produce_id=r.produce_id,
-            content_sha256=r.content_sha256 or hashlib.sha256(r.content).hexdigest(),
-            media_type=media,
-            fingerprint=self._fingerprint(r.content, r.media_type),
-            filing_id=r.filing_id,
-            model=r.model,
-            model_version=r.model_version,
-            provider_code=self.settings.provider_code,
-            created_at=self._now(),
-            requester=self.pseudonym(r.requester) if r.requester else None,
-            label=None if r.label is None else dict(r.label),
-            watermark=None if r.watermark is None else dict(r.watermark),
-            extra={
-                **r.extra,
-                "content_digest": digest.hex(),
-            },
-        )
+        fields: dict[str, Any] = {
+            "produce_id": r.produce_id,
+            "content_sha256": r.content_sha256 or hashlib.sha256(r.content).hexdigest(),
+            "media_type": media,
+            "filing_id": r.filing_id,
+            "model": r.model,
+            "model_version": r.model_version,
+            "provider_code": self.settings.provider_code,
+            "created_at": self._now(),
+            "requester": self.pseudonym(r.requester) if r.requester else None,
+            "label": None if r.label is None else dict(r.label),
+            "watermark": None if r.watermark is None else dict(r.watermark),
+            "extra": {**r.extra, "content_digest": digest.hex()},
+        }
+        if r.media_type == "text":
+            try:
+                return _Pending(fields, r.content.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise InputError("text content is not valid UTF-8") from exc
+        fields["fingerprint"] = self._fingerprint(r.content, r.media_type)
+        return _Pending(fields, None)
 
-    def _write(self, entries: list[LedgerEntry], *, nowait: bool = False) -> list[str]:
+    def _finish(self, items: list[_Pending]) -> list[LedgerEntry]:
+        """The entries of a batch, the texts' fingerprints made in one pass over all of them.
+
+        An entry is built once: a batch that is retried from a thread (another writer held
+        the lock) reuses the entries of its first try.
+        """
+        todo = [p for p in items if p.entry is None and p.text is not None]
+        if todo:
+            for p, fp in zip(
+                todo, self._text_fingerprints([p.text or "" for p in todo]), strict=True
+            ):
+                p.fields["fingerprint"] = fp
+        for p in items:
+            if p.entry is None:
+                p.entry = self._entry_type.model_construct(**p.fields)
+        return [p.entry for p in items if p.entry is not None]
+
+    def _write(self, items: list[_Pending], *, nowait: bool = False) -> list[str]:
+        entries = self._finish(items)
         return [res.leaf_hash for res in self.ledger.append_many(entries, nowait=nowait)]
 
     async def append(self, record: OutputRecord) -> str:
         """Append (batched with concurrent requests); raises when the ledger refused it."""
-        return await self._batch.submit(self.entry(record))
+        return await self._batch.submit(self._pending(record))
 
     async def checkpoint(self) -> None:
         """Sign a checkpoint when one is due (several workers share the interval)."""

@@ -116,9 +116,23 @@ class WavFormat:
 
 
 # --------------------------------------------------------------------------- MP3
+def _has_id3v2(data: bytes) -> bool:
+    """A well-formed ID3v2 header in front: ``ID3``, version 2-4, syncsafe size bytes.
+
+    The three letters alone are no evidence: a text answer may begin "ID3 tags ...".
+    """
+    return (
+        len(data) >= 10
+        and data[:3] == b"ID3"
+        and data[3] in (2, 3, 4)
+        and data[4] != 0xFF
+        and all(b < 0x80 for b in data[6:10])
+    )
+
+
 def _id3_size(data: bytes) -> int:
     """Total size of a leading ID3v2 tag (0 when there is none)."""
-    if data[:3] != b"ID3" or len(data) < 10:
+    if not _has_id3v2(data):
         return 0
     size = 0
     for b in data[6:10]:
@@ -147,7 +161,7 @@ class Mp3Format:
     def sniff(self, data: bytes, filename: str) -> bool:
         """An ID3v2 tag, or an MPEG audio frame sync with a non-zero layer."""
         del filename
-        if data[:3] == b"ID3":
+        if _has_id3v2(data):
             return True
         if len(data) < 4 or data[0] != 0xFF or data[1] & 0xE0 != 0xE0:
             return False
@@ -270,9 +284,12 @@ class FlacFormat:
         return _explicit_audio(data, filename, options)
 
     def sniff(self, data: bytes, filename: str) -> bool:
-        """The ``fLaC`` stream marker."""
+        """The ``fLaC`` stream marker and the STREAMINFO block that must come first (34 bytes).
+
+        The marker alone would take a text that begins "fLaC ..." for a FLAC file.
+        """
         del filename
-        return data[:4] == b"fLaC"
+        return data[:4] == b"fLaC" and data[4] & 0x7F == 0 and data[5:8] == b"\x00\x00\x22"
 
     def read(self, data: bytes) -> AIGCLabel | None:
         """The ``AIGC`` Vorbis comment."""

@@ -67,9 +67,13 @@ class PdfFormat:
         return has_explicit_text_label(text)
 
     def sniff(self, data: bytes, filename: str) -> bool:
-        """``%PDF-`` within the first kilobyte."""
+        """``%PDF-`` within the first kilobyte and ``%%EOF`` within the last (ISO 32000 7.5).
+
+        The header alone would take a text that mentions ``%PDF-1.7`` for a PDF and fail to
+        parse it; a truncated PDF is still found by its ``.pdf`` extension.
+        """
         del filename
-        return b"%PDF-" in data[:1024]
+        return b"%PDF-" in data[:1024] and b"%%EOF" in data[-1024:]
 
     def read(self, data: bytes) -> AIGCLabel | None:
         """The ``/AIGC`` value of the document information dictionary."""

@@ -166,16 +166,43 @@ def write_implicit_label(data: bytes, label: AIGCLabel, *, filename: str = "") -
         raise FormatError(f"{filename or fmt.name}: {exc}") from exc
 
 
-def content_digest(data: bytes, *, filename: str = "") -> bytes:
+def content_digest(data: bytes, *, filename: str = "", media_type: str | None = None) -> bytes:
     """SHA-256 over the content without its implicit label (what ReservedCode1 signs).
 
-    Files in no registered format are hashed whole.
+    Files in no registered format are hashed whole. ``media_type="text"`` is for a caller that
+    made the bytes as text (the gateway's answers): they are digested as plain text, without
+    sniffing. Sniffing would read an answer that mentions ``%PDF-`` in its first kilobyte as a
+    PDF, or one that begins with ``ID3`` as an MP3, and fail to parse it.
     """
-    try:
-        fmt = find_format(data, filename=filename)
-    except FormatError:
-        return hashlib.sha256(data).digest()
+    text = _text_format()
+    fmt: LabelFormat | None = text if media_type == "text" else None
+    if fmt is None:
+        try:
+            fmt = find_format(data, filename=filename)
+        except FormatError:
+            return hashlib.sha256(data).digest()
     try:
         return fmt.digest(data)
     except FormatError as exc:
+        # magic bytes inside a text ("%PDF-1.7 ... %%EOF" quoted in an answer) that do not
+        # parse as that format: the text it is (unless its name says it is that format)
+        named = os.path.splitext(filename)[1].lower() in fmt.extensions
+        if text is not None and fmt is not text and not named and _is_utf8(data):
+            return text.digest(data)
         raise FormatError(f"{filename or fmt.name}: {exc}") from exc
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _text_format() -> LabelFormat | None:
+    """The plain-text format (the first text format that takes ``.txt``), if one is registered."""
+    for fmt in _ordered_formats():
+        if fmt.media_type == "text" and ".txt" in fmt.extensions:
+            return fmt
+    return None
