@@ -59,8 +59,12 @@ class TokenBucket:
     def refill(self, now: float | None = None) -> float:
         """Bring the bucket up to ``now``; the tokens it holds (negative when overdrawn)."""
         now = time.monotonic() if now is None else now
-        self.tokens = min(self.burst, self.tokens + max(0.0, now - self.stamp) * self.rate)
-        self.stamp = max(self.stamp, now)
+        if now > self.stamp:  # (comparisons, not min/max calls: four times per request)
+            tokens = self.tokens + (now - self.stamp) * self.rate
+            self.tokens = tokens if tokens < self.burst else self.burst
+            self.stamp = now
+        elif self.tokens > self.burst:
+            self.tokens = self.burst
         return self.tokens
 
     def wait(self, now: float | None = None) -> float:

@@ -9,7 +9,7 @@ the scope's list (the ``x-ratelimit-*`` headers of the caller's key), to the res
 
 from __future__ import annotations
 
-import secrets
+import os
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,8 +21,8 @@ EXTRA_HEADERS = "govloop.headers"
 
 
 def new_request_id() -> str:
-    """``req_`` and 24 hex digits (96 random bits)."""
-    return "req_" + secrets.token_hex(12)
+    """``req_`` and 24 hex digits (96 random bits from the OS, as ``secrets`` uses)."""
+    return "req_" + os.urandom(12).hex()
 
 
 def request_id_of(scope: Any) -> str:
