@@ -179,6 +179,34 @@ def test_trickled_headers_are_cut_off(gw: Running) -> None:
     assert closed, "a client trickling headers kept its connection"
 
 
+def test_trickled_headers_after_a_served_request_are_cut_off(gw: Running) -> None:
+    """The deadline is per request: on a keep-alive connection whose first request was served
+    at once, a second request trickling its headers is cut off too (the lazy timer re-arms)."""
+    u = urlparse(gw.url)
+    with socket.create_connection((u.hostname, u.port), timeout=10) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert s.recv(4096).startswith(b"HTTP/1.1 200")
+        time.sleep(0.3)  # part of the first deadline period passes before the next request
+        s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        closed = False
+        while time.monotonic() - started < 8:
+            try:
+                s.sendall(b"X-Slow: a\r\n")
+            except OSError:
+                closed = True
+                break
+            s.settimeout(0.3)
+            try:
+                if s.recv(1024) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                continue
+    assert closed, "a second request trickling headers kept the connection"
+    assert time.monotonic() - started < 3.0  # the 0.5 s deadline, not a later period
+
+
 @pytest.mark.parametrize("stream", [False, True])
 def test_a_lone_surrogate_is_a_clear_400(gw: Running, stream: bool) -> None:
     body = (

@@ -42,9 +42,17 @@ def header_timeout_s() -> float:
 
 
 class HeaderDeadlineProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, closing connections whose headers do not arrive in time."""
+    """uvicorn's httptools protocol, closing connections whose headers do not arrive in time.
+
+    The timer is lazy: a request's start only moves the connection's deadline, and its headers
+    clear it; the one loop timer of the connection, when it fires, closes the connection if the
+    deadline has passed, re-arms itself for a deadline that was moved later, and lapses when
+    there is none. On a keep-alive connection that is one timer per deadline period instead of
+    a timer made and cancelled for every request.
+    """
 
     _header_timer: asyncio.TimerHandle | None = None
+    _deadline: float | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Start the clock for the first request's headers."""
@@ -58,26 +66,31 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         """Headers are in; the body has its own timeout."""
-        self._disarm()
+        self._deadline = None
         super().on_headers_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
         """Nothing left to time."""
-        self._disarm()
-        super().connection_lost(exc)
-
-    def _arm(self) -> None:
-        self._disarm()
-        self._header_timer = self.loop.call_later(header_timeout_s(), self._expired)
-
-    def _disarm(self) -> None:
+        self._deadline = None
         if self._header_timer is not None:
             self._header_timer.cancel()
             self._header_timer = None
+        super().connection_lost(exc)
 
-    def _expired(self) -> None:
+    def _arm(self) -> None:
+        timeout = header_timeout_s()
+        self._deadline = self.loop.time() + timeout
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(timeout, self._check)
+
+    def _check(self) -> None:
         self._header_timer = None
-        if not self.transport.is_closing():
+        if self._deadline is None:
+            return  # the headers came in time; the next request arms a timer again
+        left = self._deadline - self.loop.time()
+        if left > 0:
+            self._header_timer = self.loop.call_later(left, self._check)
+        elif not self.transport.is_closing():
             self.transport.close()
 
 
