@@ -13,14 +13,18 @@ Dzindzalieta 2015). A weighted union (Bonferroni) bound over the TILE**2 shifts 
 hypotheses (0.35 of alpha for the unscaled one, 0.35 split over up to nine scale
 hypotheses found from the key-independent autocorrelation; a tenth of alpha for the seven other
 orientations, quarter turns and mirror images; 0.15 for up to MAX_BASES lattice (affine) maps and
-0.05 for up to MAX_HOMOGRAPHIES perspective maps, each in all eight orientations) gives a valid
-p-value; ``detected`` means ``p <= ALPHA`` (1e-6, the stated false-positive bound). The payload
-is decoded only then, and is reported only when its CRC matches: error correction never decides
-presence.
+0.05 for up to MAX_HOMOGRAPHIES perspective maps, each in all eight orientations; 0.10 for the
+key-dependent warp grid of :mod:`._keyed`) gives a valid p-value; ``detected`` means
+``p <= ALPHA`` (1e-6, the stated false-positive bound). In the key-independent families the
+payload is decoded only then, and is reported only when its CRC matches: error correction never
+decides presence there. The key-dependent family is the one exception, and says why: its
+hypotheses count only when the sync z *and* the payload's CRC pass, whose null probabilities
+multiply (see :mod:`._keyed`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import threading
@@ -36,6 +40,7 @@ from numpy.typing import NDArray
 from govloop.watermark._ecc import coded_length, decode_payload, tail_bound
 from govloop.watermark._keys import WatermarkKey
 from govloop.watermark._result import WatermarkResult
+from govloop.watermark.image import _keyed
 from govloop.watermark.image._io import Float, luma, resize, to_planes
 from govloop.watermark.image._lattice import MAX_BASES, lattice_bases, rectify
 from govloop.watermark.image._pattern import (
@@ -61,9 +66,9 @@ from govloop.watermark.image._projective import (
 if TYPE_CHECKING:
     from PIL import Image
 
-DIRECT_WEIGHT = 0.35
+DIRECT_WEIGHT = 0.30
 """Share of alpha spent on the unscaled, upright hypothesis."""
-SCALE_WEIGHT = 0.35
+SCALE_WEIGHT = 0.30
 """Share of alpha split over the scale hypotheses (upright)."""
 ORIENT_WEIGHT = 0.10
 """Share of alpha split over the other seven orientations (quarter turns, mirrored or not)."""
@@ -71,6 +76,8 @@ AFFINE_WEIGHT = 0.15
 """Share of alpha split over the lattice (affine) hypotheses: MAX_BASES bases x 8 orientations."""
 PROJECTIVE_WEIGHT = 0.05
 """Share of alpha split over the perspective (homography) hypotheses: MAX_HOMOGRAPHIES x 8."""
+KEYED_WEIGHT = 0.10
+"""Share of alpha split over the key-dependent warp grid (:mod:`._keyed`), every fine point."""
 ORIENTATIONS = tuple((k, flip) for flip in (False, True) for k in range(4))[1:]
 """(quarter turns, mirrored) of an image turned or flipped after marking; exact, no resampling."""
 PERIOD_RANGE = (0.6, 2.2)
@@ -213,6 +220,8 @@ class _Hypothesis:
     lattice: list[list[float]] | None
     perspective: list[float] | None = None
     """The homography's projective terms (per 1000 working pixels), when one was fitted."""
+    keyed: str | None = None
+    """The key-dependent warp (family and value), when that search found the mark."""
 
 
 def _hypotheses(subkey: bytes, res: Float) -> Iterator[_Hypothesis]:
@@ -336,6 +345,11 @@ def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -
                 best = hyp
                 break
     assert best is not None
+    if payload is None:
+        found = _keyed_search(subkey, res)
+        if found is not None:
+            best, payload, tried = found[0], found[1], tried + found[2]
+            p = min(p, _keyed_p_value(best.al.z))
     detected = p <= ALPHA
     return WatermarkResult(
         detected=detected,
@@ -353,8 +367,58 @@ def detect_image(image: Image.Image | NDArray[np.uint8], *, key: WatermarkKey) -
             "hypotheses": tried,
             "lattice": best.lattice,
             "perspective": best.perspective,
+            "keyed_warp": best.keyed,
         },
     )
+
+
+def _keyed_p_value(z: float) -> float:
+    """Bound for one key-dependent hypothesis whose payload CRC matched (see :mod:`._keyed`)."""
+    n = _keyed.n_hypotheses()
+    return float(min(1.0, n * TILE * TILE * tail_bound(z) * _keyed.CRC_FACTOR / KEYED_WEIGHT))
+
+
+@functools.lru_cache(maxsize=1)
+def keyed_threshold() -> float:
+    """Smallest sync z at which a key-dependent hypothesis with a matching CRC is detected."""
+    lo, hi = 0.0, 20.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if _keyed_p_value(mid) <= ALPHA else (mid, hi)
+    return hi
+
+
+KEYED_SCREEN_MARGIN = 0.5
+"""A warp's orientation is tested exactly when its batched z is within this of the threshold."""
+
+
+def _keyed_search(subkey: bytes, res: Float) -> tuple[_Hypothesis, int, int] | None:
+    """The key-dependent warp search: the first exact hypothesis that passes and decodes.
+
+    Returns it, its payload and how many exact hypotheses were tested; None when none passes
+    (then nothing of this family is detected: a hypothesis without a matching CRC does not count).
+    """
+    threshold = keyed_threshold()
+    tried = 0
+    for warp, zs in _keyed.candidates(subkey, res):
+        folded = _keyed.keyed_fold(res, warp.matrix())
+        for o in np.argsort(-zs):
+            if zs[o] < threshold - KEYED_SCREEN_MARGIN:
+                break
+            k, flip = _keyed.inverse_orientation(*_keyed.ORIENTS[int(o)])
+            upright = np.ascontiguousarray(np.rot90(np.fliplr(folded) if flip else folded, -k))
+            z = _sync_scores(subkey, _matched(upright))
+            flat = int(np.argmax(z))
+            al = _Alignment(float(z.flat[flat]), divmod(flat, TILE), (TILE, TILE), upright)
+            tried += 1
+            if _keyed_p_value(al.z) > ALPHA:
+                continue
+            payload = _decode(subkey, al)
+            if payload is not None:
+                lattice = _rounded(TILE * np.linalg.inv(warp.matrix()))
+                hyp = _Hypothesis(al, KEYED_WEIGHT, (k, flip), lattice, keyed=warp.describe())
+                return hyp, payload, tried
+    return None
 
 
 def _decode(subkey: bytes, al: _Alignment) -> int | None:
