@@ -8,7 +8,8 @@ the same cores, so a change of a few per cent in the gateway's own cost is lost 
 This script measures that cost alone: one process builds the gateway app exactly as a worker
 does (``app_from_env``: the production ports, full governance, the SQLite ledger with group
 commit, the delivery log), starts its lifespan, and calls it as ASGI with the benchmark's chat
-body at 64 requests in flight (so group commits batch as they do under load), against the same
+body at 64 requests in flight (so group commits batch as they do under load; ``--in-flight 1``
+for one at a time, the c=1 latency case), against the same
 mock upstream over HTTP. It reports the process's CPU time (all threads: the event loop and the
 ledger writer) per request, best of three batches, which is what a worker spends per request
 minus uvicorn's HTTP parsing. Uses each tree's own ``benchmarks/gateway.py`` for the set-up, so
@@ -46,7 +47,7 @@ def _bench_module(tree: Path) -> Any:
     return mod
 
 
-async def _measure(app: Any, body: bytes, token: str, requests: int) -> float:
+async def _measure(app: Any, body: bytes, token: str, requests: int, in_flight: int) -> float:
     headers = [
         (b"host", b"bench"),
         (b"content-type", b"application/json"),
@@ -99,7 +100,7 @@ async def _measure(app: Any, body: bytes, token: str, requests: int) -> float:
                 if got != 200:
                     raise SystemExit(f"the gateway answered {got}, not 200")
 
-        await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
+        await asyncio.gather(*(worker() for _ in range(in_flight)))
 
     queue_in: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     queue_out: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -126,7 +127,7 @@ async def _measure(app: Any, body: bytes, token: str, requests: int) -> float:
     return best
 
 
-def child(tree: Path, requests: int) -> None:
+def child(tree: Path, requests: int, in_flight: int) -> None:
     """Measure ``tree`` in this process (its sources are first on the path)."""
     bench = _bench_module(tree)
     home = Path(tempfile.mkdtemp(prefix="govloop-cpu-"))
@@ -148,19 +149,19 @@ def child(tree: Path, requests: int) -> None:
             runner: Any = uvloop.run
         except ImportError:
             runner = asyncio.run
-        us = runner(_measure(app, body, token, requests))
+        us = runner(_measure(app, body, token, requests, in_flight))
     finally:
         bench._stop(upstream)
     print(json.dumps({"cpu_us_per_request": round(us, 1)}))
 
 
-def run_tree(tree: Path, requests: int) -> float:
+def run_tree(tree: Path, requests: int, in_flight: int) -> float:
     """One measurement of ``tree`` in a fresh process."""
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     env.pop("GOVLOOP_DATABASE_URL", None)
     run = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", str(tree)]
-        + ["--requests", str(requests)],
+        + ["--requests", str(requests), "--in-flight", str(in_flight)],
         cwd=tree,
         env=env,
         capture_output=True,
@@ -176,12 +177,15 @@ def main() -> None:
     ap.add_argument("--rev", default="", help="git revision to measure beside this tree")
     ap.add_argument("--requests", type=int, default=2000, help="requests per timed batch")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument(
+        "--in-flight", type=int, default=IN_FLIGHT, help="requests in flight (1: no batching)"
+    )
     ap.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.requests < 1 or args.rounds < 1:
-        ap.error("--requests and --rounds must be at least 1")
+    if args.requests < 1 or args.rounds < 1 or args.in_flight < 1:
+        ap.error("--requests, --rounds and --in-flight must be at least 1")
     if args.child is not None:
-        child(args.child, args.requests)
+        child(args.child, args.requests, args.in_flight)
         return
     trees: list[tuple[str, Path]] = [("this tree", ROOT)]
     old: Path | None = None
@@ -199,7 +203,7 @@ def main() -> None:
     try:
         for i in range(args.rounds):
             for label, tree in trees:
-                us = run_tree(tree, args.requests)
+                us = run_tree(tree, args.requests, args.in_flight)
                 got[label].append(us)
                 print(f"round {i + 1} {label}: {us:.1f} us CPU per request", flush=True)
     finally:
@@ -210,7 +214,8 @@ def main() -> None:
     medians = {label: statistics.median(v) for label, v in got.items()}
     print(f"\n| median of {args.rounds}, us CPU per governed request | " + " | ".join(medians))
     print("|---|" + "---|" * len(medians))
-    print("| in process, 64 in flight | " + " | ".join(f"{m:.1f}" for m in medians.values()))
+    where = f"in process, {args.in_flight} in flight"
+    print(f"| {where} | " + " | ".join(f"{m:.1f}" for m in medians.values()))
     if args.rev:
         ratio = medians["this tree"] / medians[args.rev]
         print(f"\nthis tree / {args.rev}: {ratio:.3f} (below 1: this tree costs less per request)")

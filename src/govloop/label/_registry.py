@@ -200,9 +200,17 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+_TEXT_CACHE: tuple[tuple[LabelFormat, ...], LabelFormat | None] = ((), None)
+
+
 def _text_format() -> LabelFormat | None:
-    """The plain-text format (the first text format that takes ``.txt``), if one is registered."""
-    for fmt in _ordered_formats():
-        if fmt.media_type == "text" and ".txt" in fmt.extensions:
-            return fmt
-    return None
+    """The plain-text format (the first text format that takes ``.txt``), if one is registered.
+
+    Looked up again only when the registry's formats changed (every gateway answer asks).
+    """
+    global _TEXT_CACHE
+    fmts = _ordered_formats()
+    if _TEXT_CACHE[0] is not fmts:
+        found = next((f for f in fmts if f.media_type == "text" and ".txt" in f.extensions), None)
+        _TEXT_CACHE = (fmts, found)
+    return _TEXT_CACHE[1]
