@@ -1,4 +1,4 @@
-"""`govloop trace` on a photo that was straightened, re-cropped and re-encoded after marking.
+"""`govloop trace` on a photo that was turned, straightened, re-framed, cropped, re-encoded.
 
 The edit (a half turn, an off-centre crop to 40 % of the area, sharpening, JPEG) leaves the
 perceptual fingerprint far from the original's; the watermark payload, recovered by the
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,33 @@ def _edit(img: Image.Image) -> bytes:
     return buf.getvalue()
 
 
+def _straightened(img: Image.Image) -> bytes:
+    """Rotated 10 degrees (a straightened photo), its blank corners cropped away, JPEG 85."""
+    w, h = img.size
+    turned = img.rotate(10, resample=Image.Resampling.BICUBIC)
+    kept = turned.crop((w // 8, h // 8, w - w // 8, h - h // 8))
+    buf = io.BytesIO()
+    kept.save(buf, "JPEG", quality=85)
+    return buf.getvalue()
+
+
+def _reframed(img: Image.Image) -> bytes:
+    """Squeezed to 4:5 of its width (a platform's aspect change), JPEG 85."""
+    w, h = img.size
+    buf = io.BytesIO()
+    img.resize((round(w * 0.8), h), Image.Resampling.LANCZOS).save(buf, "JPEG", quality=85)
+    return buf.getvalue()
+
+
 @pytest.mark.db
+@pytest.mark.parametrize("edit", [_edit, _straightened, _reframed], ids=lambda f: f.__name__)
 def test_trace_finds_a_turned_cropped_reposted_photo_by_its_watermark(
-    store: Store, keys: KeyStore, settings: Settings, cli: CliRunner, tmp_path: Path
+    store: Store,
+    keys: KeyStore,
+    settings: Settings,
+    cli: CliRunner,
+    tmp_path: Path,
+    edit: Callable[[Image.Image], bytes],
 ) -> None:
     ledger = Ledger.open(store, keys, settings)
     wkey = watermark_key(keys)
@@ -72,7 +97,7 @@ def test_trace_finds_a_turned_cropped_reposted_photo_by_its_watermark(
         produce_id=pid,
     ).index
     edited = tmp_path / "reposted.jpg"
-    edited.write_bytes(_edit(marked))
+    edited.write_bytes(edit(marked))
     res = cli.invoke(build_app(), ["trace", str(edited), "--json"])
     assert res.exit_code == 0, res.output
     top = json.loads(res.output)["candidates"][0]
