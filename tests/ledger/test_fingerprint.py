@@ -65,7 +65,7 @@ def _reference_fingerprint(text: str) -> str:
 def test_batched_text_fingerprints_equal_one_at_a_time(texts: list[str]) -> None:
     """The group commit's one pass over a batch gives each text its own fingerprint, the one
     the documented rule gives it alone (texts without bigrams, repeats, empty batches)."""
-    from govloop.ledger._fingerprint import text_fingerprints
+    from govloop.ledger import text_fingerprints
 
     reference = [_reference_fingerprint(t) for t in texts]
     assert text_fingerprints(texts) == reference

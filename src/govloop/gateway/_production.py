@@ -287,8 +287,7 @@ class LedgerRecorder:
 
     def __init__(self, ledger: Ledger, settings: Settings) -> None:
         from govloop.label import content_digest
-        from govloop.ledger import LedgerEntry, content_fingerprint, utc_now_iso
-        from govloop.ledger._fingerprint import text_fingerprints
+        from govloop.ledger import LedgerEntry, content_fingerprint, text_fingerprints, utc_now_iso
 
         self.ledger = ledger
         self.settings = settings

@@ -21,7 +21,7 @@ from govloop.ledger._entry import (
     pseudonymize,
     utc_now_iso,
 )
-from govloop.ledger._fingerprint import image_fingerprint, text_fingerprint
+from govloop.ledger._fingerprint import image_fingerprint, text_fingerprint, text_fingerprints
 from govloop.ledger._ledger import KEY_PURPOSE, Ledger
 from govloop.ledger._merkle import (
     EMPTY_ROOT,
@@ -130,6 +130,7 @@ __all__ = [
     "sign_note",
     "split_note",
     "text_fingerprint",
+    "text_fingerprints",
     "utc_now_iso",
     "verify_against",
     "verify_consistency",
