@@ -132,6 +132,9 @@ def test_suspended_filing_refused_within_a_second(running: Running) -> None:
         running.fakes.serving.states["F-1"] = "suspended"
         t0 = time.monotonic()
         while True:
+            # the claim is about when a request *starts*: one sent within a second of the
+            # suspension is refused (how long the answer then takes is the machine's load)
+            started = time.monotonic() - t0
             try:
                 client.chat.completions.create(
                     model="fake", messages=[{"role": "user", "content": "hi"}]
@@ -139,8 +142,8 @@ def test_suspended_filing_refused_within_a_second(running: Running) -> None:
             except openai.PermissionDeniedError as exc:
                 assert "suspended" in exc.message and exc.code == "model_suspended"
                 break
-            assert time.monotonic() - t0 < 1.0
-        assert time.monotonic() - t0 < 1.0
+            assert started < 1.0, "a request started a second after the suspension was served"
+        assert started < 1.0
 
 
 def test_unlabeled_only_with_agreement(running: Running) -> None:
