@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib.util
 import json
 import os
@@ -33,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from gateway_revisions import revision_worktree
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_FLIGHT = 64
@@ -187,30 +190,16 @@ def main() -> None:
     if args.child is not None:
         child(args.child, args.requests, args.in_flight)
         return
-    trees: list[tuple[str, Path]] = [("this tree", ROOT)]
-    old: Path | None = None
-    if args.rev:
-        old = Path(tempfile.mkdtemp(prefix="govloop-rev-")) / "tree"
-        made = subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old), args.rev],
-            capture_output=True,
-            text=True,
-        )
-        if made.returncode != 0:
-            raise SystemExit(f"revision {args.rev!r}: {made.stderr.strip().splitlines()[-1]}")
-        trees.insert(0, (args.rev, old))
-    got: dict[str, list[float]] = {label: [] for label, _ in trees}
-    try:
+    with contextlib.ExitStack() as stack:
+        trees: list[tuple[str, Path]] = [("this tree", ROOT)]
+        if args.rev:
+            trees.insert(0, (args.rev, stack.enter_context(revision_worktree(args.rev))))
+        got: dict[str, list[float]] = {label: [] for label, _ in trees}
         for i in range(args.rounds):
             for label, tree in trees:
                 us = run_tree(tree, args.requests, args.in_flight)
                 got[label].append(us)
                 print(f"round {i + 1} {label}: {us:.1f} us CPU per request", flush=True)
-    finally:
-        if old is not None:
-            subprocess.run(
-                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=False
-            )
     medians = {label: statistics.median(v) for label, v in got.items()}
     print(f"\n| median of {args.rounds}, us CPU per governed request | " + " | ".join(medians))
     print("|---|" + "---|" * len(medians))

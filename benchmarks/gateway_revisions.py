@@ -20,6 +20,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +31,25 @@ FIELDS = {
     "direct_rps_c64": r"\| direct c=64 \| [\d.]+ \| [\d.]+ \| (\d+) \|",
     "ratio_c64": r"throughput ratio gateway/direct at c=64: ([\d.]+)",
 }
+
+
+@contextmanager
+def revision_worktree(rev: str) -> Iterator[Path]:
+    """A throw-away detached git worktree of ``rev``, removed again however the block ends."""
+    tree = Path(tempfile.mkdtemp(prefix="govloop-rev-")) / "tree"
+    made = subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev],
+        capture_output=True,
+        text=True,
+    )
+    if made.returncode != 0:
+        raise SystemExit(f"revision {rev!r}: {made.stderr.strip().splitlines()[-1]}")
+    try:
+        yield tree
+    finally:
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False
+        )
 
 
 def run_tree(tree: Path, duration: float) -> dict[str, float]:
@@ -60,25 +81,13 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
     args = ap.parse_args()
-    old = Path(tempfile.mkdtemp(prefix="govloop-rev-")) / "tree"
-    made = subprocess.run(
-        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old), args.rev],
-        capture_output=True,
-        text=True,
-    )
-    if made.returncode != 0:
-        raise SystemExit(f"revision {args.rev!r}: {made.stderr.strip().splitlines()[-1]}")
     runs: dict[str, list[dict[str, float]]] = {"revision": [], "this tree": []}
-    try:
+    with revision_worktree(args.rev) as old:
         for i in range(args.rounds):
             for label, tree in (("revision", old), ("this tree", ROOT)):
                 res = run_tree(tree, args.duration)
                 runs[label].append(res)
                 print(f"round {i + 1} {label}: " + ", ".join(f"{k} {v:g}" for k, v in res.items()))
-    finally:
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=False
-        )
     print(f"\n| median of {args.rounds} | {args.rev} | this tree | this/revision |")
     print("|---|---|---|---|")
     for name in FIELDS:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -7,6 +9,23 @@ from PIL import Image
 from govloop.watermark import WatermarkKey
 
 PAYLOAD = 0x1A2B_3C4D_5E6F
+
+Edit = Callable[[Image.Image], Image.Image]
+
+
+def rotate(deg: float) -> Edit:
+    """Rotate by ``deg`` degrees about the centre, keeping the size (corners cut, bicubic)."""
+    return lambda img: img.rotate(deg, resample=Image.Resampling.BICUBIC)
+
+
+def aspect(a: float) -> Edit:
+    """Stretch the rows by ``a`` (height x a), the width kept."""
+
+    def edit(img: Image.Image) -> Image.Image:
+        w, h = img.size
+        return img.resize((w, round(h * a)), Image.Resampling.BICUBIC)
+
+    return edit
 
 
 @pytest.fixture(scope="session")

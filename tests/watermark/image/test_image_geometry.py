@@ -6,8 +6,6 @@ presence test's union bound, so clean photos under the same edits must stay unde
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pytest
 from PIL import Image
@@ -16,21 +14,7 @@ from govloop.watermark import WatermarkKey
 from govloop.watermark.image import detect_image, embed_image
 from govloop.watermark.image._lattice import lattice_bases, rectify
 
-from .conftest import PAYLOAD
-
-Edit = Callable[[Image.Image], Image.Image]
-
-
-def _rot(deg: float) -> Edit:
-    return lambda img: img.rotate(deg, resample=Image.Resampling.BICUBIC)
-
-
-def _aspect(a: float) -> Edit:
-    def edit(img: Image.Image) -> Image.Image:
-        w, h = img.size
-        return img.resize((w, round(h * a)), Image.Resampling.BICUBIC)
-
-    return edit
+from .conftest import PAYLOAD, Edit, aspect, rotate
 
 
 def _crop(area: float, at: tuple[float, float]) -> Edit:
@@ -50,15 +34,15 @@ def _half_turn(img: Image.Image) -> Image.Image:
 
 
 EDITS: dict[str, Edit] = {
-    "rotate+5": _rot(5),
-    "rotate-10": _rot(-10),
-    "rotate+15": _rot(15),
-    "aspect0.75": _aspect(0.75),
-    "aspect1.33": _aspect(1.33),
-    "rotate8+aspect0.85": lambda img: _aspect(0.85)(_rot(8)(img)),
+    "rotate+5": rotate(5),
+    "rotate-10": rotate(-10),
+    "rotate+15": rotate(15),
+    "aspect0.75": aspect(0.75),
+    "aspect1.33": aspect(1.33),
+    "rotate8+aspect0.85": lambda img: aspect(0.85)(rotate(8)(img)),
     "crop0.25": _crop(0.25, (0.8, 0.3)),
     "crop0.4+half-turn": lambda img: _half_turn(_crop(0.4, (0.2, 0.7))(img)),
-    "rotate-7+crop0.5": lambda img: _crop(0.5, (0.5, 0.1))(_rot(-7)(img)),
+    "rotate-7+crop0.5": lambda img: _crop(0.5, (0.5, 0.1))(rotate(-7)(img)),
 }
 
 
@@ -161,6 +145,6 @@ def test_clean_photos_searched_in_full_stay_undetected(name: str, wm_key: Waterm
 
     a = np.asarray(getattr(data, name)())
     img = Image.fromarray(a if a.ndim == 2 else a[:, :, :3])
-    res = detect_image(_rot(4)(img), key=wm_key)
+    res = detect_image(rotate(4)(img), key=wm_key)
     assert not res.detected and res.p_value > 1e-6 and res.payload is None
     assert res.details["hypotheses"] >= 80  # the widened search really ran

@@ -7,8 +7,6 @@ detect only with a matching CRC, so the same photos unmarked must stay undetecte
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pytest
 from PIL import Image
@@ -26,9 +24,7 @@ from govloop.watermark.image import _keyed, detect_image, embed_image
 from govloop.watermark.image._detect import KEYED_WEIGHT, _hypotheses, keyed_threshold
 from govloop.watermark.image._pattern import ALPHA, SCHEME
 
-from .conftest import PAYLOAD
-
-Edit = Callable[[Image.Image], Image.Image]
+from .conftest import PAYLOAD, Edit, aspect, rotate
 
 
 def _texture(name: str) -> Image.Image:
@@ -37,27 +33,15 @@ def _texture(name: str) -> Image.Image:
     return Image.fromarray(getattr(data, name)()).convert("RGB")
 
 
-def _rot(deg: float) -> Edit:
-    return lambda img: img.rotate(deg, resample=Image.Resampling.BICUBIC)
-
-
-def _aspect(a: float) -> Edit:
-    def edit(img: Image.Image) -> Image.Image:
-        w, h = img.size
-        return img.resize((w, round(h * a)), Image.Resampling.BICUBIC)
-
-    return edit
-
-
 CASES: dict[str, tuple[str, Edit, str]] = {
-    "grass rotate+10": ("grass", _rot(10), "rotation"),
+    "grass rotate+10": ("grass", rotate(10), "rotation"),
     "gravel rotate-13 after a quarter turn": (
         "gravel",
-        lambda img: _rot(-13)(img.transpose(Image.Transpose.ROTATE_90)),
+        lambda img: rotate(-13)(img.transpose(Image.Transpose.ROTATE_90)),
         "rotation",
     ),
-    "grass aspect0.85": ("grass", _aspect(0.85), "aspect-cols"),
-    "gravel aspect1.2": ("gravel", _aspect(1.2), "aspect-rows"),
+    "grass aspect0.85": ("grass", aspect(0.85), "aspect-cols"),
+    "gravel aspect1.2": ("gravel", aspect(1.2), "aspect-rows"),
 }
 
 
@@ -79,7 +63,7 @@ def test_the_keyed_search_recovers_textured_photos_the_lattice_misses(
 def test_clean_textured_photos_stay_undetected_under_the_widened_search(
     name: str, edit: str, wm_key: WatermarkKey
 ) -> None:
-    edits: dict[str, Edit] = {"rotate+10": _rot(10), "aspect0.85": _aspect(0.85)}
+    edits: dict[str, Edit] = {"rotate+10": rotate(10), "aspect0.85": aspect(0.85)}
     img = _texture(name)
     r = detect_image(edits[edit](img) if edit in edits else img, key=wm_key)
     assert not r.detected and r.payload is None and r.p_value > ALPHA, r.details
