@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -58,7 +58,7 @@ from govloop.ledger._tables import (
     node_key,
 )
 from govloop.ledger._verify import KeptCheckpoint, VerifyReport, verify_ledger
-from govloop.store import Store, WouldBlock, db_error_reason, sqlite_nowait
+from govloop.store import Store, WouldBlock, db_error_reason, driver_cursor, sqlite_nowait
 
 KEY_PURPOSE = "ledger"
 """Key store purpose of checkpoint signing keys."""
@@ -168,35 +168,40 @@ class Ledger:
         ``signer``: see :meth:`_locked` (SQLite's write lock already admits one signer).
         """
         with conn.begin():
-            if self._sqlite:
-                if nowait:
-                    with sqlite_nowait(conn):
-                        conn.exec_driver_sql("BEGIN IMMEDIATE")
-                else:
-                    conn.exec_driver_sql("BEGIN IMMEDIATE")
-                size = conn.exec_driver_sql("SELECT size FROM ledger_state WHERE id = 1").scalar()
-            else:
-                # The advisory lock comes before the row lock, in every transaction that takes
-                # both, so two signers never wait on each other in opposite orders.
-                if signer == "wait":
-                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CHECKPOINT_LOCK_ID})")
-                elif signer == "try":
-                    got = conn.exec_driver_sql(
-                        f"SELECT pg_try_advisory_xact_lock({CHECKPOINT_LOCK_ID})"
-                    ).scalar()
-                    if not got:
-                        raise _SignerBusy
-                size = conn.exec_driver_sql(
-                    "SELECT size FROM ledger_state WHERE id = 1 FOR UPDATE"
-                ).scalar()
+            size = self._lock_state(conn, nowait=nowait, signer=signer)
             if size is None:
                 raise StoreError("ledger_state row is missing; the database is damaged")
-            if int(size) < 0:  # never sign a checkpoint over an impossible size
+            if size < 0:  # never sign a checkpoint over an impossible size
                 raise StoreError(
                     f"ledger_state size is {size}; the database is damaged "
                     "(run 'govloop ledger verify')"
                 )
-            yield int(size)
+            yield size
+
+    def _lock_state(self, conn: Connection, *, nowait: bool, signer: str | None) -> int | None:
+        """Take the write lock (and the signer's advisory lock) and read the committed size.
+
+        Driver-level statements: this runs once per append, on the gateway's hot path.
+        """
+        if self._sqlite:
+            with sqlite_nowait(conn) if nowait else nullcontext(), driver_cursor(conn) as cur:
+                cur.execute("BEGIN IMMEDIATE")
+            with driver_cursor(conn) as cur:
+                row = cur.execute("SELECT size FROM ledger_state WHERE id = 1").fetchone()
+                return None if row is None or row[0] is None else int(row[0])
+        with driver_cursor(conn) as cur:
+            # The advisory lock comes before the row lock, in every transaction that takes
+            # both, so two signers never wait on each other in opposite orders.
+            if signer == "wait":
+                cur.execute(f"SELECT pg_advisory_xact_lock({CHECKPOINT_LOCK_ID})")
+            elif signer == "try":
+                cur.execute(f"SELECT pg_try_advisory_xact_lock({CHECKPOINT_LOCK_ID})")
+                got = cur.fetchone()
+                if not (got and got[0]):
+                    raise _SignerBusy
+            cur.execute("SELECT size FROM ledger_state WHERE id = 1 FOR UPDATE")
+            row = cur.fetchone()
+            return None if row is None or row[0] is None else int(row[0])
 
     def _insert_sql(self, table: sa.Table) -> str:
         """``INSERT`` of every column of ``table`` in the driver's parameter style (cached).
@@ -215,9 +220,8 @@ class Ledger:
             )
         return sql
 
-    def _nodes(
-        self, conn: Connection, wanted: Iterable[tuple[int, int]]
-    ) -> dict[tuple[int, int], bytes]:
+    def _nodes(self, cur: Any, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        """Cached subtree hashes by (level, index), read on the driver cursor ``cur``."""
         pairs = sorted(set(wanted))
         by_key = {node_key(lv, ix): (lv, ix) for lv, ix in pairs}
         out: dict[tuple[int, int], bytes] = {}
@@ -226,10 +230,8 @@ class Ledger:
             chunk = keys[i : i + _CHUNK]
             # driver-level SQL: compiling an IN of varying length cost more than the read
             marks = ", ".join([self._mark] * len(chunk))
-            rows = conn.exec_driver_sql(
-                f"SELECT id, hash FROM ledger_nodes WHERE id IN ({marks})", tuple(chunk)
-            )
-            for key, value in rows:
+            cur.execute(f"SELECT id, hash FROM ledger_nodes WHERE id IN ({marks})", tuple(chunk))
+            for key, value in cur.fetchall():
                 if len(value) != 32:
                     lv, ix = by_key[int(key)]
                     raise StoreError(
@@ -253,7 +255,8 @@ class Ledger:
             return bytes(32)
 
         fn(record)
-        nodes = self._nodes(conn, (p for a, b in ranges for p in mk.perfect_pieces(a, b)))
+        with driver_cursor(conn) as cur:
+            nodes = self._nodes(cur, (p for a, b in ranges for p in mk.perfect_pieces(a, b)))
         return fn(lambda a, b: mk.fold_pieces([nodes[p] for p in mk.perfect_pieces(a, b)]))
 
     # -- writes -------------------------------------------------------------------------------
@@ -291,28 +294,31 @@ class Ledger:
         sketches = [band_keys(e.fingerprint) for e in entries]
         order = [c.name for c in ENTRIES.columns]
         try:
-            with self._locked(fsync=fsync, nowait=nowait) as (conn, size):
-                merge = self._tail_entries(conn, size) + len(entries) >= self.sketch_merge_at
+            with (
+                self._locked(fsync=fsync, nowait=nowait) as (conn, size),
+                driver_cursor(conn) as cur,
+            ):
+                merge = self._tail_entries(cur, size) + len(entries) >= self.sketch_merge_at
                 if merge and nowait:
                     raise WouldBlock("the sketch tail is due for a merge: append from a thread")
-                existing = self._nodes(conn, mk.frontier_needed(size, size + len(entries)))
+                existing = self._nodes(cur, mk.frontier_needed(size, size + len(entries)))
                 nodes = mk.extend_nodes(size, hashes, existing)
-                conn.exec_driver_sql(
+                cur.executemany(
                     self._insert_sql(ENTRIES),
                     [
                         tuple({**cols, "idx": size + i, "leaf": leaf}[c] for c in order)
                         for i, (cols, leaf) in enumerate(zip(columns, leaves, strict=True))
                     ],
                 )
-                conn.exec_driver_sql(
+                cur.executemany(
                     self._insert_sql(NODES), [(node_key(lv, ix), h) for lv, ix, h in nodes]
                 )
                 tail = [(size + i, k) for i, keys in enumerate(sketches) for k in keys]
                 if tail:
-                    conn.exec_driver_sql(self._insert_sql(SKETCH_TAIL), tail)
+                    cur.executemany(self._insert_sql(SKETCH_TAIL), tail)
                 if merge:
-                    self._merge_tail(conn)
-                conn.exec_driver_sql(
+                    self._merge_tail(cur)
+                cur.execute(
                     f"UPDATE ledger_state SET size = {self._mark} WHERE id = 1",
                     (size + len(entries),),
                 )
@@ -327,23 +333,27 @@ class Ledger:
             for i, (e, h) in enumerate(zip(entries, hashes, strict=True))
         ]
 
-    def _tail_entries(self, conn: Connection, size: int) -> int:
+    @staticmethod
+    def _tail_entries(cur: Any, size: int) -> int:
         """How many entries the sketch tail spans (an upper bound; one indexed read)."""
-        first = conn.exec_driver_sql("SELECT min(idx) FROM ledger_sketch_tail").scalar()
-        return 0 if first is None else size - int(first)
+        cur.execute("SELECT min(idx) FROM ledger_sketch_tail")
+        row = cur.fetchone()
+        return 0 if row is None or row[0] is None else size - int(row[0])
 
-    def _merge_tail(self, conn: Connection) -> int:
+    @staticmethod
+    def _merge_tail(cur: Any) -> int:
         """Move the whole sketch tail into the index, in key order, in one statement each.
 
         One ``INSERT ... SELECT ... ORDER BY key`` touches each index page at most once and runs
         in the database engine without the Python interpreter between rows.
         """
-        moved = conn.exec_driver_sql(
+        cur.execute(
             "INSERT INTO ledger_sketch (key, idx) "
             "SELECT key, idx FROM ledger_sketch_tail ORDER BY key, idx"
-        ).rowcount
-        conn.exec_driver_sql("DELETE FROM ledger_sketch_tail")
-        return int(moved or 0)
+        )
+        moved = cur.rowcount
+        cur.execute("DELETE FROM ledger_sketch_tail")
+        return max(int(moved or 0), 0)  # -1 where a driver does not count
 
     def merge_sketch(self) -> int:
         """Merge the sketch tail into the sketch index now; returns the keys moved.
@@ -352,8 +362,8 @@ class Ledger:
         merge changes no answer, only how fast appends and lookups are.
         """
         try:
-            with self._locked(fsync=False) as (conn, _):
-                return self._merge_tail(conn)
+            with self._locked(fsync=False) as (conn, _), driver_cursor(conn) as cur:
+                return self._merge_tail(cur)
         except SQLAlchemyError as exc:
             raise StoreError(f"sketch merge failed: {db_error_reason(exc)}") from exc
 
@@ -511,7 +521,8 @@ class Ledger:
 
         def build(c: Connection) -> InclusionProof:
             path = self._with_subtrees(c, lambda st: mk.inclusion_path(index, n, st))
-            leaf = self._nodes(c, [(0, index)])[(0, index)]
+            with driver_cursor(c) as cur:
+                leaf = self._nodes(cur, [(0, index)])[(0, index)]
             return InclusionProof(
                 leaf_index=index,
                 tree_size=n,

@@ -1,6 +1,7 @@
 """The project database: SQLAlchemy 2 engine, sessions and per-package Alembic migrations."""
 
 from govloop.store._base import Base
+from govloop.store._driver import driver_cursor
 from govloop.store._store import (
     Store,
     WouldBlock,
@@ -16,6 +17,7 @@ __all__ = [
     "WouldBlock",
     "alembic_config",
     "db_error_reason",
+    "driver_cursor",
     "make_engine",
     "sqlite_nowait",
 ]

@@ -151,7 +151,9 @@ def sqlite_nowait(conn: Connection) -> Iterator[None]:
     An event loop may then write on its own thread when the database is free (no thread
     hand-off), and hand the write to a thread that waits only when it is not.
     """
-    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    raw = conn.connection.dbapi_connection  # the sqlite3 connection: a PRAGMA needs no more
+    assert raw is not None
+    raw.execute("PRAGMA busy_timeout=0")
     try:
         yield
     except OperationalError as exc:
@@ -160,7 +162,7 @@ def sqlite_nowait(conn: Connection) -> Iterator[None]:
             raise WouldBlock("the database is locked by another writer") from exc
         raise
     finally:
-        conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def db_error_reason(exc: BaseException) -> str:
