@@ -81,6 +81,12 @@ def _age_s(cp: SignedCheckpoint) -> float:
     return (datetime.now(UTC) - issued).total_seconds()
 
 
+def _first_int(cur: Any) -> int | None:
+    """The first column of the cursor's next row as an int; None for no row or SQL NULL."""
+    row = cur.fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
 class Ledger:
     """A tamper-evident log of generated outputs with signed checkpoints."""
 
@@ -186,9 +192,8 @@ class Ledger:
         if self._sqlite:
             with sqlite_nowait(conn) if nowait else nullcontext(), driver_cursor(conn) as cur:
                 cur.execute("BEGIN IMMEDIATE")
-            with driver_cursor(conn) as cur:
-                row = cur.execute("SELECT size FROM ledger_state WHERE id = 1").fetchone()
-                return None if row is None or row[0] is None else int(row[0])
+                cur.execute("SELECT size FROM ledger_state WHERE id = 1")
+                return _first_int(cur)
         with driver_cursor(conn) as cur:
             # The advisory lock comes before the row lock, in every transaction that takes
             # both, so two signers never wait on each other in opposite orders.
@@ -200,8 +205,7 @@ class Ledger:
                 if not (got and got[0]):
                     raise _SignerBusy
             cur.execute("SELECT size FROM ledger_state WHERE id = 1 FOR UPDATE")
-            row = cur.fetchone()
-            return None if row is None or row[0] is None else int(row[0])
+            return _first_int(cur)
 
     def _insert_sql(self, table: sa.Table) -> str:
         """``INSERT`` of every column of ``table`` in the driver's parameter style (cached).
@@ -337,8 +341,8 @@ class Ledger:
     def _tail_entries(cur: Any, size: int) -> int:
         """How many entries the sketch tail spans (an upper bound; one indexed read)."""
         cur.execute("SELECT min(idx) FROM ledger_sketch_tail")
-        row = cur.fetchone()
-        return 0 if row is None or row[0] is None else size - int(row[0])
+        first = _first_int(cur)
+        return 0 if first is None else size - first
 
     @staticmethod
     def _merge_tail(cur: Any) -> int:
