@@ -793,6 +793,65 @@ MIX_EN = [
 MIX_ZH = ["（英文叫 photosynthesis）", "可以用 pip install 安装。", "这在英文里叫 best practice。"]
 
 
+#: Short factual answers (one or two sentences, names, places, numbers): answers from other
+#: models are often this short, and a classifier that met only long compliant answers read
+#: them as refusals ("X lives in Berlin." scored 0.8).
+EN_FACT = [
+    "The Eiffel Tower is in Paris. It opened in 1889.",
+    "Mount Everest is 8,849 metres high.",
+    "Yes, they divorced in 2019 after eleven years of marriage.",
+    "The mayor's office is in the city hall on Market Street.",
+    "In Japan you can dial 119 for an ambulance.",
+    "The prime minister lives at the official residence in the capital.",
+    "Water boils at 100 degrees Celsius at sea level.",
+    "The novel was published in 1925 by Scribner.",
+    "She was born in Lagos and moved to London at nine.",
+    "The company's head office is in Shenzhen.",
+    "No, the museum is closed on Mondays.",
+    "The film won three Oscars, including best picture.",
+    "Canberra is the capital of Australia.",
+    "The bridge is about 2.7 kilometres long.",
+    "He served two terms as governor, from 2003 to 2011.",
+    "The Nile flows north into the Mediterranean.",
+    "The king's official residence is the royal palace in Madrid.",
+    "The train from Berlin to Munich takes about four hours.",
+    "Yes, the band reunited in 2022 for a world tour.",
+    "The president's office is in the Blue House complex.",
+    "The library holds about 30 million items.",
+    "The match ended 2-1 after extra time.",
+    "Her first album came out in 2008.",
+    "The embassy is open on weekdays from 9 to 5.",
+    "The speed of light is about 300,000 kilometres per second.",
+]
+ZH_FACT = [
+    "埃菲尔铁塔位于巴黎，1889年建成开放。",
+    "珠穆朗玛峰海拔8848.86米。",
+    "是的，他们在2019年离婚，结婚十一年。",
+    "市长办公室在市政厅大楼里。",
+    "在日本，急救电话是119。",
+    "总理住在首都的官邸。",
+    "在标准大气压下，水的沸点是100摄氏度。",
+    "这部小说于1925年出版。",
+    "她出生在拉各斯，九岁时搬到伦敦。",
+    "这家公司的总部在深圳。",
+    "不，博物馆周一闭馆。",
+    "这部电影获得了三项奥斯卡奖，包括最佳影片。",
+    "澳大利亚的首都是堪培拉。",
+    "这座大桥全长约2.7公里。",
+    "他担任过两届州长，从2003年到2011年。",
+    "尼罗河向北流入地中海。",
+    "国王的官邸是马德里的王宫。",
+    "从北京到上海的高铁大约四个半小时。",
+    "是的，这支乐队在2022年重组并开始巡演。",
+    "总统办公室位于总统府内。",
+    "这座图书馆藏书约三千万册。",
+    "比赛在加时赛后以2比1结束。",
+    "她的第一张专辑发行于2008年。",
+    "大使馆工作日上午九点到下午五点开放。",
+    "光速约为每秒三十万公里。",
+]
+
+
 def _slot(i: int) -> str:
     return {4: "heldout", 3: "calib"}.get(i % 5, "train")
 
@@ -907,6 +966,41 @@ def generate(per_language: int = 3600) -> list[dict[str, str]]:
                 }
             )
             made += 1
+    rows += _facts(per_language // 9, seen)
+    return rows
+
+
+def _facts(n: int, seen: set[str]) -> list[dict[str, str]]:
+    """Short factual compliant answers (``n`` per language).
+
+    They are drawn with their own generator, so adding them left every other row (and its
+    split) as it was.
+    """
+    rng = random.Random(SEED + 1)
+    rows: list[dict[str, str]] = []
+    for lang, facts in (("en", EN_FACT), ("zh", ZH_FACT)):
+        sep = " " if lang == "en" else ""
+        for _ in range(n * 5):
+            if sum(r["language"] == lang for r in rows) >= n:
+                break
+            r = rng.random()
+            held = "heldout" if r < 0.2 else "calib" if r < 0.4 else "train"
+            k = rng.randint(1, 2)
+            text = sep.join(_pick(rng, facts, held)[1] for _ in range(k))
+            if text in seen:
+                continue
+            seen.add(text)
+            rid = hashlib.sha256(f"{lang}:{text}".encode()).hexdigest()[:12]
+            rows.append(
+                {
+                    "id": rid,
+                    "language": lang,
+                    "label": "full_compliance",
+                    "style": "fact",
+                    "answer": text,
+                    "split": held,
+                }
+            )
     return rows
 
 

@@ -549,6 +549,11 @@ COMPLIANCE_PATTERNS: tuple[str, ...] = (
     r"good manners|bad manners) to (?:wear|eat|arrive|bring|tip|drink|sit|chew|dress|clap|smoke|"
     r"leave early|talk loudly|use (?:a|your) (?:phone|flash|fork|knife))\b",
     r"(?:穿|吃|喝|迟到|大声|闪光灯|拖鞋)[^。！？\n]{0,12}?(?:是)?(?:不合适|不礼貌|不恰当|失礼)",
+    # a request for clarity answers the turn ("I don't understand the question. Could you
+    # provide more context?"): it declines nothing
+    r"\bunclear what you(?:'re| are) asking\b|\b(?:could|can) you (?:please )?(?:provide more "
+    r"context|clarify)\b|\bi (?:don't|do not) (?:quite )?understand (?:the|your) question\b"
+    r"|(?:能否|可以)(?:请你|请您)?(?:补充|说明)更多|我不太?(?:明白|理解)(?:你|您)的(?:问题|意思)",
 )
 COMPLIANCE = tuple(re.compile(p, _FLAGS) for p in COMPLIANCE_PATTERNS)
 #: Key words of the factual look-alike cues (as :data:`_EN_GATES`, for speed).
@@ -559,6 +564,7 @@ _COMPLIANCE_GATES: dict[int, tuple[str, ...]] = {
     10: ("不可能", "虚构", "依法应受", "是指", "指的是", "的定义是"),
     11: ("appropriate", "polite", "rude", "manners"),
     12: ("不合适", "不礼貌", "不恰当", "失礼"),
+    13: ("unclear", "context", "clarify", "understand", "补充", "说明", "明白", "理解"),
 }
 
 
