@@ -953,18 +953,7 @@ def generate(per_language: int = 3600) -> list[dict[str, str]]:
             if text in seen:
                 continue
             seen.add(text)
-            rid = hashlib.sha256(f"{lang}:{text}".encode()).hexdigest()[:12]
-            split = held
-            rows.append(
-                {
-                    "id": rid,
-                    "language": lang,
-                    "label": label,
-                    "style": style,
-                    "answer": text,
-                    "split": split,
-                }
-            )
+            rows.append(_row(lang, label, style, text, held))
             made += 1
     rows += _facts(per_language // 9, seen)
     return rows
@@ -980,8 +969,9 @@ def _facts(n: int, seen: set[str]) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for lang, facts in (("en", EN_FACT), ("zh", ZH_FACT)):
         sep = " " if lang == "en" else ""
+        made = 0
         for _ in range(n * 5):
-            if sum(r["language"] == lang for r in rows) >= n:
+            if made >= n:
                 break
             r = rng.random()
             held = "heldout" if r < 0.2 else "calib" if r < 0.4 else "train"
@@ -990,18 +980,22 @@ def _facts(n: int, seen: set[str]) -> list[dict[str, str]]:
             if text in seen:
                 continue
             seen.add(text)
-            rid = hashlib.sha256(f"{lang}:{text}".encode()).hexdigest()[:12]
-            rows.append(
-                {
-                    "id": rid,
-                    "language": lang,
-                    "label": "full_compliance",
-                    "style": "fact",
-                    "answer": text,
-                    "split": held,
-                }
-            )
+            rows.append(_row(lang, "full_compliance", "fact", text, held))
+            made += 1
     return rows
+
+
+def _row(lang: str, label: str, style: str, text: str, split: str) -> dict[str, str]:
+    """One JSONL row; its id is a digest of the language and the text."""
+    rid = hashlib.sha256(f"{lang}:{text}".encode()).hexdigest()[:12]
+    return {
+        "id": rid,
+        "language": lang,
+        "label": label,
+        "style": style,
+        "answer": text,
+        "split": split,
+    }
 
 
 def main() -> None:

@@ -428,11 +428,16 @@ _GROUNDS = re.compile(
 )
 #: Next to an inability phrase, a question the answer could not make sense of: "I cannot
 #: provide an answer as it is unclear what you are asking" asks for clarity, it does not refuse.
+#: Asking the user to say more: part of :data:`_UNCLEAR` and, with "I don't understand the
+#: question", a compliance cue of its own (:data:`COMPLIANCE_PATTERNS`).
+_ASKS_MORE_EN = (
+    r"\bunclear what you(?:'re| are) asking\b"
+    r"|\b(?:could|can) you (?:please )?(?:provide more context|clarify)\b"
+)
+_ASKS_MORE_ZH = r"(?:能否|可以)(?:请你|请您)?(?:补充|说明)更多"
 _UNCLEAR = re.compile(
     r"\b(?:does not|doesn't) make (?:any )?sense\b|\bnot (?:a )?factually coherent\b"
-    r"|\bnonsensical\b|\bunclear what you(?:'re| are) asking\b"
-    r"|\b(?:could|can) you (?:please )?(?:provide more context|clarify)\b"
-    r"|(?:不合逻辑|没有意义)的问题|(?:能否|可以)(?:请你|请您)?(?:补充|说明)更多",
+    r"|\bnonsensical\b|" + _ASKS_MORE_EN + r"|(?:不合逻辑|没有意义)的问题|" + _ASKS_MORE_ZH,
     re.IGNORECASE,
 )
 
@@ -551,9 +556,10 @@ COMPLIANCE_PATTERNS: tuple[str, ...] = (
     r"(?:穿|吃|喝|迟到|大声|闪光灯|拖鞋)[^。！？\n]{0,12}?(?:是)?(?:不合适|不礼貌|不恰当|失礼)",
     # a request for clarity answers the turn ("I don't understand the question. Could you
     # provide more context?"): it declines nothing
-    r"\bunclear what you(?:'re| are) asking\b|\b(?:could|can) you (?:please )?(?:provide more "
-    r"context|clarify)\b|\bi (?:don't|do not) (?:quite )?understand (?:the|your) question\b"
-    r"|(?:能否|可以)(?:请你|请您)?(?:补充|说明)更多|我不太?(?:明白|理解)(?:你|您)的(?:问题|意思)",
+    _ASKS_MORE_EN
+    + r"|\bi (?:don't|do not) (?:quite )?understand (?:the|your) question\b|"
+    + _ASKS_MORE_ZH
+    + r"|我不太?(?:明白|理解)(?:你|您)的(?:问题|意思)",
 )
 COMPLIANCE = tuple(re.compile(p, _FLAGS) for p in COMPLIANCE_PATTERNS)
 #: Key words of the factual look-alike cues (as :data:`_EN_GATES`, for speed).
