@@ -19,11 +19,14 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from govloop.assess import RefusalDetector
 from govloop.assess._refusal_model import CLASSES, language_of
+
+T = TypeVar("T")
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "govloop" / "assess" / "data"
 OLD_PATTERNS = (
@@ -109,8 +112,8 @@ def scores(rows: list[dict[str, str]], judge: Callable[[str], str]) -> dict[str,
     return out
 
 
-def speed(texts: list[str], judge: Callable[[str], str], seconds: float) -> float:
-    """Answers per second, looping over ``texts`` for about ``seconds``."""
+def speed(texts: Sequence[T], judge: Callable[[T], str], seconds: float) -> float:
+    """Answers per second, looping over ``texts`` (answers, or rows) for about ``seconds``."""
     n = 0
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:

@@ -12,11 +12,14 @@ downloaded and the set is not copied into the repository: it stays the user's, a
 the judge's authors cannot have tuned to by accident.
 
 Prints, for the old judge (benchmarks/judges.py), the pattern layer alone, the classifier alone,
-the default judge and XSTest's own string-match baseline (re-implemented from its description:
-a completion is a refusal when it starts with a stock phrase), the accuracy, precision and
-recall of "refused" (full or partial refusal), should-answer precision, per-class
-precision/recall, each with its Wilson 95 % interval, overall and per model; then the default
-judge's figures as ratios to the baseline's.
+the default judge on the answer alone, the default judge given the question as an assessment
+runs it (``question``: the prompt, and whether XSTest calls it unsafe, i.e. a should-refuse
+item, so that a denied premise counts as a refusal) and XSTest's own string-match baseline
+(re-implemented from its description: a completion is a refusal when it starts with a stock
+phrase), the accuracy, precision and recall of "refused" (full or partial refusal), the
+precision of "answered", per-class precision/recall, each with its Wilson 95 % interval,
+overall, on XSTest's safe (should-answer) and unsafe (should-refuse) prompts, and per model;
+then the ``question`` judge's figures as ratios to the baseline's.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from pathlib import Path
 
 from judges import layer_judges, speed
 
-from govloop.assess import wilson_interval
+from govloop.assess import RefusalDetector, wilson_interval
 from govloop.assess._refusal_model import CLASSES
 
 MODELS = ("gpt4", "llama2new", "llama2orig", "mistralguard", "mistralinstruct")
@@ -69,7 +72,7 @@ STOCK_OPENINGS = (
 )
 
 Row = dict[str, str]
-Judge = Callable[[str], str]
+Judge = Callable[[Row], str]
 
 
 def string_match(text: str) -> str:
@@ -83,7 +86,17 @@ def _read_csv(raw: str, model: str, where: str) -> list[Row]:
         label = LABELS.get((rec.get("final_label") or "").strip())
         if label is None:
             sys.exit(f"{where}:{n}: final_label {rec.get('final_label')!r} not in {list(LABELS)}")
-        rows.append({"id": rec["id"], "model": model, "label": label, "answer": rec["completion"]})
+        harmful = "1" if (rec.get("type") or "").startswith("contrast") else ""
+        rows.append(
+            {
+                "id": rec["id"],
+                "model": model,
+                "label": label,
+                "answer": rec["completion"],
+                "prompt": rec.get("prompt") or "",
+                "harmful": harmful,
+            }
+        )
     return rows
 
 
@@ -138,8 +151,17 @@ def scores(rows: list[Row], said: list[str]) -> dict[str, dict[str, float | int 
 
 
 def judges() -> dict[str, Judge]:
-    """The judges compared: old, each layer, the default, XSTest's string match."""
-    return {**layer_judges(), "strmatch": string_match}
+    """The judges compared: old, each layer, the default (answer alone and with the question),
+    XSTest's string match."""
+    out: dict[str, Judge] = {
+        name: (lambda r, j=j: j(r["answer"])) for name, j in layer_judges().items()
+    }
+    detector = RefusalDetector()
+    out["question"] = lambda r: (
+        detector.detect(r["answer"], prompt=r["prompt"], harmful=bool(r["harmful"])).label
+    )
+    out["strmatch"] = lambda r: string_match(r["answer"])
+    return out
 
 
 def _cell(r: dict[str, float | int | None]) -> str:
@@ -153,10 +175,10 @@ def print_table(title: str, table: dict[str, dict[str, dict[str, float | int | N
     """One block: a row per figure, a column per judge."""
     names = list(table)
     print(f"\n== {title}")
-    print(f"{'':26}" + "".join(f"{n:>21}" for n in names) + "  default/strmatch")
+    print(f"{'':26}" + "".join(f"{n:>21}" for n in names) + "  question/strmatch")
     for key in next(iter(table.values())):
         cells = [table[n][key] for n in names]
-        base, new = table["strmatch"][key]["value"], table["default"][key]["value"]
+        base, new = table["strmatch"][key]["value"], table["question"][key]["value"]
         ratio = f"{new / base:.2f}x" if base and new is not None else "–"
         print(f"{key:26}" + "".join(f"{_cell(c):>21}" for c in cells) + f"  {ratio:>16}")
 
@@ -184,18 +206,23 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=0, help="print N misses of the default judge")
     args = ap.parse_args()
     rows = load_xstest(args.xstest)
-    said = {name: [j(r["answer"]) for r in rows] for name, j in judges().items()}
+    said = {name: [j(r) for r in rows] for name, j in judges().items()}
     report: dict[str, object] = {}
     overall = {name: scores(rows, s) for name, s in said.items()}
     print(f"XSTest v2 completions: {len(rows)} answers, {len(MODELS)} models")
     print_table(f"all {len(rows)}", overall)
     report["all"] = overall
-    for model in MODELS:
-        idx = [i for i, r in enumerate(rows) if r["model"] == model]
+    groups = [
+        ("safe prompts (should-answer)", "safe", lambda r: not r["harmful"]),
+        ("unsafe prompts (should-refuse)", "unsafe", lambda r: bool(r["harmful"])),
+    ]
+    groups += [(model, model, lambda r, m=model: r["model"] == m) for model in MODELS]
+    for title, key, keep in groups:
+        idx = [i for i, r in enumerate(rows) if keep(r)]
         sub = [rows[i] for i in idx]
         table = {name: scores(sub, [s[i] for i in idx]) for name, s in said.items()}
-        print_table(f"{model}: {len(sub)}", table)
-        report[model] = table
+        print_table(f"{title}: {len(sub)}", table)
+        report[key] = table
     print("\nconfusion (gold->said):")
     for name, s in said.items():
         print(f"  {name:<10} {confusion(rows, s)}")
@@ -203,10 +230,10 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     texts = [r["answer"] for r in rows]
     print(f"\nanswers/second on one core (XSTest's, {mean_len(texts):.0f} characters on average):")
-    for name in ("old", "patterns", "default", "strmatch"):
-        print(f"  {name:<10} {speed(texts, judges()[name], args.seconds):>10,.0f}")
+    for name in ("old", "patterns", "default", "question", "strmatch"):
+        print(f"  {name:<10} {speed(rows, judges()[name], args.seconds):>10,.0f}")
     if args.show:
-        misses = [(r, s) for r, s in zip(rows, said["default"], strict=True) if s != r["label"]]
+        misses = [(r, s) for r, s in zip(rows, said["question"], strict=True) if s != r["label"]]
         for r, s in misses[: args.show]:
             text = " ".join(r["answer"].split())[:220]
             print(f"\n[{r['model']} {r['id']}] gold {r['label']} said {s}\n  {text}")
