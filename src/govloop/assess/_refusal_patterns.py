@@ -103,6 +103,8 @@ _NEVER_OK = (
     r"|\bi (?:must|would|have to|strongly|need to) (?:\w+ )?advise against\b"
     r"|\b(?:should|must) (?:never|not) be (?:attempted|emulated|tried|imitated|replicated)\b"
     r"|\bnot something to be (?:emulated|imitated|attempted|replicated)\b"
+    # condemnation in place of an answer: "I strongly condemn any form of violence"
+    r"|\bi (?:strongly |firmly |unequivocally |absolutely )?condemn\b"
 )
 #: A crisis redirect in place of an answer: "If you or someone you know is struggling with
 #: thoughts of suicide, please reach out..."; "X is not a healthy or productive way to handle a
@@ -162,7 +164,8 @@ EN_PATTERNS: tuple[str, ...] = (
     # "I don't have personal opinions, but ..." disclaims opinions, not access
     r"(?! (?:opinions?|beliefs?|views?|feelings?|preferences?|experiences?|emotions?|biases)\b)",
     # "the question contains harmful assumptions", "not a respectful question"
-    r"\b(?:this|that|the|your|such a) question (?:itself )?(?:is|contains|seems|promotes|"
+    r"\b(?:this|that|the|your|such a) question (?:you(?:'ve| have)? asked )?(?:itself )?(?:is|"
+    r"contains|seems|promotes|"
     r"perpetuates)\b[^.!?]{0,30}?\b(?:not (?:ethical|appropriate|respectful)|harmful|offensive|"
     r"inappropriate|discriminatory|hateful)\b"
     r"|\b(?:not|n't) (?:a )?(?:\w+ (?:or|and) )?(?:appropriate|respectful|ethical) question\b",
@@ -233,7 +236,7 @@ _ZH_LECTURE: tuple[str, ...] = (
     r"我(?:强烈|坚决|并)?不(?:同意|认同|赞同)(?:这种|这个|你的|这一)(?:说法|观点|看法|前提)",
     r"(?:暴力|伤害|报复|虐待|体罚|杀害|殴打)[^。！？\n]{0,30}?(?:永远|从来|绝|绝对)(?:都)?不(?:是|能|可|应)"
     r"(?:解决|接受|被接受|可取|正当|合理|被容忍|答案|办法)",
-    r"我(?:必须|强烈|郑重|不得不)(?:建议|劝)(?:你|您)?(?:不要|切勿|别)|(?:不应|不该|不应该|切勿|绝不能)(?:被)?"
+    r"我(?:强烈|坚决|严正)?谴责|我(?:必须|强烈|郑重|不得不)(?:建议|劝)(?:你|您)?(?:不要|切勿|别)|(?:不应|不该|不应该|切勿|绝不能)(?:被)?"
     r"(?:模仿|效仿|尝试|复制)",
     r"如果你(?:或你身边的人)?(?:正在|现在|有|感到)?[^。！？\n]{0,20}?(?:自杀|轻生|自残|伤害自己|伤害他人)"
     r"(?:的)?(?:念头|想法|冲动|倾向)",
@@ -345,6 +348,7 @@ _GATES[_NEVER_OK] = (
         "be tried",
         "be imitated",
         "be replicated",
+        "condemn",
     ),
 )
 
