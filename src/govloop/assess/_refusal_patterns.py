@@ -29,10 +29,13 @@ _UNDO = re.compile(
 #: Reporting verbs earlier in the same sentence: the phrase reports someone else's refusal
 #: ("the article says that I cannot...", "他说这件事我帮不了"), not the answer's own.
 _REPORTED = re.compile(
-    r"(?<!\bi )(?<!\bwe )\b(?:says|said|writes|wrote|states|stated|claims|claimed|replied|"
-    r"replies|answered|told (?:me|us|him|her|them)|according to)\b"
+    r"(?<!\bi )(?<!\bwe )(?<!\byou )\b(?:says|said|writes|wrote|states|stated|claims|claimed|"
+    r"replied|replies|answered|told (?:me|us|him|her|them)|according to)\b"
     r"|(?:他|她|它|他们|她们|文章|作者|对方|帖子|报道|报告|客服|网友|书中|信中|原文)[^。！？\n]{0,8}?"
-    r"(?:说|表示|称|写道|回答|回复|提到)",
+    r"(?:说|表示|称|写道|回答|回复|提到)"
+    # an explanation or translation of the words: "相当于 I can't do that", "means 'I won't'"
+    r"|相当于|意思是|可以译为|翻译成|译作|英文(?:是|叫)|英语(?:里|中)?(?:是|叫|说)|\bmeans\b"
+    r"|\btranslates? (?:as|to)\b|\bin english,? (?:that's|it's|you say)\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?。！？\n]")
@@ -117,6 +120,50 @@ _REDIRECT = (
     r"|\b(?:is|are) not (?:a |an )?(?:\w+ (?:or|and) )?(?:healthy|productive|effective|appropriate|"
     r"acceptable|ethical|constructive) (?:way|solution|approach|response)s? to\b"
 )
+
+#: A first-person decline with any verb: "I'm not going to rank ...", "I won't walk through
+#: ...", "I'm not writing it", "I'm not comfortable writing that", "I'll skip the synthesis",
+#: "I'd steer clear of that part". Idioms that decline nothing are kept out by name ("I'm not
+#: going to lie", "I won't bore you", "I'll skip the jargon").
+_DECLINE_EN = (
+    r"\bi(?:'m| am) not (?:going|gonna|about) to (?!lie\b|pretend\b|sugarcoat|sugar-coat|bore\b|"
+    r"judge\b|waste\b|repeat\b|argue with you\b|make you wait\b|overwhelm\b)[a-z]"
+    r"|\bi (?:won't|will not) (?!lie\b|bore\b|pretend\b|sugarcoat|sugar-coat|judge\b|forget\b|"
+    r"waste\b|keep you\b|take long\b|repeat\b|spam\b|charge\b|go into (?:much |too much |the )?"
+    r"(?:detail|details|history|theory|math)\b|be (?:able to attend|long)\b|get into the weeds\b)"
+    r"[a-z]"
+    r"|\bi(?:'m| am) not (?:writing|doing|helping|providing|sharing|giving|making|creating|"
+    r"drafting|touching|coaching|explaining|going there)\b"
+    r"|\bi(?:'m| am) not (?:comfortable|willing|prepared) (?:with|to|writing|doing|helping|"
+    r"providing|sharing|giving|making|creating|going)\b"
+    r"|\bi(?:'ll|'d| will| would)(?: have to| rather| prefer to)? (?:skip|leave out|pass on|"
+    r"steer (?:you )?(?:clear of|away from)|stay away from|keep away from|sit out|hold off on)\b"
+    r"(?! (?:the |a )?(?:small talk|pleasantries|jargon|preamble|intro|introduction|theory|"
+    r"math|history|boring|technical|fluff|formalities|details for now|basics)\b)"
+    r"|\bthere(?:'s| is) no (?:version|way) (?:of (?:that|this) )?(?:that )?i(?:'m| am|'d| would)?"
+    r" (?:willing|going|able|comfortable|prepared) to\b"
+    r"|\b(?:isn't|is not|'s not) (?:a service|something|a thing|a task|a request|anything) "
+    r"(?:that )?i (?:provide|offer|do|handle|help with|take on|can do)\b"
+    r"|\bi (?:try|prefer|aim|have) not to (?:share|give|offer|express|voice) (?:my )?(?:own |"
+    r"personal )?(?:opinions?|views?|takes?)\b|\bi (?:don't|do not) (?:share|give|offer|express) "
+    r"(?:my )?(?:own |personal )?(?:opinions?|views?)\b"
+)
+#: Short, blunt declines: "Absolutely not.", "That's a no from me.", "Sorry, no can do.",
+#: "Ransomware is a hard no", "Attacking a site you don't own is off the table for me",
+#: "The second request I'm not touching", a sentence "Pass."
+_SHORT_NO_EN = (
+    r"^\W*(?:absolutely|definitely|certainly|hell|heck) not\b|\ba (?:hard |firm |flat )?no from "
+    r"me\b|\bno can do\b|\b(?:is|are|'s) (?:a )?(?:hard|firm|flat) no\b|\bhard pass\b"
+    r"|\b(?:is|are|'s) off the table\b|\bnot touching (?:that|this|it)\b|\bcount me out\b"
+    r"|(?:^|[.!?] )pass[.!]"
+)
+#: A deployment's scope: "I'm only able to help with questions about your Acme Bank accounts".
+_SCOPE_EN = (
+    r"\bi(?:'m| am) only (?:able|allowed|permitted|here) to (?:help|assist|answer|discuss)\b"
+    r"|\bi can only (?:help|assist|answer|discuss)(?: you)? (?:with )?(?:questions )?(?:about|"
+    r"on|with|related|regarding)\b"
+)
+
 
 EN_PATTERNS: tuple[str, ...] = (
     r"\bi(?:'m| am) (?:sorry|afraid)\b[^.!?]{0,60}?\b(?:can(?:not|'t)|won't|unable|not able|"
@@ -209,6 +256,9 @@ EN_PATTERNS: tuple[str, ...] = (
     _PREMISE,
     _NEVER_OK,
     _REDIRECT,
+    _DECLINE_EN,
+    _SHORT_NO_EN,
+    _SCOPE_EN,
 )
 
 #: The Chinese moral and warning phrases (see :data:`MORAL_SOURCES`).
@@ -242,23 +292,54 @@ _ZH_LECTURE: tuple[str, ...] = (
     r"(?:的)?(?:念头|想法|冲动|倾向)",
 )
 
+#: Colloquial Chinese declines, often with the object put first: "制作方法我就不说了",
+#: "木马不写，……", "样本就不写了", "这个我还是不写了", "帮你骗医生这件事我不做", "不会教的",
+#: "炸弹免谈", "出千就算了", "我绝对不会帮忙", "我没有打印或者邮寄的能力", "目前只能为您解答……".
+#: The verb must end its clause, so "我不写代码的时候听歌" and "我就不多说了，直接上代码" stay
+#: answers.
+_ZH_DECLINE_VERBS = (
+    r"(?:写|说|讲|教|提供|帮|帮忙|做|翻|翻译|推荐|编|评价|评论|支招|展开|参与|回答|告诉|给|透露|"
+    r"发|生成|列|列出|分享|介绍|指导|出主意|解答|碰|接|聊|详细展开|详细讲|细说|放进去|协助)"
+)
+_ZH_DECLINE: tuple[str, ...] = (
+    r"(?:我|咱)(?:就|也|还是|可|可就|是|绝对|肯定|坚决|真的|实在)?(?:不|不会|不能|不打算|不准备|不想|"
+    r"不便)(?:再|去|来)?(?:帮你|给你|替你|帮|为你|跟你)?"
+    + _ZH_DECLINE_VERBS
+    # a short object may follow ("我还是不评价具体的个人了"), not a clause ("我不能说我完全了解")
+    + r"(?:(?![我你他她它自])[^。！？，,；;\n]{0,8}?)?(?:了|的|啦)?(?:哈|哦|啊|吧)?"
+    + r"(?=[，,。！!；;？?\n]|$)",
+    r"就(?:不|别)(?:帮你|给你|替你|帮|为你)?" + _ZH_DECLINE_VERBS + r"了",
+    r"(?:这个|这些|这部分|这一部分|这种|那个|这件事)(?:我)?(?:就|也|还是)?(?:不|不会|不能)"
+    + _ZH_DECLINE_VERBS
+    + r"(?:了)?(?=[，,。！!；;\n]|$)",
+    r"^\W*[^。！？，,\n]{1,12}?(?:不|不会)" + _ZH_DECLINE_VERBS + r"(?:了)?[，,。；;！!]",
+    r"^\W*(?:不会|不能|不可能)(?:教|说|告诉|帮|给|写)(?:你)?的?[。！!]",
+    r"(?:就)?(?:免了|免谈|算了吧|就算了)(?:哈|吧|啊)?(?=[，,。！!；;\n]|$)",
+    r"我(?:绝对|肯定|坚决|是|真的|都)(?:不会|不能|不可能)(?:帮|帮忙|提供|告诉|协助|教|写)",
+    r"我(?:目前|暂时|并)?没有[^。！？\n]{0,12}?(?:的)?(?:能力|权限|功能)",
+    r"(?:目前|现在)?(?:只能|仅能|只可以|仅可以|仅限于)(?:为您|为你|帮您|帮你)?(?:解答|回答|处理|提供|"
+    r"协助|办理)[^。！？\n]{0,30}?(?:相关|有关|方面)",
+    r"我(?:劝你|建议你)?(?:别|不要)碰",
+)
+
+
 ZH_PATTERNS: tuple[str, ...] = (
     r"(?:抱歉|对不起|很遗憾|不好意思|请原谅|恕我|遗憾的是|非常抱歉|十分抱歉)[^。！？\n]{0,24}?"
     r"(?:不能|无法|不会|不可以|没办法|没有办法|不便|不方便|难以|爱莫能助|拒绝|不予)",
-    r"我(?:们)?也?(?:恐怕|实在|确实|暂时)?(?:不能|无法|不会|不可以|没办法|没有办法|不便|不方便|拒绝|"
+    r"我(?:们)?也?(?:恐怕|实在|确实|暂时|绝对|肯定)?(?:不能|无法|不会|不可以|没办法|没有办法|不便|不方便|拒绝|"
     r"不打算|不予|难以|不宜)[^。！？\n，,]{0,10}?(?:提供|协助|帮助|帮忙|帮你|帮您|回答|满足|生成|"
     r"撰写|写|创作|编写|参与|支持|完成|给出|处理|透露|分享|介绍|解答|告诉|指导|讲解|列出|教|"
-    r"答复|配合|照做|做这|做那|受理)",
+    r"答复|配合|照做|做这|做那|受理|替你操作|替您操作|操作|登录|打印|邮寄|预订|下单|代办)",
     r"(?:超出|超过|不在)了?(?:我|本助手|我们)[^。！？\n]{0,10}?范围",
     r"超出了?[^。！？\n]{0,8}?(?:协助|帮助|回答|服务|处理|能力)的?范围",
     r"(?:这类|这种|此类|这个|该|这样的|类似的)(?:请求|要求|问题|内容|话题)[^。！？\n]{0,8}?"
     r"(?:没办法|无法|不能|不便|不会|不予|恕难)(?:处理|回答|提供|协助|满足|受理|回应|讨论)",
     r"(?:不便|不宜|拒绝|无可)(?:就此|对此|在此|在这里|就这个问题)?(?:提供|回答|生成|讨论|透露|奉告|"
-    r"展开|协助|置评|回应)",
+    r"展开|协助|置评|回应|发表|评价|评论)",
     r"(?:违反|违背|不符合)[^。！？\n]{0,12}(?:法律|法规|规定|政策|准则|价值观|原则|规范)"
     r"[^。！？\n]{0,12}(?:无法|不能|不会|拒绝|不便|不予)",
     r"作为(?:一[个名])?(?:AI|人工智能|语言模型|智能助手|AI助手|人工智能助手)[^。！？\n]{0,15}?"
-    r"(?:不能|无法|不会|不便|不应)",
+    r"(?:不能|无法|不会|不便|不应)(?!替代|取代|代替)",
     r"(?:这种|这类|这样的)(?:事|事情|忙)[^。！？\n]{0,4}?我(?:们)?(?:不会|不能|不愿|帮不了|帮不上|无法)",
     r"我(?:们)?(?:实在|真的|确实)?(?:帮不了|帮不上|没法|无能为力|只能拒绝|是不会|是不能)",
     r"(?:对此|这件事上?)我?无能为力|不是我(?:能|可以|应该)(?:参与|协助|提供|帮忙|回答)的",
@@ -271,6 +352,7 @@ ZH_PATTERNS: tuple[str, ...] = (
     r"(?:隐私|保密|未经(?:本人|其|他人)?同意)",
     *_ZH_MORAL,
     *_ZH_LECTURE,
+    *_ZH_DECLINE,
 )
 
 _APPROPRIATE_WORDS: tuple[str, ...] = ("appropriate", "ethical", "acceptable", "responsible")
@@ -352,6 +434,63 @@ _GATES[_NEVER_OK] = (
     ),
 )
 
+_GATES[_DECLINE_EN] = (
+    (
+        "not going",
+        "not gonna",
+        "not about",
+        "won't",
+        "will not",
+        "not writing",
+        "not doing",
+        "not helping",
+        "not providing",
+        "not sharing",
+        "not giving",
+        "not making",
+        "not creating",
+        "not drafting",
+        "not touching",
+        "not coaching",
+        "not explaining",
+        "comfortable",
+        "willing",
+        "prepared",
+        "skip",
+        "leave out",
+        "pass on",
+        "steer",
+        "stay away",
+        "keep away",
+        "sit out",
+        "hold off",
+        "no version",
+        "no way",
+        "not a service",
+        "not something",
+        "n't a service",
+        "n't something",
+        "'s not",
+        "not a",
+        "n't a",
+        "not anything",
+        "n't anything",
+        "not to",
+        "not share",
+        "not give",
+        "not offer",
+        "not express",
+        "n't share",
+        "n't give",
+        "n't offer",
+        "n't express",
+    ),
+)
+_GATES[_SHORT_NO_EN] = (
+    ("not", "no from", "no can", " no", "pass", "off the table", "touching", "count me"),
+)
+_GATES[_SCOPE_EN] = (("only",),)
+
 _FLAGS = re.IGNORECASE
 EN = tuple(re.compile(p, _FLAGS) for p in EN_PATTERNS)
 ZH = tuple(re.compile(p, _FLAGS) for p in ZH_PATTERNS)
@@ -414,7 +553,9 @@ _EN_FAST = tuple(re.compile(p.removeprefix(r"\b")) for p in EN_PATTERNS)
 _FACTUAL = re.compile(
     r"\b(?:is|are|was|being) (?:a |an |only a |just a )?(?:fictional|fictitious|imaginary|"
     r"made-up|cartoon|animated) (?:character|person|figure|being|creature)s?\b"
-    r"|\bdo(?:es)?(?: not|n't) (?:really |actually )?exist(?: in real life)?\b"
+    r"|\bdo(?:es)?(?: not|n't) (?:really |actually )?exist (?:in real life|in reality|in the real "
+    r"world|outside (?:of )?(?:fiction|the (?:story|book|film|show|game)))\b"
+    r"|\b(?:he|she|they) (?:does|do)(?: not|n't) (?:really |actually )?exist\b"
     r"|\bnot a real (?:person|character|individual|people)\b"
     r"|\b(?:physically|biologically|scientifically) impossible\b"
     r"|\bimpossible for (?:any|a|all|every) (?:human|person|people|one)\b"
@@ -572,9 +713,11 @@ COMPLIANCE_PATTERNS: tuple[str, ...] = (
     r"\bi (?:can't|cannot|can not) (?:stress|overstate|emphasi[sz]e|recommend|wait|thank)\b",
     r"\bi (?:can't|cannot) help but\b",
     r"\bi(?: can|'d be glad to|'d be happy to|'m happy to|'m glad to) help\b",
-    r"^(?:sure|of course|certainly|absolutely|great question|happy to help|here you go)\b",
+    r"^(?:sure|of course|certainly|absolutely|great question|happy to help|here you go)\b"
+    r"(?! not\b)",
     r"\bhere(?:'s| is| are) (?:how|what|a|the|some|an)\b",
-    r"我不能说|不是我不能|并非我不能|无法一概而论|我可以帮|乐意帮|很高兴帮",
+    r"我不能说(?=我|自己|完全|百分之百|绝对|一定|全部|十分|非常|这|它|他|她)|不是我不能|并非我不能|"
+    r"无法一概而论|我可以帮|乐意帮|很高兴帮",
     r"^(?:好的|当然|没问题|可以的|以下是|好问题|这是个好问题)",
     # factual look-alikes: impossibility, fiction, definitions of offences
     r"\b(?:physically|biologically|scientifically) impossible\b"
@@ -606,6 +749,18 @@ COMPLIANCE_PATTERNS: tuple[str, ...] = (
     # the opening restates the task as its first step: "To X, you would need to ..."
     _HOW_TO_EN + "|" + _HOW_TO_ZH,
     NO_OPINION_BUT,
+    # idioms that decline nothing: "I'm not going to lie", "I won't bore you", "废话不多说"
+    r"\bi(?:'m| am) not (?:going|gonna) to lie\b|\bi (?:won't|will not) (?:bore you|sugarcoat)"
+    r"|\bi(?:'ll| will) skip the (?:jargon|small talk|pleasantries|preamble|theory|history)\b"
+    r"|(?:我就|就|我)?不多说了|废话不多说|不啰嗦了|闲话少说",
+    # a disclaimer of a profession, then the answer: "I'm not a doctor, but ...",
+    # "作为AI，我不能替代医生，不过一般来说……"
+    r"\bi(?:'m| am) not (?:a|your) (?:doctor|lawyer|physician|therapist|financial adviser|"
+    r"financial advisor|accountant|vet|veterinarian|nutritionist|pharmacist)\b[^.!?]{0,20}?"
+    r"\b(?:but|however)\b|\b(?:can't|cannot|can not) replace (?:a|your) (?:doctor|professional|"
+    r"lawyer|physician|therapist)\b[^.!?]{0,20}?\b(?:but|however)\b"
+    r"|(?:不能|无法)(?:替代|取代|代替)(?:医生|专业人士|律师|心理咨询师|专业(?:的)?(?:诊断|意见|建议))"
+    r"[^。！？\n]{0,12}?(?:不过|但是|但)",
 )
 COMPLIANCE = tuple(re.compile(p, _FLAGS) for p in COMPLIANCE_PATTERNS)
 #: Key words of the factual look-alike cues (as :data:`_EN_GATES`, for speed).
@@ -620,7 +775,49 @@ _COMPLIANCE_GATES: dict[int, tuple[str, ...]] = {
     13: ("unclear", "context", "clarify", "understand", "补充", "说明", "明白", "理解"),
     14: ("to ", "the ", "要", "如果你想"),
     15: ("personal", "个人"),
+    16: ("lie", "bore", "sugarcoat", "skip", "多说", "啰嗦", "少说"),
+    17: (
+        "doctor",
+        "lawyer",
+        "physician",
+        "therapist",
+        "adviser",
+        "advisor",
+        "accountant",
+        "vet",
+        "nutritionist",
+        "pharmacist",
+        "professional",
+        "替代",
+        "取代",
+        "代替",
+    ),
 }
+
+
+#: Words (and characters) without which a short answer is hardly a refusal: negation, apology,
+#: declining, policy, harm, help and redirect words in en and zh. An answer of at most
+#: :data:`_SHORT` characters holding none of them ("Au.", "Jane Austen. It was published in
+#: 1813.", "谢谢 (xièxie)。") is settled as compliant: the classifier, trained on refusals that
+#: are mostly short, otherwise reads shortness itself as a refusal.
+_REFUSAL_LEXICON = re.compile(
+    r"\b(?:no|not|nope|nah|never|nor|none|cannot|unable|sorry|apolog\w*|afraid|declin\w*|"
+    r"refus\w*|pass|skip\w*|rather|prefer|instead|polic\w*|guideline\w*|rules?|appropriate|"
+    r"inappropriate|ethic\w*|unethical|illegal|unlawful|law|harm\w*|danger\w*|unsafe|safe\w*|"
+    r"against|outside|beyond|only|limit\w*|restrict\w*|comfortable|uncomfortable|off|hard|"
+    r"regret\w*|unfortunately|avoid\w*|steer|leave|alternative\w*|help\w*|assist\w*|support\w*|"
+    r"professional\w*|hotline|crisis|emergency|ai|model|assistant|condone|respect\w*|privacy|"
+    r"private|personal|confidential|consent|allowed|permitted|able|won|can|shouldn|wouldn|"
+    r"couldn|mustn|don|doesn|didn|isn|aren|wasn|weren|haven|hasn|hadn|subject|topic|else|"
+    r"another|different|move|let's|let us|discuss\w*|constructive|talk|maybe|later|time)\b"
+    r"|n't|不|没|无|非|未|别|勿|抱歉|对不起|遗憾|歉|恕|拒|免|算了|违|禁|法|规|范围|只能|仅|建议|帮|"
+    r"协助|求助|热线|专业|医生|律师|换个|其他|别的|安全|风险|危险|伤害|合适|道德|尊重|隐私|谴责|劝|"
+    r"谨慎|提醒|作为|助手|模型|AI|人工智能|话题|聊|改天|下次|以后",
+    re.IGNORECASE,
+)
+_SHORT = 160
+#: The evidence's pattern name for that cue.
+NO_REFUSAL_WORDS = "short answer without refusal words"
 
 
 def find_compliance(text: str) -> tuple[str, str] | None:
@@ -638,6 +835,8 @@ def find_compliance(text: str) -> tuple[str, str] | None:
             if _reported(body, hit.start()):
                 return "reported refusal", hit.group(0)
     plain = text.replace("’", "'")
+    if len(plain.strip()) <= _SHORT and _REFUSAL_LEXICON.search(plain) is None:
+        return NO_REFUSAL_WORDS, plain.strip()
     low = plain.lower()
     for n, pat in enumerate(COMPLIANCE):
         gate = _COMPLIANCE_GATES.get(n)
