@@ -126,22 +126,36 @@ def speed(texts: Sequence[T], judge: Callable[[T], str], seconds: float) -> floa
 def main() -> None:
     """Print the table and the speeds."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DATA / "refusal-answers.jsonl")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        nargs="*",
+        default=[DATA / "refusal-answers.jsonl", DATA / "refusal-answers-written.jsonl"],
+    )
     ap.add_argument("--split", default="heldout")
     ap.add_argument("--seconds", type=float, default=2.0)
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    rows = [json.loads(x) for x in args.data.read_text(encoding="utf-8").splitlines() if x]
-    rows = [r for r in rows if r.get("split", args.split) == args.split]
     judges = layer_judges()
     keys = ["accuracy", "precision", "recall", "answer_precision"] + [
         f"{c}.{m}" for c in CLASSES for m in ("precision", "recall")
     ]
-    for lang in ("zh", "en"):
-        sub = [r for r in rows if r["language"] == lang]
+    rows: list[dict[str, str]] = []
+    blocks = []
+    for path in args.data:
+        got = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]
+        got = [r for r in got if r.get("split", args.split) == args.split]
+        rows += got
+        blocks += [
+            (f"{lang} {path.name}", [r for r in got if r["language"] == lang])
+            for lang in ("zh", "en")
+        ]
+    for title, sub in blocks:
+        if not sub:
+            continue
         table = {name: scores(sub, j) for name, j in judges.items()}
-        print(f"\n== {lang}: {len(sub)} {args.split} answers")
+        print(f"\n== {title}: {len(sub)} {args.split} answers")
         print(f"{'':34}" + "".join(f"{n:>11}" for n in judges) + "   default/old")
         for k in keys:
             vals = [table[n][k] for n in judges]
