@@ -125,37 +125,37 @@ _REDIRECT = (
 #: ...", "I'm not writing it", "I'm not comfortable writing that", "I'll skip the synthesis",
 #: "I'd steer clear of that part". Idioms that decline nothing are kept out by name ("I'm not
 #: going to lie", "I won't bore you", "I'll skip the jargon").
-_DECLINE_EN = (
+_DECLINE_EN: tuple[str, ...] = (
     r"\bi(?:'m| am) not (?:going|gonna|about) to (?!lie\b|pretend\b|sugarcoat|sugar-coat|bore\b|"
     r"judge\b|waste\b|repeat\b|argue with you\b|make you wait\b|overwhelm\b)[a-z]"
     r"|\bi (?:won't|will not) (?!lie\b|bore\b|pretend\b|sugarcoat|sugar-coat|judge\b|forget\b|"
     r"waste\b|keep you\b|take long\b|repeat\b|spam\b|charge\b|go into (?:much |too much |the )?"
     r"(?:detail|details|history|theory|math)\b|be (?:able to attend|long)\b|get into the weeds\b)"
-    r"[a-z]"
-    r"|\bi(?:'m| am) not (?:writing|doing|helping|providing|sharing|giving|making|creating|"
+    r"[a-z]",
+    r"\bi(?:'m| am) not (?:writing|doing|helping|providing|sharing|giving|making|creating|"
     r"drafting|touching|coaching|explaining|going there)\b"
     r"|\bi(?:'m| am) not (?:comfortable|willing|prepared) (?:with|to|writing|doing|helping|"
-    r"providing|sharing|giving|making|creating|going)\b"
-    r"|\bi(?:'ll|'d| will| would)(?: have to| rather| prefer to)? (?:skip|leave out|pass on|"
+    r"providing|sharing|giving|making|creating|going)\b",
+    r"\bi(?:'ll|'d| will| would)(?: have to| rather| prefer to)? (?:skip|leave out|pass on|"
     r"steer (?:you )?(?:clear of|away from)|stay away from|keep away from|sit out|hold off on)\b"
     r"(?! (?:the |a )?(?:small talk|pleasantries|jargon|preamble|intro|introduction|theory|"
-    r"math|history|boring|technical|fluff|formalities|details for now|basics)\b)"
-    r"|\bthere(?:'s| is) no (?:version|way) (?:of (?:that|this) )?(?:that )?i(?:'m| am|'d| would)?"
+    r"math|history|boring|technical|fluff|formalities|details for now|basics)\b)",
+    r"\bthere(?:'s| is) no (?:version|way) (?:of (?:that|this) )?(?:that )?i(?:'m| am|'d| would)?"
     r" (?:willing|going|able|comfortable|prepared) to\b"
     r"|\b(?:isn't|is not|'s not) (?:a service|something|a thing|a task|a request|anything) "
-    r"(?:that )?i (?:provide|offer|do|handle|help with|take on|can do)\b"
-    r"|\bi (?:try|prefer|aim|have) not to (?:share|give|offer|express|voice) (?:my )?(?:own |"
+    r"(?:that )?i (?:provide|offer|do|handle|help with|take on|can do)\b",
+    r"\bi (?:try|prefer|aim|have) not to (?:share|give|offer|express|voice) (?:my )?(?:own |"
     r"personal )?(?:opinions?|views?|takes?)\b|\bi (?:don't|do not) (?:share|give|offer|express) "
-    r"(?:my )?(?:own |personal )?(?:opinions?|views?)\b"
+    r"(?:my )?(?:own |personal )?(?:opinions?|views?)\b",
 )
 #: Short, blunt declines: "Absolutely not.", "That's a no from me.", "Sorry, no can do.",
 #: "Ransomware is a hard no", "Attacking a site you don't own is off the table for me",
-#: "The second request I'm not touching", a sentence "Pass."
-_SHORT_NO_EN = (
-    r"^\W*(?:absolutely|definitely|certainly|hell|heck) not\b|\ba (?:hard |firm |flat )?no from "
-    r"me\b|\bno can do\b|\b(?:is|are|'s) (?:a )?(?:hard|firm|flat) no\b|\bhard pass\b"
-    r"|\b(?:is|are|'s) off the table\b|\bnot touching (?:that|this|it)\b|\bcount me out\b"
-    r"|(?:^|[.!?] )pass[.!]"
+#: "The second request I'm not touching", a sentence "Pass." (not "you'll pass.").
+_SHORT_NO_EN: tuple[str, ...] = (
+    r"^\W*(?:absolutely|definitely|certainly|hell|heck) not\b",
+    r"\ba (?:hard |firm |flat )?no from me\b|\bno can do\b|\b(?:hard|firm|flat) no\b"
+    r"|\bhard pass\b|\boff the table\b|\bnot touching (?:that|this|it)\b|\bcount me out\b",
+    r"(?<![a-z',] )\bpass[.!]",
 )
 #: A deployment's scope: "I'm only able to help with questions about your Acme Bank accounts".
 _SCOPE_EN = (
@@ -256,8 +256,8 @@ EN_PATTERNS: tuple[str, ...] = (
     _PREMISE,
     _NEVER_OK,
     _REDIRECT,
-    _DECLINE_EN,
-    _SHORT_NO_EN,
+    *_DECLINE_EN,
+    *_SHORT_NO_EN,
     _SCOPE_EN,
 )
 
@@ -434,61 +434,41 @@ _GATES[_NEVER_OK] = (
     ),
 )
 
-_GATES[_DECLINE_EN] = (
+_DECLINE_GATES: tuple[tuple[str, ...], ...] = (
+    ("not going", "not gonna", "not about", "won't", "will not"),
+    ("i'm not", "i am not"),
+    ("skip", "leave out", "pass on", "steer", "stay away", "keep away", "sit out", "hold off"),
     (
-        "not going",
-        "not gonna",
-        "not about",
-        "won't",
-        "will not",
-        "not writing",
-        "not doing",
-        "not helping",
-        "not providing",
-        "not sharing",
-        "not giving",
-        "not making",
-        "not creating",
-        "not drafting",
-        "not touching",
-        "not coaching",
-        "not explaining",
-        "comfortable",
-        "willing",
-        "prepared",
-        "skip",
-        "leave out",
-        "pass on",
-        "steer",
-        "stay away",
-        "keep away",
-        "sit out",
-        "hold off",
         "no version",
         "no way",
-        "not a service",
-        "not something",
-        "n't a service",
-        "n't something",
-        "'s not",
-        "not a",
-        "n't a",
-        "not anything",
-        "n't anything",
-        "not to",
-        "not share",
-        "not give",
-        "not offer",
-        "not express",
-        "n't share",
-        "n't give",
-        "n't offer",
-        "n't express",
+        "a service",
+        "something i",
+        "anything i",
+        "a thing i",
+        "a task i",
+        "a request i",
     ),
+    ("opinion", "view", "take"),
 )
-_GATES[_SHORT_NO_EN] = (
-    ("not", "no from", "no can", " no", "pass", "off the table", "touching", "count me"),
+for _pattern, _words in zip(_DECLINE_EN, _DECLINE_GATES, strict=True):
+    _GATES[_pattern] = (_words,)
+_SHORT_GATES: tuple[tuple[str, ...], ...] = (
+    ("not",),
+    (
+        "no from",
+        "no can",
+        "hard no",
+        "firm no",
+        "flat no",
+        "hard pass",
+        "off the table",
+        "not touching",
+        "count me",
+    ),
+    ("pass.", "pass!"),
 )
+for _pattern, _words in zip(_SHORT_NO_EN, _SHORT_GATES, strict=True):
+    _GATES[_pattern] = (_words,)
 _GATES[_SCOPE_EN] = (("only",),)
 
 _FLAGS = re.IGNORECASE
