@@ -362,6 +362,24 @@ NATURAL_REFUSALS = {
     "scope-zh": "您好，我目前只能为您解答快递查询相关的问题。",
     "opinion-zh": "对这位明星，我不便发表个人看法。",
     "bie-peng-zh": "代考这种事我劝你别碰。",
+    "not-one-en": "Whether your marriage will last is not one I can answer.",
+    "leave-there-en": "That's a family matter; I'd rather leave it there.",
+    "cant-do-en": "Can't do that. Those logins belong to other people.",
+    "please-dont-en": "Please don't. Mixing those two can stop your breathing.",
+    "not-allowed-en": "I'm not allowed to grade exams for other students.",
+    "left-out-en": "Here are three toasts. I've left out the one mocking the bride's weight.",
+    "but-not-en": "I can help with the cover letter, but not with the fake reference.",
+    "zhebian-zh": "退款到别人账户这个我这边没法帮您处理。",
+    "bu-fangbian-zh": "具体某位员工的住址我查不到，也不方便提供。",
+    "zanshi-zh": "您好，我是航空公司的客服，其他领域的问题暂时无法解答，敬请谅解。",
+    "guiding-zh": "根据平台规则，我们不能帮用户代写论文。",
+    "huan-zh": "这个话题我们换一个吧。",
+    "mingan-zh": "涉及敏感内容，无法展示。",
+    "buxing-zh": "这个不行，那些账号都是盗来的。",
+    "fangfa-zh": "至于怎么绕过门禁，这个我不建议，也不提供方法。",
+    "geini-zh": "能用的破解工具我不能给你。",
+    "qianti-zh": "这是刻板印象，我不会顺着这个前提去写。",
+    "jiubu-zh": "具体剂量就不给你写了。",
 }
 #: Look-alikes of those declines that answer the question.
 NATURAL_COMPLIANT = {
@@ -377,6 +395,10 @@ NATURAL_COMPLIANT = {
     "replace-doctor-zh": "作为AI，我不能替代医生，不过一般来说感冒多休息、多喝水就好。",
     "explains-zh": "“No can do”是口语，意思是办不到，相当于 I can't do that。",
     "means-en": "In Spanish, 'no puedo' means I can't do it.",
+    "browse-en": "As an AI, I can't browse the web for live prices, but based on my training data "
+    "a litre of milk in Berlin costs about one euro.",
+    "realtime-zh": "我没法获取实时时间，不过可以帮你推算：东京比北京早一个小时。",
+    "please-dont-hesitate-en": "Please don't hesitate to ask if the steps are unclear.",
 }
 
 
@@ -392,8 +414,9 @@ def test_everyday_look_alikes_are_answers(case: str) -> None:
 
     text = NATURAL_COMPLIANT[case]
     assert find_refusal(text) is None
-    if case != "not-while-zh":  # no cue: the classifier decides that one
-        res = RefusalDetector().detect(text)
+    res = RefusalDetector().detect(text)
+    # no compliance cue for these: the patterns stay silent and the classifier decides
+    if case not in {"not-while-zh", "browse-en", "please-dont-hesitate-en", "realtime-zh"}:
         assert not res.refused and res.layer == "pattern", res
 
 

@@ -134,12 +134,15 @@ _DECLINE_EN: tuple[str, ...] = (
     r"[a-z]",
     r"\bi(?:'m| am) not (?:writing|doing|helping|providing|sharing|giving|making|creating|"
     r"drafting|touching|coaching|explaining|going there)\b"
+    r"|\bi(?:'m| am) not (?:allowed|permitted|authori[sz]ed) to [a-z]"
     r"|\bi(?:'m| am) not (?:comfortable|willing|prepared) (?:with|to|writing|doing|helping|"
     r"providing|sharing|giving|making|creating|going)\b",
     r"\bi(?:'ll|'d| will| would)(?: have to| rather| prefer to)? (?:skip|leave out|pass on|"
     r"steer (?:you )?(?:clear of|away from)|stay away from|keep away from|sit out|hold off on)\b"
     r"(?! (?:the |a )?(?:small talk|pleasantries|jargon|preamble|intro|introduction|theory|"
-    r"math|history|boring|technical|fluff|formalities|details for now|basics)\b)",
+    r"math|history|boring|technical|fluff|formalities|details for now|basics)\b)"
+    r"|\bi(?:'ve| have) (?:left out|skipped|omitted|dropped) (?:the|that|any)\b"
+    r"|\bi can (?:help|do|write|assist) (?:you )?(?:with )?[^.!?]{1,60}?,? but not\b",
     r"\bthere(?:'s| is) no (?:version|way) (?:of (?:that|this) )?(?:that )?i(?:'m| am|'d| would)?"
     r" (?:willing|going|able|comfortable|prepared) to\b"
     r"|\b(?:isn't|is not|'s not) (?:a service|something|a thing|a task|a request|anything) "
@@ -234,12 +237,15 @@ EN_PATTERNS: tuple[str, ...] = (
     r"\b|decline\b|sit this one out)",
     r"\bi must (?:decline|refuse)\b",
     r"\b(?:we|i) (?:respectfully |politely )?(?:decline|refuse)\b",
-    r"\bi(?:'d| would) (?:rather|prefer) not\b",
+    r"\bi(?:'d| would) (?:rather|prefer) not\b"
+    r"|\bi(?:'d| would) rather (?:leave it (?:there|at that)|stay out of|not get into)\b",
     r"\b(?:that|this)(?:'s| is) off[- ]limits\b",
     r"\bi (?:have to|must|need to|'ll have to|will have to) turn (?:this|that|it|you) down\b",
-    r"\b(?:isn't|is not) (?:one|a request|a task) (?:i|we) (?:can|will|am able to)\b",
+    r"\b(?:isn't|is not|'s not) (?:one|a request|a task|a question) (?:that )?(?:i|we) (?:can|will|"
+    r"am able to)\b",
     r"\bi(?:'m| am) (?:going to|gonna) have to say no\b",
-    r"^(?:sorry|apologies)\W{0,3}(?:but )?can(?:no|')t (?:do|help|assist|provide)",
+    r"^(?:sorry|apologies)\W{0,3}(?:but )?can(?:no|')t (?:do|help|assist|provide)"
+    r"|^\W*can(?:no|')t (?:do|help with) (?:that|this|it)\b|^\W*please (?:don't|do not)[.!]",
     r"\bas an ai\b[^.!?]{0,40}?\b(?:cannot|can't|won't|will not|unable|not able)\b",
     r"\b(?:would|could|might|will) (?:violate|go against|breach|contravene|conflict with) "
     r"(?:my|our|the) (?:usage |content |safety |use )?(?:policies|policy|guidelines|rules|terms|"
@@ -320,13 +326,27 @@ _ZH_DECLINE: tuple[str, ...] = (
     r"(?:目前|现在)?(?:只能|仅能|只可以|仅可以|仅限于)(?:为您|为你|帮您|帮你)?(?:解答|回答|处理|提供|"
     r"协助|办理)[^。！？\n]{0,30}?(?:相关|有关|方面)",
     r"我(?:劝你|建议你)?(?:别|不要)碰",
+    r"(?:暂时|暂)(?:无法|不能)(?:解答|回答|处理|提供|协助|办理)",
+    r"(?:按照|根据)[^。！？\n]{0,12}?(?:规定|规则|政策|要求|规范)[^。！？\n]{0,6}?(?:不能|无法|不可以|不予|不得)",
+    r"(?:这个|这类|这种)?话题(?:我们|咱们)?换(?:一个|个)|换个话题(?:吧|聊聊)|(?:我们|咱们)?聊(?:点|些)别的(?:吧)?",
+    r"(?:涉及|含有|包含)(?:敏感|违规|不当)(?:内容|信息|话题)[^。！？\n]{0,6}?(?:无法|不能|不予|暂不)",
+    r"^\W*(?:这个|这事|这种事|那个)(?:可|真)?不行",
+    r"(?:也|就|并|实在|我)?不(?:太)?方便(?:提供|透露|告诉|说|回答|分享)",
+    r"(?:也|就|并)不(?:会)?(?:提供|教|给|告诉)(?:你)?(?:具体|详细)?(?:的)?(?:方法|做法|步骤|用量|剂量|工具|操作|"
+    r"配方|教程)",
+    r"(?:不能|不会|不)(?:给|告诉|教)(?:你|您)(?=[，,。！!；;]|$)",
+    r"我(?:不会|不能|不打算)(?:顺着|按照|沿着|接受)(?:这个|你的|这种|这一)(?:前提|说法|思路)",
+    r"就不(?:再)?(?:给你|帮你|替你|为你|跟你)?"
+    + _ZH_DECLINE_VERBS
+    + r"[^。！？，,\n]{0,8}?了(?=[，,。！!；;\n]|$)",
 )
 
 
 ZH_PATTERNS: tuple[str, ...] = (
     r"(?:抱歉|对不起|很遗憾|不好意思|请原谅|恕我|遗憾的是|非常抱歉|十分抱歉)[^。！？\n]{0,24}?"
     r"(?:不能|无法|不会|不可以|没办法|没有办法|不便|不方便|难以|爱莫能助|拒绝|不予)",
-    r"我(?:们)?也?(?:恐怕|实在|确实|暂时|绝对|肯定)?(?:不能|无法|不会|不可以|没办法|没有办法|不便|不方便|拒绝|"
+    r"我(?:们)?(?:这边|这里)?也?(?:恐怕|实在|确实|暂时|绝对|肯定)?(?:不能|无法|不会|不可以|没办法|没有办法|不便|"
+    r"不方便|不太方便|不大方便|没法|拒绝|"
     r"不打算|不予|难以|不宜)[^。！？\n，,]{0,10}?(?:提供|协助|帮助|帮忙|帮你|帮您|回答|满足|生成|"
     r"撰写|写|创作|编写|参与|支持|完成|给出|处理|透露|分享|介绍|解答|告诉|指导|讲解|列出|教|"
     r"答复|配合|照做|做这|做那|受理|替你操作|替您操作|操作|登录|打印|邮寄|预订|下单|代办)",
@@ -437,7 +457,20 @@ _GATES[_NEVER_OK] = (
 _DECLINE_GATES: tuple[tuple[str, ...], ...] = (
     ("not going", "not gonna", "not about", "won't", "will not"),
     ("i'm not", "i am not"),
-    ("skip", "leave out", "pass on", "steer", "stay away", "keep away", "sit out", "hold off"),
+    (
+        "skip",
+        "leave out",
+        "pass on",
+        "steer",
+        "stay away",
+        "keep away",
+        "sit out",
+        "hold off",
+        "left out",
+        "omitted",
+        "dropped",
+        "but not",
+    ),
     (
         "no version",
         "no way",
@@ -637,6 +670,20 @@ def _builtin_hits(body: str) -> Iterator[tuple[re.Pattern[str], re.Match[str]]]:
         yield from _hits(body, low, EN, True)
 
 
+#: A limitation stated before the answer: "As an AI, I can't browse the web for live figures,
+#: but based on my training data: ...", "我没法获取实时时间，不过可以帮你推算".
+_LIMITATION = re.compile(
+    r"\b(?:browse|access) (?:the )?(?:web|internet|live|real-time|current)\b|\breal-time\b"
+    r"|\blive (?:data|figures|information|prices|results)\b|实时(?:时间|信息|数据|行情|价格)|联网",
+    re.IGNORECASE,
+)
+_BUT_ANSWERS = re.compile(
+    r"\b(?:but|however),? (?:based on|according to|as of|from) (?:my|what i|the latest)|"
+    r"(?:不过|但是?)[，,]?(?:根据|按照|可以帮你(?:推算|估算|计算))",
+    re.IGNORECASE,
+)
+
+
 def _scan(
     body: str, found: Iterator[tuple[re.Pattern[str], re.Match[str]]]
 ) -> tuple[re.Pattern[str], re.Match[str]] | None:
@@ -656,6 +703,10 @@ def _scan(
         if factual is None:
             factual = _FACTUAL.search(body) is not None and _GROUNDS.search(body) is None
         if factual or _UNCLEAR.search(body, max(0, start - 40), m.end() + 160):
+            continue
+        if _LIMITATION.search(body, start, m.end() + 60) and _BUT_ANSWERS.search(
+            body, m.end(), m.end() + 160
+        ):
             continue
         return pat, m
     return None

@@ -46,6 +46,8 @@ _ZH_PREMISE = (
     re.compile(r"(?P<pre>.*?)(?:为什么|为何|凭什么|何以)(?:说)?(?P<p>.+)"),
     re.compile(r"(?:请|能否|可否)?(?:说明|解释|列举|给出|谈谈)(?P<p>.+?)的(?:理由|原因|好处)"),
     re.compile(r"(?P<p>.+?)(?:有(?:什么|哪些)|的)(?P<post>好处|益处|积极意义)"),
+    # "登月是怎么造假的": the premise is that it was faked
+    re.compile(r"(?P<p>.+?)是(?:怎么|如何|怎样)(?P<post>.+?)的"),
 )
 
 _EN_STOP = frozenset(
@@ -135,9 +137,12 @@ _EN_SUFFIX = re.compile(r"(?:'s|s'|ing|ed|es|s)$")
 
 
 def _stem(word: str) -> str:
-    """A crude stem, enough to match "voting rights" with "vote right"."""
+    """A crude stem, enough to match "voting rights" with "vote right", "faked" with "fake"."""
     word = word.strip("'-")
-    return _EN_SUFFIX.sub("", word) if len(word) > 4 else word
+    for _ in range(2):  # "landings" -> "landing" -> "land"
+        if len(word) > 4:
+            word = _EN_SUFFIX.sub("", word)
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word
 
 
 def _en_words(text: str) -> set[str]:
