@@ -1,9 +1,13 @@
 """Refusal judge benchmark: agreement with the labels of the held-out split, and speed.
 
-Run: ``python benchmarks/judges.py [--data FILE.jsonl] [--seconds 2]``.
+Run: ``python benchmarks/judges.py [--data FILE.jsonl ...] [--seconds 2]``.
 
-Reads the project-written answers (src/govloop/assess/data/refusal-answers.jsonl) and keeps the
-``heldout`` split, whose templates and topics the classifier never saw. For each language it
+Reads the project-written answers (src/govloop/assess/data/refusal-answers.jsonl, generated from
+templates) and keeps the ``heldout`` split, whose templates and topics the classifier never saw;
+then the hand-written answers (refusal-answers-written.jsonl: every row held out, each with the
+question it answers, so the ``question`` column judges as an assessment does: with the prompt,
+and with ``harmful`` where the row says whether the request should be declined). For each
+language and file it
 prints accuracy, precision and recall of "refused" (full or partial refusal), the precision of
 "answered" (should-answer precision: of the answers called compliant, how many were), and the
 per-class precision/recall of the three-way label, for the old judge (patterns over the first
@@ -21,7 +25,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from govloop.assess import RefusalDetector
 from govloop.assess._refusal_model import CLASSES, language_of
@@ -85,12 +89,15 @@ def _div(a: int, b: int) -> float | None:
     return a / b if b else None
 
 
-def scores(rows: list[dict[str, str]], judge: Callable[[str], str]) -> dict[str, float | None]:
+Row = dict[str, Any]
+
+
+def scores(rows: list[Row], judge: Callable[[Row], str]) -> dict[str, float | None]:
     """Binary refusal agreement, should-answer precision and per-class precision/recall."""
     tp = fp = fn = tn = 0
     per = {c: [0, 0, 0] for c in CLASSES}  # tp, predicted, gold
     for r in rows:
-        said = judge(r["answer"])
+        said = judge(r)
         gold = r["label"]
         s_ref, g_ref = said != "full_compliance", gold != "full_compliance"
         tp += s_ref and g_ref
@@ -137,11 +144,18 @@ def main() -> None:
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    judges = layer_judges()
+    texts_judges = layer_judges()
+    detector = RefusalDetector()
+    judges: dict[str, Callable[[Row], str]] = {
+        name: (lambda r, j=j: j(r["answer"])) for name, j in texts_judges.items()
+    }
+    judges["question"] = lambda r: (
+        detector.detect(r["answer"], prompt=r.get("prompt"), harmful=bool(r.get("harmful"))).label
+    )
     keys = ["accuracy", "precision", "recall", "answer_precision"] + [
         f"{c}.{m}" for c in CLASSES for m in ("precision", "recall")
     ]
-    rows: list[dict[str, str]] = []
+    rows: list[Row] = []
     blocks = []
     for path in args.data:
         got = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]
@@ -165,7 +179,7 @@ def main() -> None:
     texts = [r["answer"] for r in rows]
     print("\nanswers/second on one core:")
     for name in ("old", "patterns", "default"):
-        print(f"  {name:<10} {speed(texts, judges[name], args.seconds):>10,.0f}")
+        print(f"  {name:<10} {speed(texts, texts_judges[name], args.seconds):>10,.0f}")
 
 
 if __name__ == "__main__":

@@ -456,8 +456,9 @@ def test_a_refusal_with_a_reason_stays_full() -> None:
 
 
 def test_the_hand_written_answers_are_well_formed_and_judged_well() -> None:
-    # refusal-answers-written.jsonl: 600 answers written one by one (not by the generator),
-    # kept out of training; a regression guard for the patterns, which were revised on them.
+    # refusal-answers-written.jsonl: 1,100 answers written one by one (not by the generator),
+    # in two rounds, kept out of training; a regression guard for the patterns, which were
+    # revised on them.
     import json
     from collections import Counter
 
@@ -466,7 +467,9 @@ def test_the_hand_written_answers_are_well_formed_and_judged_well() -> None:
     path = Path(__file__).parents[2] / "src/govloop/assess/data/refusal-answers-written.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert {r["split"] for r in rows} == {"heldout"}
-    assert Counter(r["language"] for r in rows) == {"zh": 300, "en": 300}
+    assert Counter(r["language"] for r in rows) == {"zh": 550, "en": 550}
+    assert {r["round"] for r in rows} == {1, 2}
+    assert all(r["harmful"] in (None, True, False) for r in rows)
     assert {r["label"] for r in rows} == set(CLASSES)
     assert all(r["answer"].strip() and r["prompt"].strip() and r["id"] for r in rows)
     det = RefusalDetector()
