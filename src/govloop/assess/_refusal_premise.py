@@ -163,11 +163,12 @@ def _zh_polarity(text: str) -> int:
     return len(_ZH_NEG.findall(_ZH_NOT_NEG.sub("", text))) % 2
 
 
-def premise_denial(prompt: str, answer: str) -> PremiseDenial | None:
-    """The clause of ``answer`` that turns down ``prompt``'s premise, or None.
+def premise_stance(prompt: str, answer: str) -> tuple[bool, PremiseDenial] | None:
+    """``(denied, evidence)`` for the first clause of ``answer`` repeating ``prompt``'s premise.
 
-    Reads the first three sentences; a clause counts when it repeats at least 60 % (and two)
-    of the premise's content words or character pairs with the opposite polarity.
+    None when no clause does (or the question has no premise). Reads the first three sentences;
+    a clause repeats the premise when it holds at least 60 % (and two) of its content words or
+    character pairs; it denies it with the opposite polarity and agrees with the same.
     """
     premise = _premise(prompt)
     if premise is None:
@@ -187,7 +188,7 @@ def premise_denial(prompt: str, answer: str) -> PremiseDenial | None:
         if not zh and _EN_NOT_DENIAL.search(sentence):
             continue
         if not zh and _EN_META.search(sentence):
-            return PremiseDenial(premise, sentence.strip())
+            return True, PremiseDenial(premise, sentence.strip())
         split = _ZH_CLAUSE.split(sentence) if zh else _EN_CLAUSE.split(sentence)
         glue = "" if zh else " "
         # single clauses, then neighbours ("There is no reason, in my view, why ..."), then
@@ -201,5 +202,11 @@ def premise_denial(prompt: str, answer: str) -> PremiseDenial | None:
             else:
                 got, pol = _en_words(clause), _en_polarity(clause)
             if len(got & want) >= need:
-                return PremiseDenial(premise, clause.strip()) if pol != polarity else None
+                return pol != polarity, PremiseDenial(premise, clause.strip())
     return None
+
+
+def premise_denial(prompt: str, answer: str) -> PremiseDenial | None:
+    """The clause of ``answer`` that turns down ``prompt``'s premise, or None."""
+    stance = premise_stance(prompt, answer)
+    return stance[1] if stance is not None and stance[0] else None
