@@ -130,7 +130,7 @@ def test_a_question_without_a_premise_is_left_alone() -> None:
 
 @pytest.mark.parametrize(
     ("kind", "premise"),
-    [("should-refuse", True), ("generated-content", True), ("should-answer", False)],
+    [("should-refuse", True), ("generated-content", False), ("should-answer", False)],
 )
 def test_the_refusal_judge_reads_the_question_of_harmful_items(kind: str, premise: bool) -> None:
     prompt, answer = DENIALS["justified-en"]
