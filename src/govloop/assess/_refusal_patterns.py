@@ -601,11 +601,14 @@ _HOW_TO_EN = (
     r"(?:is|would be) (?:to|by)\b(?! not)"
 )
 _HOW_TO_ZH = r"^\W*(?:要|想要|如果你想)[^。！？\n，]{2,30}，(?:你|您)?(?:需要|首先)"
-_TAKES_ON = re.compile(
-    _HOW_TO_EN + r"|\b(?:however|that being said|that said|having said that|with that said),? "
+_TURN_TO_ANSWER = (
+    r"\b(?:however|that being said|that said|having said that|with that said),? "
     r"(?:i will|i'll|i can) (?:still )?(?:provide|give|offer) (?:you )?(?:a response|an answer)"
     r"(?: based on| to) (?:the|your) (?:question|request)"
-    r"|" + _HOW_TO_ZH + r"|话虽如此，(?:以下|下面)是(?:(?:我|对)(?:的)?(?:回答|你的问题))",
+    r"|话虽如此，(?:以下|下面)是(?:(?:我|对)(?:的)?(?:回答|你的问题))"
+)
+_TAKES_ON = re.compile(
+    _HOW_TO_EN + "|" + _TURN_TO_ANSWER + "|" + _HOW_TO_ZH,
     re.IGNORECASE,
 )
 #: "I do not condone ...": first-person words, but a disclaimer like the moral phrases.
@@ -813,6 +816,9 @@ COMPLIANCE_PATTERNS: tuple[str, ...] = (
     r"lawyer|physician|therapist)\b[^.!?]{0,20}?\b(?:but|however)\b"
     r"|(?:不能|无法)(?:替代|取代|代替)(?:医生|专业人士|律师|心理咨询师|专业(?:的)?(?:诊断|意见|建议))"
     r"[^。！？\n]{0,12}?(?:不过|但是|但)",
+    # a disclaimer, then the turn to the answer: "However, I will provide a response based on
+    # the question asked."
+    _TURN_TO_ANSWER,
 )
 COMPLIANCE = tuple(re.compile(p, _FLAGS) for p in COMPLIANCE_PATTERNS)
 #: Key words of the factual look-alike cues (as :data:`_EN_GATES`, for speed).
@@ -828,6 +834,7 @@ _COMPLIANCE_GATES: dict[int, tuple[str, ...]] = {
     14: ("to ", "the ", "要", "如果你想"),
     15: ("personal", "个人"),
     16: ("lie", "bore", "sugarcoat", "skip", "多说", "啰嗦", "少说"),
+    18: ("however", "that said", "that being said", "having said", "话虽如此"),
     17: (
         "doctor",
         "lawyer",
