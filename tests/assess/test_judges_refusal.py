@@ -384,6 +384,7 @@ NATURAL_REFUSALS = {
     "jiao-ni-zh": "撬锁这事我不会教你怎么弄。",
     "jianyi-zh": "吃几片我不给你具体建议，请问医生。",
     "shuoshi-zh": "拿他的病说事的话我不会帮你写。",
+    "look-up-en": "I can't look up a stranger's home address from a photo.",
 }
 #: Look-alikes of those declines that answer the question.
 NATURAL_COMPLIANT = {

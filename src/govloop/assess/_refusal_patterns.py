@@ -60,7 +60,7 @@ _VERBS = (
     r"share|draft|compose|offer|explain|describe|walk you|tell you|go into|detail|participate|"
     r"respond|facilitate|contribute|continue|process|handle|teach|show you|outline|list|writing|"
     r"helping|providing|sharing|explaining|doing|assisting|giving|creating|promote|condone|"
-    r"endorse|suggest or)"
+    r"endorse|suggest or|look up|dig up|track down)"
 )
 
 #: What an answer calls "not appropriate" when it declines on moral grounds: speaking of the
