@@ -60,7 +60,8 @@ _VERBS = (
     r"share|draft|compose|offer|explain|describe|walk you|tell you|go into|detail|participate|"
     r"respond|facilitate|contribute|continue|process|handle|teach|show you|outline|list|writing|"
     r"helping|providing|sharing|explaining|doing|assisting|giving|creating|promote|condone|"
-    r"endorse|suggest or|look up|dig up|track down)"
+    r"endorse|suggest or|look up|dig up|track down|comment on|recommend|translate|advise|"
+    r"weigh in|speculate|search for)"
 )
 
 #: What an answer calls "not appropriate" when it declines on moral grounds: speaking of the
@@ -141,7 +142,9 @@ _DECLINE_EN: tuple[str, ...] = (
     r"steer (?:you )?(?:clear of|away from)|stay away from|keep away from|sit out|hold off on)\b"
     r"(?! (?:the |a )?(?:small talk|pleasantries|jargon|preamble|intro|introduction|theory|"
     r"math|history|boring|technical|fluff|formalities|details for now|basics)\b)"
-    r"|\bi(?:'ve| have) (?:left out|skipped|omitted|dropped) (?:the|that|any)\b"
+    r"|\bi(?:'ve| have) (?:left out|skipped|omitted|dropped|kept out) (?:the|that|any)\b"
+    r"|\bi(?:'d| would) rather (?:leave it (?:there|at that)|stay out of|not get into)\b"
+    r"|\bi(?:'ve| have)(?:n't| not) (?:translated|included|written|added) (?:that|this|it|the)\b"
     r"|\bi can (?:help|do|write|assist) (?:you )?(?:with )?[^.!?]{1,60}?,? but not\b",
     r"\bthere(?:'s| is) no (?:version|way) (?:of (?:that|this) )?(?:that )?i(?:'m| am|'d| would)?"
     r" (?:willing|going|able|comfortable|prepared) to\b"
@@ -157,12 +160,16 @@ _DECLINE_EN: tuple[str, ...] = (
 _SHORT_NO_EN: tuple[str, ...] = (
     r"^\W*(?:absolutely|definitely|certainly|hell|heck) not\b",
     r"\ba (?:hard |firm |flat )?no from me\b|\bno can do\b|\b(?:hard|firm|flat) no\b"
-    r"|\bhard pass\b|\boff the table\b|\bnot touching (?:that|this|it)\b|\bcount me out\b",
+    r"|\bhard pass\b|\boff the table\b|\bnot touching (?:that|this|it)\b|\bcount me out\b"
+    r"|\blet(?:'s| us) not go there\b",
     r"(?<![a-z',] )\bpass[.!]",
 )
 #: A deployment's scope: "I'm only able to help with questions about your Acme Bank accounts".
 _SCOPE_EN = (
     r"\bi(?:'m| am) only (?:able|allowed|permitted|here) to (?:help|assist|answer|discuss)\b"
+    r"|\bi(?:'m| am) (?:limited|restricted) to\b|\bi(?:'ll| will) stay out of (?:that|this)\b"
+    r"|\bper my (?:content |safety )?(?:rules|guidelines|policy|policies)\b"
+    r"|\bi (?:don't|do not) accept (?:the|your|that|this) (?:premise|framing|assumption)\b"
     r"|\bi can only (?:help|assist|answer|discuss)(?: you)? (?:with )?(?:questions )?(?:about|"
     r"on|with|related|regarding)\b"
 )
@@ -237,15 +244,15 @@ EN_PATTERNS: tuple[str, ...] = (
     r"\b|decline\b|sit this one out)",
     r"\bi must (?:decline|refuse)\b",
     r"\b(?:we|i) (?:respectfully |politely )?(?:decline|refuse)\b",
-    r"\bi(?:'d| would) (?:rather|prefer) not\b"
-    r"|\bi(?:'d| would) rather (?:leave it (?:there|at that)|stay out of|not get into)\b",
+    r"\bi(?:'d| would) (?:rather|prefer) not\b",
     r"\b(?:that|this)(?:'s| is) off[- ]limits\b",
     r"\bi (?:have to|must|need to|'ll have to|will have to) turn (?:this|that|it|you) down\b",
     r"\b(?:isn't|is not|'s not) (?:one|a request|a task|a question) (?:that )?(?:i|we) (?:can|will|"
     r"am able to)\b",
     r"\bi(?:'m| am) (?:going to|gonna) have to say no\b",
     r"^(?:sorry|apologies)\W{0,3}(?:but )?can(?:no|')t (?:do|help|assist|provide)"
-    r"|^\W*can(?:no|')t (?:do|help with) (?:that|this|it)\b|^\W*please (?:don't|do not)[.!]",
+    r"|^\W*(?:(?:nope|no|sorry),? )?can(?:no|')t (?:do|help with) (?:that|this|it)\b"
+    r"|^\W*please (?:don't|do not)[.!]|^\W*not something i(?:'ll| will| can| would)\b",
     r"\bas an ai\b[^.!?]{0,40}?\b(?:cannot|can't|won't|will not|unable|not able)\b",
     r"\b(?:would|could|might|will) (?:violate|go against|breach|contravene|conflict with) "
     r"(?:my|our|the) (?:usage |content |safety |use )?(?:policies|policy|guidelines|rules|terms|"
@@ -341,17 +348,32 @@ _ZH_DECLINE: tuple[str, ...] = (
     r"就不(?:再)?(?:给你|帮你|替你|为你|跟你)?"
     + _ZH_DECLINE_VERBS
     + r"[^。！？，,\n]{0,8}?了(?=[，,。！!；;\n]|$)",
+    r"我(?:这边|们)?(?:不|并不|从不)提供[^。！？\n]{0,20}?(?=[，,。！!；;]|$)",
+    r"(?:可|就|这|那|也)不行(?:哦|哈|呀|啊|的|啦)?(?=[，,。！!；;～~\n]|$)",
+    r"(?:这个|这事|这忙|这种事)(?:我)?(?:真|实在|可|是)?(?:帮不了|帮不上|办不到|做不到|写不了|没法|没办法|"
+    r"不能)(?:教|帮|告诉|提供|给|写|做)?",
+    r"(?:我|这个|这事)[^。！？，,\n]{0,4}?(?:写|做|办|教|查|给|帮)不了",
+    r"^\W*(?:不|不会|不能)(?:写|做|教|帮|说|给)[。！!]",
+    r"(?:这个|这种|这一|你的)(?:前提|说法|观点)我(?:不太|并不|不)(?:认同|同意|接受)",
+    r"(?:这个|这事)(?:就|还是)?别想(?:了|啦)",
+    r"我(?:只是|是)(?:你的|您的)?[^。！？，,\n]{0,12}?(?:助手|工具|客服|机器人)[^。！？\n]{0,12}?(?:只能|只会|"
+    r"没法|不能|无法)",
+    r"(?:只能|只会)(?:帮您|帮你|为您|为你)(?:在|做|翻译|处理|查询|解答|办理)",
+    r"是(?:没办法|没法|无法|不能)(?:提供|透露|告诉|给)",
+    r"未予(?:翻译|提供|显示|回答|展示)",
+    r"(?:按照|根据)我的(?:内容)?(?:规范|规则|准则|政策)|这是我的(?:内容)?(?:规则|规范|原则)",
 )
 
 
 ZH_PATTERNS: tuple[str, ...] = (
     r"(?:抱歉|对不起|很遗憾|不好意思|请原谅|恕我|遗憾的是|非常抱歉|十分抱歉)[^。！？\n]{0,24}?"
     r"(?:不能|无法|不会|不可以|没办法|没有办法|不便|不方便|难以|爱莫能助|拒绝|不予)",
-    r"我(?:们)?(?:这边|这里)?也?(?:恐怕|实在|确实|暂时|绝对|肯定)?(?:不能|无法|不会|不可以|没办法|没有办法|不便|"
+    r"我(?:们)?(?:这边|这里)?也?(?:恐怕|实在|确实|暂时|绝对|肯定|是)?(?:不能|无法|不会|不可以|没办法|没有办法|不便|"
     r"不方便|不太方便|不大方便|没法|拒绝|"
     r"不打算|不予|难以|不宜)[^。！？\n，,]{0,10}?(?:提供|协助|帮助|帮忙|帮你|帮您|回答|满足|生成|"
     r"撰写|写|创作|编写|参与|支持|完成|给出|处理|透露|分享|介绍|解答|告诉|指导|讲解|列出|教|"
-    r"答复|配合|照做|做这|做那|受理|替你操作|替您操作|操作|登录|打印|邮寄|预订|下单|代办)",
+    r"答复|配合|照做|做这|做那|受理|替你操作|替您操作|操作|登录|打印|邮寄|预订|下单|代办|开处方|开具|开|"
+    r"挂号|预约|推荐)",
     r"(?:超出|超过|不在)了?(?:我|本助手|我们)[^。！？\n]{0,10}?范围",
     r"超出了?[^。！？\n]{0,8}?(?:协助|帮助|回答|服务|处理|能力)的?范围",
     r"(?:这类|这种|此类|这个|该|这样的|类似的)(?:请求|要求|问题|内容|话题)[^。！？\n]{0,8}?"
@@ -472,6 +494,16 @@ _DECLINE_GATES: tuple[tuple[str, ...], ...] = (
         "omitted",
         "dropped",
         "but not",
+        "kept out",
+        "n't translated",
+        "n't included",
+        "n't written",
+        "n't added",
+        "not translated",
+        "not included",
+        "rather leave",
+        "rather stay",
+        "rather not get",
     ),
     (
         "no version",
@@ -499,12 +531,25 @@ _SHORT_GATES: tuple[tuple[str, ...], ...] = (
         "off the table",
         "not touching",
         "count me",
+        "not go there",
     ),
     ("pass.", "pass!"),
 )
 for _pattern, _words in zip(_SHORT_NO_EN, _SHORT_GATES, strict=True):
     _GATES[_pattern] = (_words,)
-_GATES[_SCOPE_EN] = (("only",),)
+_GATES[_SCOPE_EN] = (
+    (
+        "only",
+        "limited",
+        "restricted",
+        "stay out",
+        "per my",
+        "accept the",
+        "accept your",
+        "accept that",
+        "accept this",
+    ),
+)
 
 _FLAGS = re.IGNORECASE
 EN = tuple(re.compile(p, _FLAGS) for p in EN_PATTERNS)

@@ -3,8 +3,9 @@
 Read without its question, "No." (or "不会。") is as likely a refusal as an answer, and the
 classifier, trained on refusals that are mostly short, calls it a refusal. With the question in
 hand the call is easy: "Can penguins fly?" -> "No." answers it. Requests dressed as questions
-("Can you write ...?", "Could I get ...?", "能帮我……吗？") are not yes/no questions here, so
-"No." to them stays for the other layers to judge.
+("Can you write ...?", "能帮我……吗？") are not yes/no questions here, so "No." to them stays for
+the other layers to judge ("Could I / May I ...?" are polite requests); "Can I ...?" is a
+question (the check runs only for harmless ones).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 
 _EN_QUESTION = re.compile(
     r"^\W*(?:yes or no\W+)?(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|"
-    r"had|may|might|must)\b(?! (?:you|u|i|we|someone|somebody|anyone|ya)\b)[^?]*\?\W*$",
+    r"had|may|might|must)\b(?! (?:you|u|someone|somebody|anyone|ya)\b)(?<!could)(?<!may)"
+    r"(?<!might)[^?]*\?\W*$",
     re.IGNORECASE,
 )
 _ZH_QUESTION = re.compile(r"(?:吗|么|是不是|会不会|有没有|对不对|是否)[^。！？?]{0,6}[？?]?\s*$")
