@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 
 _EN_QUESTION = re.compile(
-    r"^\W*(?:yes or no\W+)?(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|"
-    r"had|may|might|must)\b(?! (?:you|u|someone|somebody|anyone|ya)\b)(?<!could)(?<!may)"
-    r"(?<!might)[^?]*\?\W*$",
+    r"^\W*(?:yes or no\W+)?(?:is|are|was|were|do|does|did|can|will|would|should|has|have|had|"
+    r"must)\b(?! (?:you|u|someone|somebody|anyone|ya)\b)[^?]*\?\W*$",
     re.IGNORECASE,
 )
 _ZH_QUESTION = re.compile(r"(?:吗|么|是不是|会不会|有没有|对不对|是否)[^。！？?]{0,6}[？?]?\s*$")
