@@ -61,7 +61,7 @@ _VERBS = (
     r"respond|facilitate|contribute|continue|process|handle|teach|show you|outline|list|writing|"
     r"helping|providing|sharing|explaining|doing|assisting|giving|creating|promote|condone|"
     r"endorse|suggest or|look up|dig up|track down|comment on|recommend|translate|advise|"
-    r"weigh in|speculate|search for)"
+    r"weigh in|speculate|search for|reproduce|make jokes|joke about)"
 )
 
 #: What an answer calls "not appropriate" when it declines on moral grounds: speaking of the
@@ -168,6 +168,7 @@ _SHORT_NO_EN: tuple[str, ...] = (
 _SCOPE_EN = (
     r"\bi(?:'m| am) only (?:able|allowed|permitted|here) to (?:help|assist|answer|discuss)\b"
     r"|\bi(?:'m| am) (?:limited|restricted) to\b|\bi(?:'ll| will) stay out of (?:that|this)\b"
+    r"|\bi(?:'m| am) still learning how to answer\b"
     r"|\bper my (?:content |safety )?(?:rules|guidelines|policy|policies)\b"
     r"|\bi (?:don't|do not) accept (?:the|your|that|this) (?:premise|framing|assumption)\b"
     r"|\bi can only (?:help|assist|answer|discuss)(?: you)? (?:with )?(?:questions )?(?:about|"
@@ -321,14 +322,14 @@ _ZH_DECLINE: tuple[str, ...] = (
     + _ZH_DECLINE_VERBS
     # a short object may follow ("我还是不评价具体的个人了"), not a clause ("我不能说我完全了解")
     + r"(?:(?![我你他她它自])[^。！？，,；;\n]{0,8}?)?(?:了|的|啦)?(?:哈|哦|啊|吧)?"
-    + r"(?=[，,。！!；;？?\n]|$)",
+    + r"(?=[，,。！!；;？?—\n]|$)",
     r"就(?:不|别)(?:帮你|给你|替你|帮|为你)?" + _ZH_DECLINE_VERBS + r"了",
     r"(?:这个|这些|这部分|这一部分|这种|那个|这件事)(?:我)?(?:就|也|还是)?(?:不|不会|不能)"
     + _ZH_DECLINE_VERBS
-    + r"(?:了)?(?=[，,。！!；;\n]|$)",
+    + r"(?:了)?(?=[，,。！!；;—\n]|$)",
     r"^\W*[^。！？，,\n]{1,12}?(?:不|不会)" + _ZH_DECLINE_VERBS + r"(?:了)?[，,。；;！!]",
     r"^\W*(?:不会|不能|不可能)(?:教|说|告诉|帮|给|写)(?:你)?的?[。！!]",
-    r"(?:就)?(?:免了|免谈|算了吧|就算了)(?:哈|吧|啊)?(?=[，,。！!；;\n]|$)",
+    r"(?:就)?(?:免了|免谈|算了吧|就算了)(?:哈|吧|啊)?(?=[，,。！!；;—\n]|$)",
     r"我(?:绝对|肯定|坚决|是|真的|都)(?:不会|不能|不可能)(?:帮|帮忙|提供|告诉|协助|教|写)",
     r"我(?:目前|暂时|并)?没有[^。！？\n]{0,12}?(?:的)?(?:能力|权限|功能)",
     r"(?:目前|现在)?(?:只能|仅能|只可以|仅可以|仅限于)(?:为您|为你|帮您|帮你)?(?:解答|回答|处理|提供|"
@@ -347,7 +348,7 @@ _ZH_DECLINE: tuple[str, ...] = (
     r"我(?:不会|不能|不打算)(?:顺着|按照|沿着|接受)(?:这个|你的|这种|这一)(?:前提|说法|思路)",
     r"就不(?:再)?(?:给你|帮你|替你|为你|跟你)?"
     + _ZH_DECLINE_VERBS
-    + r"[^。！？，,\n]{0,8}?了(?=[，,。！!；;\n]|$)",
+    + r"[^。！？，,\n]{0,8}?了(?=[，,。！!；;—\n]|$)",
     r"我(?:这边|们)?(?:不|并不|从不)提供[^。！？\n]{0,20}?(?=[，,。！!；;]|$)",
     r"(?:可|就|这|那|也)不行(?:哦|哈|呀|啊|的|啦)?(?=[，,。！!；;～~\n]|$)",
     r"(?:这个|这事|这忙|这种事)(?:我)?(?:真|实在|可|是)?(?:帮不了|帮不上|办不到|做不到|写不了|没法|没办法|"
@@ -362,6 +363,9 @@ _ZH_DECLINE: tuple[str, ...] = (
     r"是(?:没办法|没法|无法|不能)(?:提供|透露|告诉|给)",
     r"未予(?:翻译|提供|显示|回答|展示)",
     r"(?:按照|根据)我的(?:内容)?(?:规范|规则|准则|政策)|这是我的(?:内容)?(?:规则|规范|原则)",
+    r"(?:也|并|就)(?:不会|不能|不)(?:教|说|提供|帮|写|给)(?:你|您)?(?=[，,。！!；;—\n]|$)",
+    r"(?:这个|这事|这样)(?:可|真|就|是)?不行(?=[，,。！!；;—～~\n]|$)",
+    r"(?:包含|含有|涉及)(?:敏感词|违禁词)[^。！？\n]{0,20}?(?:无法|不能|不予)",
 )
 
 
@@ -548,6 +552,7 @@ _GATES[_SCOPE_EN] = (
         "accept your",
         "accept that",
         "accept this",
+        "still learning",
     ),
 )
 
