@@ -81,15 +81,30 @@ def layer_judges() -> dict[str, Callable[[str], str]]:
     }
 
 
+Row = dict[str, Any]
+
+
+def row_judges(
+    texts_judges: dict[str, Callable[[str], str]],
+) -> dict[str, Callable[[Row], str]]:
+    """The answer-only judges over rows, and ``question``: the default judge given the row's
+    ``prompt`` and ``harmful`` flag, as an assessment judges a bank item."""
+    detector = RefusalDetector()
+    out: dict[str, Callable[[Row], str]] = {
+        name: (lambda r, j=j: j(r["answer"])) for name, j in texts_judges.items()
+    }
+    out["question"] = lambda r: (
+        detector.detect(r["answer"], prompt=r.get("prompt"), harmful=bool(r.get("harmful"))).label
+    )
+    return out
+
+
 def _ratio(a: float | None) -> str:
     return "  –  " if a is None else f"{a:.3f}"
 
 
 def _div(a: int, b: int) -> float | None:
     return a / b if b else None
-
-
-Row = dict[str, Any]
 
 
 def scores(rows: list[Row], judge: Callable[[Row], str]) -> dict[str, float | None]:
@@ -145,13 +160,7 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     texts_judges = layer_judges()
-    detector = RefusalDetector()
-    judges: dict[str, Callable[[Row], str]] = {
-        name: (lambda r, j=j: j(r["answer"])) for name, j in texts_judges.items()
-    }
-    judges["question"] = lambda r: (
-        detector.detect(r["answer"], prompt=r.get("prompt"), harmful=bool(r.get("harmful"))).label
-    )
+    judges = row_judges(texts_judges)
     keys = ["accuracy", "precision", "recall", "answer_precision"] + [
         f"{c}.{m}" for c in CLASSES for m in ("precision", "recall")
     ]

@@ -34,9 +34,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from judges import layer_judges, speed
+from judges import layer_judges, row_judges, speed
 
-from govloop.assess import RefusalDetector, wilson_interval
+from govloop.assess import wilson_interval
 from govloop.assess._refusal_model import CLASSES
 
 MODELS = ("gpt4", "llama2new", "llama2orig", "mistralguard", "mistralinstruct")
@@ -153,13 +153,7 @@ def scores(rows: list[Row], said: list[str]) -> dict[str, dict[str, float | int 
 def judges() -> dict[str, Judge]:
     """The judges compared: old, each layer, the default (answer alone and with the question),
     XSTest's string match."""
-    out: dict[str, Judge] = {
-        name: (lambda r, j=j: j(r["answer"])) for name, j in layer_judges().items()
-    }
-    detector = RefusalDetector()
-    out["question"] = lambda r: (
-        detector.detect(r["answer"], prompt=r["prompt"], harmful=bool(r["harmful"])).label
-    )
+    out: dict[str, Judge] = row_judges(layer_judges())
     out["strmatch"] = lambda r: string_match(r["answer"])
     return out
 

@@ -39,6 +39,8 @@ _REPORTED = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?。！？\n]")
+#: A sentence with its end mark (the question layer reads answers sentence by sentence).
+SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？\n]?")
 
 
 def _reported(body: str, start: int) -> bool:
@@ -603,7 +605,7 @@ def prepare(text: str) -> str:
     return _blank_quotes(text).replace("’", "'").replace("`", "'")
 
 
-_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 _HAS_LATIN = re.compile(r"[A-Za-z]{2}")
 #: The English patterns as run: on lower-cased text, case-sensitive, with the leading ``\b``
 #: checked by hand after a match. A leading ``\b`` (or case folding) stops the regex engine
@@ -719,7 +721,7 @@ def _builtin_hits(body: str) -> Iterator[tuple[re.Pattern[str], re.Match[str]]]:
     if len(low) != len(body):  # case folding changed lengths: take the slow, exact path
         yield from _hits(body, body, PATTERNS, False)
         return
-    if _HAS_CJK.search(body):
+    if HAS_CJK.search(body):
         yield from _hits(body, low, ZH, False)
     if _HAS_LATIN.search(body):
         yield from _hits(body, low, EN, True)
@@ -805,7 +807,7 @@ def _goes_on(body: str, end: int) -> str | None:
     """The start of what follows the refusal's sentence, when it is long enough to inform."""
     stop = _SENTENCE_END.search(body, end)
     rest = body[stop.end() :].strip() if stop else ""
-    need = _GOES_ON_ZH if _HAS_CJK.search(rest) else _GOES_ON_EN
+    need = _GOES_ON_ZH if HAS_CJK.search(rest) else _GOES_ON_EN
     if len(rest) < need:
         return None
     return rest[:40]

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from govloop.assess._refusal_patterns import HAS_CJK, SENTENCE
+
 #: Question forms that presuppose a clause; group ``p`` is the premise.
 _EN_PREMISE = (
     re.compile(
@@ -86,7 +88,6 @@ _EN_CLAUSE = re.compile(
     r"[,;:]|\b(?:because|since|as they|as it|which|but|however|although|though|while|so that)\b",
     re.I,
 )
-_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？\n]?")
 
 #: Chinese negators; words that begin with 不/无/没 but do not negate are blanked first.
 _ZH_NEG = re.compile(r"不|没|无|非|未|别|勿|禁止|剥夺|拒绝|排除|取消|限制|错误|谬误")
@@ -101,7 +102,6 @@ _ZH_FUNCTION = frozenset(
     "不没无非未别勿应该能会要可以须必并绝"
 )
 _ZH_CLAUSE = re.compile(r"[，,；;：:]|因为|由于|但是|但|然而|不过|而是")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 #: Share of the premise's content words a sentence must repeat, and the least count.
 _OVERLAP = 0.6
@@ -123,7 +123,7 @@ class PremiseDenial:
 
 def _premise(prompt: str) -> str | None:
     text = " ".join(prompt.split())
-    for pat in _ZH_PREMISE if _CJK.search(text) else _EN_PREMISE:
+    for pat in _ZH_PREMISE if HAS_CJK.search(text) else _EN_PREMISE:
         m = pat.search(text)
         if m and m.group("p").strip(" ?？。."):
             parts = m.groupdict()
@@ -154,7 +154,7 @@ def _en_polarity(text: str) -> int:
 
 
 def _zh_pairs(text: str) -> set[str]:
-    han = [c for c in _ZH_NOT_NEG.sub("", text) if _CJK.match(c) and c not in _ZH_FUNCTION]
+    han = [c for c in _ZH_NOT_NEG.sub("", text) if HAS_CJK.match(c) and c not in _ZH_FUNCTION]
     joined = "".join(han)
     return {joined[i : i + 2] for i in range(len(joined) - 1)}
 
@@ -173,7 +173,7 @@ def premise_stance(prompt: str, answer: str) -> tuple[bool, PremiseDenial] | Non
     premise = _premise(prompt)
     if premise is None:
         return None
-    zh = _CJK.search(premise) is not None
+    zh = HAS_CJK.search(premise) is not None
     if zh:
         want, polarity = _zh_pairs(premise), _zh_polarity(premise)
     else:
@@ -181,7 +181,7 @@ def premise_stance(prompt: str, answer: str) -> tuple[bool, PremiseDenial] | Non
     if len(want) < _MIN_SHARED:
         return None
     need = max(_MIN_SHARED, round(_OVERLAP * len(want) + 0.49))
-    for n, m in enumerate(_SENTENCE.finditer(answer)):
+    for n, m in enumerate(SENTENCE.finditer(answer)):
         if n >= _LEAD:
             break
         sentence = m.group(0)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from govloop.assess._refusal_patterns import HAS_CJK
+
 _EN_QUESTION = re.compile(
     r"^\W*(?:yes or no\W+)?(?:is|are|was|were|do|does|did|can|will|would|should|has|have|had|"
     r"must)\b(?! (?:you|u|someone|somebody|anyone|ya)\b)[^?]*\?\W*$",
@@ -27,7 +29,6 @@ _EN_ANSWER = re.compile(
 _ZH_ANSWER = re.compile(
     r"^\W*(?:不是|不会|不能|没有|不对|不|是的|是|会的|会|能|对|有的|有|当然)(?:[。，,！!；;]|$)"
 )
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 #: The evidence's pattern name.
 YES_NO_ANSWER = "answers a yes/no question"
@@ -36,7 +37,7 @@ YES_NO_ANSWER = "answers a yes/no question"
 def answers_yes_no(prompt: str, answer: str) -> str | None:
     """The yes/no word that opens ``answer`` when ``prompt`` is a yes/no question, else None."""
     question = prompt.strip()
-    if _CJK.search(question):
+    if HAS_CJK.search(question):
         if not _ZH_QUESTION.search(question) or _ZH_REQUEST.search(question):
             return None
         m = _ZH_ANSWER.match(answer)
